@@ -1,0 +1,197 @@
+//! Streaming aggregates of a batch: per-month trajectories and per-run summaries, per arm, by
+//! type pair, and paired differences from the baseline. Memory depends on arms and months,
+//! never on the number of runs; two aggregates merge exactly.
+
+use super::stats::{Moments, bin};
+use crate::engine::{MonthRecord, Outcome, RunRecord, Status, record::TYPE_PAIRS};
+use crate::model::Scenario;
+
+/// Continuous trajectory metrics, in order: trust 0->1, trust 1->0, tension, arsenal.
+pub const CONTINUOUS: usize = 4;
+/// Histogram bins of each continuous trajectory metric.
+pub const BINS: usize = 1000;
+/// Statuses tracked per month.
+pub const STATUSES: usize = 5;
+/// Groups of the run summary: all runs, then each type pair.
+pub const GROUPS: usize = 1 + TYPE_PAIRS.len();
+
+/// The per-run metrics of the summary, in order; `{0}` and `{1}` stand for the actor ids.
+pub const RUN_METRICS: &[(&str, &str)] = &[
+    ("outcome:agreement", "share of runs ending in an agreement in force (Wilson interval)"),
+    ("outcome:interim_freeze", "share ending with a verified freeze held at least interim_freeze_months"),
+    ("outcome:breakdown", "share in which an agreement or freeze formed and collapsed, and nothing holds at the end"),
+    ("outcome:war", "share ending in war"),
+    ("outcome:stalemate", "share with no agreement, no interim freeze, no breakdown and no war"),
+    ("final_trust:{0}:{1}", "{0}'s trust in {1} at the end"),
+    ("final_trust:{1}:{0}", "{1}'s trust in {0} at the end"),
+    ("final_tension", "tension at the end"),
+    ("warheads", "warheads at the end"),
+    ("freeze_months", "months with a verified freeze in force"),
+    ("agreements", "agreements formed"),
+    ("agreement_months", "months with an agreement in force"),
+    ("first_irreversible:{0}", "month of {0}'s first verified irreversible step (runs with one)"),
+    ("first_irreversible:{1}", "month of {1}'s first verified irreversible step (runs with one)"),
+    ("war_risk", "cumulative probability of war over the run, 1 - prod(1 - hazard)"),
+    ("hostile_acts:{0}", "hostile acts by {0} (chosen and exogenous)"),
+    ("hostile_acts:{1}", "hostile acts by {1} (chosen and exogenous)"),
+    ("end_month", "last simulated month (earlier than the horizon only after war)"),
+];
+/// How many of the run metrics are proportions (the outcomes, first).
+pub const PROPORTIONS: usize = 5;
+pub const NRUN: usize = 18;
+
+/// Metric names with the scenario's actor ids.
+pub fn run_metric_names(sc: &Scenario) -> Vec<String> {
+    RUN_METRICS
+        .iter()
+        .map(|(n, _)| n.replace("{0}", &sc.actors[0].id).replace("{1}", &sc.actors[1].id))
+        .collect()
+}
+
+/// The per-run metric values of a run record, in [`RUN_METRICS`] order.
+pub fn run_values(r: &RunRecord) -> [Option<f64>; NRUN] {
+    let o = |x: Outcome| Some(if r.outcome == x { 1.0 } else { 0.0 });
+    [
+        o(Outcome::Agreement),
+        o(Outcome::InterimFreeze),
+        o(Outcome::Breakdown),
+        o(Outcome::War),
+        o(Outcome::Stalemate),
+        Some(r.final_trust[0]),
+        Some(r.final_trust[1]),
+        Some(r.final_tension),
+        Some(r.warheads),
+        Some(r.freeze_months as f64),
+        Some(r.agreements as f64),
+        Some(r.agreement_months as f64),
+        r.first_irreversible[0].map(f64::from),
+        r.first_irreversible[1].map(f64::from),
+        Some(r.war_risk),
+        Some(r.hostile_acts[0] as f64),
+        Some(r.hostile_acts[1] as f64),
+        Some(r.end_month as f64),
+    ]
+}
+
+/// The aggregate of a batch (or of a part of one).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Aggregate {
+    pub arms: usize,
+    pub months: usize,
+    /// Upper end of the arsenal histogram.
+    pub arsenal_hi: f64,
+    /// [arm][month][CONTINUOUS]
+    pub moments: Vec<Moments>,
+    /// [arm][month][CONTINUOUS][BINS]
+    pub hist: Vec<u32>,
+    /// [arm][month][STATUSES]
+    pub status: Vec<u64>,
+    /// [arm][GROUPS][NRUN]
+    pub summary: Vec<Moments>,
+    /// [arm][NRUN]: paired differences arm - baseline.
+    pub diffs: Vec<Moments>,
+    /// Runs added.
+    pub runs: u64,
+}
+
+impl Aggregate {
+    pub fn new(sc: &Scenario) -> Self {
+        let arms = sc.experiment.arms.len();
+        let months = sc.horizon as usize + 1;
+        Aggregate {
+            arms,
+            months,
+            arsenal_hi: sc.arsenal_bound(),
+            moments: vec![Moments::default(); arms * months * CONTINUOUS],
+            hist: vec![0; arms * months * CONTINUOUS * BINS],
+            status: vec![0; arms * months * STATUSES],
+            summary: vec![Moments::default(); arms * GROUPS * NRUN],
+            diffs: vec![Moments::default(); arms * NRUN],
+            runs: 0,
+        }
+    }
+
+    /// Range of a continuous metric's histogram.
+    pub fn range(&self, metric: usize) -> (f64, f64) {
+        if metric == 3 { (0.0, self.arsenal_hi) } else { (0.0, 1.0) }
+    }
+
+    #[inline]
+    pub fn add_month(&mut self, arm: usize, r: &MonthRecord) {
+        let m = r.month as usize;
+        if m >= self.months {
+            return;
+        }
+        let s = (arm * self.months + m) * STATUSES + r.status.index();
+        self.status[s] += 1;
+        if !r.active {
+            return;
+        }
+        let values = [r.trust[0], r.trust[1], r.tension, r.arsenal];
+        let base = (arm * self.months + m) * CONTINUOUS;
+        for (k, &x) in values.iter().enumerate() {
+            self.moments[base + k].add(x);
+            let (lo, hi) = self.range(k);
+            self.hist[(base + k) * BINS + bin(x, lo, hi, BINS)] += 1;
+        }
+    }
+
+    /// Add one run: every arm's record, in arm order.
+    pub fn add_run(&mut self, records: &[RunRecord], baseline: usize) {
+        self.runs += 1;
+        let base_values = run_values(&records[baseline]);
+        for (arm, r) in records.iter().enumerate() {
+            let values = run_values(r);
+            let g = 1 + r.type_pair_index();
+            for (k, v) in values.iter().enumerate() {
+                if let Some(x) = v {
+                    self.summary[(arm * GROUPS) * NRUN + k].add(*x);
+                    self.summary[(arm * GROUPS + g) * NRUN + k].add(*x);
+                    if let Some(b) = base_values[k] {
+                        self.diffs[arm * NRUN + k].add(x - b);
+                    }
+                }
+            }
+        }
+    }
+
+    pub fn merge(&mut self, o: &Aggregate) {
+        for (a, b) in self.moments.iter_mut().zip(&o.moments) {
+            a.merge(b);
+        }
+        for (a, b) in self.hist.iter_mut().zip(&o.hist) {
+            *a += b;
+        }
+        for (a, b) in self.status.iter_mut().zip(&o.status) {
+            *a += b;
+        }
+        for (a, b) in self.summary.iter_mut().zip(&o.summary) {
+            a.merge(b);
+        }
+        for (a, b) in self.diffs.iter_mut().zip(&o.diffs) {
+            a.merge(b);
+        }
+        self.runs += o.runs;
+    }
+
+    pub fn moments_at(&self, arm: usize, month: usize, k: usize) -> &Moments {
+        &self.moments[(arm * self.months + month) * CONTINUOUS + k]
+    }
+
+    pub fn hist_at(&self, arm: usize, month: usize, k: usize) -> &[u32] {
+        let s = ((arm * self.months + month) * CONTINUOUS + k) * BINS;
+        &self.hist[s..s + BINS]
+    }
+
+    pub fn status_at(&self, arm: usize, month: usize, s: Status) -> u64 {
+        self.status[(arm * self.months + month) * STATUSES + s.index()]
+    }
+
+    pub fn summary_at(&self, arm: usize, group: usize, k: usize) -> &Moments {
+        &self.summary[(arm * GROUPS + group) * NRUN + k]
+    }
+
+    pub fn diff_at(&self, arm: usize, k: usize) -> &Moments {
+        &self.diffs[arm * NRUN + k]
+    }
+}

@@ -1,0 +1,69 @@
+//! The command line as typed (clap). `cli::config` turns it into validated settings.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// detente: simulate reciprocal-steps negotiation and compare strategies across seeded runs.
+#[derive(Debug, Parser)]
+#[command(name = "detente", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run a scenario's experiment and write CSV results and a manifest.
+    Run(RunArgs),
+    /// Check scenario files; prints nothing but errors.
+    Validate {
+        /// Scenario files to check.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// List what the model knows, with one-line docs.
+    List {
+        /// What to list.
+        what: ListWhat,
+        /// Scenario whose moves to list (default: the embedded korea-2019).
+        #[arg(long)]
+        scenario: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, clap::Args)]
+pub struct RunArgs {
+    /// Scenario file (default: the embedded scenarios/korea-2019.toml).
+    pub scenario: Option<PathBuf>,
+    /// Number of runs per arm (default: the scenario's).
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=u32::MAX as u64))]
+    pub runs: Option<u64>,
+    /// Master seed (default: the scenario's).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Output folder (default: results/<scenario name>).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Worker threads (default: RAYON_NUM_THREADS, else all cores). Results do not depend on it.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1024))]
+    pub threads: Option<u64>,
+    /// Replace an existing output folder.
+    #[arg(long)]
+    pub force: bool,
+    /// No progress bar and no summary table.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListWhat {
+    /// Strategy kinds a scenario can declare.
+    Strategies,
+    /// The moves of a scenario.
+    Moves,
+    /// Output metrics (trajectories.csv and summary.csv).
+    Metrics,
+    /// Global model parameters with defaults and ranges.
+    Params,
+}

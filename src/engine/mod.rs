@@ -1,0 +1,753 @@
+//! The engine: one run of one arm, month by month. Pure: it takes a validated scenario, an arm
+//! and a run seed, and reports through a [`Recorder`]; no I/O.
+//!
+//! Each month: shocks, observation (with misperception), trust and tension updates, the ledger
+//! audit, decisions, execution (with noise), hazards and arsenal, then the record.
+
+pub mod record;
+pub mod rng;
+
+pub use record::{Discard, Event, Keep, MonthRecord, Outcome, Recorder, RunRecord, Status};
+
+use rand::RngExt;
+use rand_chacha::ChaCha8Rng;
+
+use crate::model::{
+    ActorIx, Arm, Category, MoveIx, MoveSet, Scenario, tension, trust,
+};
+use crate::strategies::{self, Intent, Offer, Seen, Strategy, View};
+
+/// An act of one side, observed by the other the month after.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Act {
+    Made(MoveIx),
+    Revoked(MoveIx),
+    Hostile(MoveIx),
+}
+
+/// A pending obligation in the ledger.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Obligation {
+    obligor: ActorIx,
+    mv: MoveIx,
+    due: u32,
+    deadline: u32,
+}
+
+/// Buffers reused across runs so the monthly loop does not allocate.
+#[derive(Debug, Default)]
+pub struct Workspace {
+    since: Vec<u32>,
+    acts: [Vec<Act>; 2],
+    intents: [Vec<Intent>; 2],
+    ledger: Vec<Obligation>,
+}
+
+impl Workspace {
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
+/// Per-actor state during a run.
+struct Side {
+    sincere: bool,
+    /// Log-odds of this side's trust in the other.
+    l: f64,
+    l0: f64,
+    /// The arm's strategy (before type resolution) and whether an administration flipped it.
+    declared: usize,
+    flipped: bool,
+    resolved: usize,
+    strategy: Strategy,
+    offer: Option<Offer>,
+    unreciprocated: u32,
+    last_shock: Option<u32>,
+    pressure: f64,
+    arsenal: f64,
+    seen: Seen,
+}
+
+/// Precomputed per-arm facts the loop needs.
+struct Facts {
+    /// Conciliatory standing moves per actor.
+    standing: [MoveSet; 2],
+    /// Moves counting toward the denuclearization index, and the total cost.
+    denuclearization: MoveSet,
+    denuclearization_total: f64,
+    /// Moves counting toward the peace-and-normalization index, and the total cost.
+    peace: MoveSet,
+    peace_total: f64,
+    /// Verified freeze moves.
+    freezes: MoveSet,
+    moratoria: MoveSet,
+    /// Moves with stake at least `pocket_stake`, per actor.
+    costly: [MoveSet; 2],
+}
+
+impl Facts {
+    fn new(arm: &Arm) -> Self {
+        let p = &arm.params;
+        let mut f = Facts {
+            standing: [MoveSet::EMPTY; 2],
+            denuclearization: MoveSet::EMPTY,
+            denuclearization_total: 0.0,
+            peace: MoveSet::EMPTY,
+            peace_total: 0.0,
+            freezes: MoveSet::EMPTY,
+            moratoria: MoveSet::EMPTY,
+            costly: [MoveSet::EMPTY; 2],
+        };
+        for (i, m) in arm.moves.iter().enumerate() {
+            if m.is_hostile() {
+                continue;
+            }
+            if m.standing {
+                f.standing[m.actor].insert(i);
+            }
+            match m.category {
+                Category::Denuclearization => {
+                    f.denuclearization.insert(i);
+                    f.denuclearization_total += m.cost;
+                }
+                Category::Peace | Category::Normalization | Category::Sanctions => {
+                    f.peace.insert(i);
+                    f.peace_total += m.cost;
+                }
+                _ => {}
+            }
+            if m.freeze && m.verifiability >= p.verified_threshold {
+                f.freezes.insert(i);
+            }
+            if m.moratorium {
+                f.moratoria.insert(i);
+            }
+            if m.stake >= p.pocket_stake {
+                f.costly[m.actor].insert(i);
+            }
+        }
+        f
+    }
+}
+
+/// Run one arm of a scenario for one run seed.
+pub fn simulate(
+    sc: &Scenario,
+    arm: &Arm,
+    run_seed: u64,
+    ws: &mut Workspace,
+    rec: &mut impl Recorder,
+) -> RunRecord {
+    let mut streams = rng::Streams::new(run_seed);
+    Run::new(sc, arm, &mut streams.types, ws).go(&mut streams, rec)
+}
+
+struct Run<'a> {
+    sc: &'a Scenario,
+    arm: &'a Arm,
+    facts: Facts,
+    ws: &'a mut Workspace,
+    sides: [Side; 2],
+    tension: f64,
+    in_force: MoveSet,
+    done: MoveSet,
+    // Process tracking.
+    agreement: bool,
+    freeze_streak: u32,
+    formed: bool,
+    collapsed: bool,
+    out: RunRecord,
+    survival: f64,
+}
+
+impl<'a> Run<'a> {
+    fn new(sc: &'a Scenario, arm: &'a Arm, types: &mut ChaCha8Rng, ws: &'a mut Workspace) -> Self {
+        let p = &arm.params;
+        ws.since.clear();
+        ws.since.resize(arm.moves.len(), 0);
+        for v in ws.acts.iter_mut() {
+            v.clear();
+        }
+        for v in ws.intents.iter_mut() {
+            v.clear();
+        }
+        ws.ledger.clear();
+        let side = |i: usize, u: f64| {
+            let a = &sc.actors[i];
+            let sincere = u < a.prior_sincere;
+            let l0 = trust::clip_log_odds(trust::logit(a.initial_trust), p);
+            let declared = arm.strategies[i];
+            let resolved = strategies::resolve(&sc.strategies, declared, sincere);
+            Side {
+                sincere,
+                l: l0,
+                l0,
+                declared,
+                flipped: false,
+                resolved,
+                strategy: Strategy::new(&sc.strategies[resolved].spec),
+                offer: None,
+                unreciprocated: 0,
+                last_shock: None,
+                pressure: tension::pressure(a.pressure_base, sc.initial.tension, p),
+                arsenal: a.arsenal.as_ref().map_or(0.0, |x| x.initial),
+                seen: Seen::default(),
+            }
+        };
+        let u0 = types.random::<f64>();
+        let u1 = types.random::<f64>();
+        let sides = [side(0, u0), side(1, u1)];
+        let in_force = sc.initial.in_force.intersect(MoveSet(
+            arm.moves
+                .iter()
+                .enumerate()
+                .filter(|(_, m)| m.standing)
+                .fold(0u128, |acc, (i, _)| acc | 1u128 << i),
+        ));
+        let facts = Facts::new(arm);
+        let mut run = Run {
+            sc,
+            arm,
+            facts,
+            ws,
+            sides,
+            tension: sc.initial.tension,
+            in_force,
+            done: sc.initial.in_force,
+            agreement: false,
+            freeze_streak: 0,
+            formed: false,
+            collapsed: false,
+            out: RunRecord {
+                sincere: [false; 2],
+                outcome: Outcome::Stalemate,
+                end_month: 0,
+                final_trust: [0.0; 2],
+                final_tension: 0.0,
+                first_irreversible: [None; 2],
+                freeze_months: 0,
+                agreements: 0,
+                agreement_months: 0,
+                warheads: 0.0,
+                war_risk: 0.0,
+                hostile_acts: [0; 2],
+            },
+            survival: 1.0,
+        };
+        run.out.sincere = [run.sides[0].sincere, run.sides[1].sincere];
+        run.agreement = run.agreement_now();
+        run.formed = run.agreement || run.freeze_now();
+        if run.freeze_now() {
+            run.freeze_streak = 0;
+        }
+        run
+    }
+
+    fn trust(&self, i: ActorIx) -> f64 {
+        trust::logistic(self.sides[i].l)
+    }
+
+    fn arsenal(&self) -> f64 {
+        self.sides[0].arsenal + self.sides[1].arsenal
+    }
+
+    fn month_record(&self, month: u32, active: bool, status: Status) -> MonthRecord {
+        MonthRecord {
+            month,
+            active,
+            trust: [self.trust(0), self.trust(1)],
+            tension: self.tension,
+            arsenal: self.arsenal(),
+            status,
+        }
+    }
+
+    fn status(&self) -> Status {
+        if self.agreement {
+            Status::Agreement
+        } else if self.freeze_now() {
+            Status::Freeze
+        } else if self.collapsed {
+            Status::Breakdown
+        } else {
+            Status::Stalemate
+        }
+    }
+
+    fn delivered(&self, m: MoveIx) -> bool {
+        if self.arm.moves[m].standing {
+            self.in_force.contains(m)
+        } else {
+            self.done.contains(m)
+        }
+    }
+
+    fn index(&self, set: MoveSet, total: f64) -> f64 {
+        if total <= 0.0 {
+            return 0.0;
+        }
+        let s: f64 = set
+            .iter()
+            .filter(|&m| self.delivered(m))
+            .map(|m| self.arm.moves[m].cost)
+            .sum();
+        s / total
+    }
+
+    fn agreement_now(&self) -> bool {
+        let p = &self.arm.params;
+        self.facts.denuclearization_total > 0.0
+            && self.index(self.facts.denuclearization, self.facts.denuclearization_total)
+                >= p.agreement_denuclearization
+            && self.index(self.facts.peace, self.facts.peace_total) >= p.agreement_peace
+    }
+
+    fn freeze_now(&self) -> bool {
+        !self.in_force.intersect(self.facts.freezes).is_empty()
+    }
+
+    fn process_active(&self) -> bool {
+        self.agreement || self.freeze_now()
+    }
+
+    fn view<'v>(&'v self, i: ActorIx) -> View<'v> {
+        let s = &self.sides[i];
+        View {
+            me: i,
+            month: 0,
+            sincere: s.sincere,
+            trust: self.trust(i),
+            tension: self.tension,
+            pressure: s.pressure,
+            actor: &self.sc.actors[i],
+            moves: &self.arm.moves,
+            params: &self.arm.params,
+            roadmaps: &self.sc.roadmaps,
+            in_force: self.in_force,
+            done: self.done,
+            since: &self.ws.since,
+            seen: s.seen,
+            their_offer: self.sides[1 - i].offer.as_ref(),
+            my_offer: s.offer.as_ref(),
+            unreciprocated: s.unreciprocated,
+            my_last_shock: s.last_shock,
+        }
+    }
+
+    fn go(mut self, st: &mut rng::Streams, rec: &mut impl Recorder) -> RunRecord {
+        let horizon = self.sc.horizon;
+        rec.month(&self.month_record(0, true, self.status()));
+        let mut end = horizon;
+        for t in 1..=horizon {
+            let war = self.month(t, st, rec);
+            if war {
+                end = t;
+                self.out.outcome = Outcome::War;
+                rec.event(t, &Event::War);
+                rec.month(&self.month_record(t, true, Status::War));
+                break;
+            }
+            rec.month(&self.month_record(t, true, self.status()));
+        }
+        for t in end + 1..=horizon {
+            rec.month(&self.month_record(t, false, Status::War));
+        }
+        let p = &self.arm.params;
+        if self.out.outcome != Outcome::War {
+            self.out.outcome = if self.agreement {
+                Outcome::Agreement
+            } else if self.freeze_now() && self.freeze_streak as f64 >= p.interim_freeze_months {
+                Outcome::InterimFreeze
+            } else if self.collapsed {
+                Outcome::Breakdown
+            } else {
+                Outcome::Stalemate
+            };
+        }
+        self.out.end_month = end;
+        self.out.final_trust = [self.trust(0), self.trust(1)];
+        self.out.final_tension = self.tension;
+        self.out.warheads = self.arsenal();
+        self.out.war_risk = 1.0 - self.survival;
+        self.out
+    }
+
+    /// One month; returns true if war broke out.
+    fn month(&mut self, t: u32, st: &mut rng::Streams, rec: &mut impl Recorder) -> bool {
+        let u_war = self.shocks(t, &mut st.shocks, rec);
+        self.observe(t, &mut st.perception, rec);
+        self.audit(t, rec);
+        self.decide(t, &mut st.decisions);
+        self.execute(t, &mut st.decisions, rec);
+        self.hazards(t, u_war, rec)
+    }
+
+    /// Step 1: exogenous events, on the shock stream. The number of draws per month is fixed,
+    /// so every arm sees the same shocks in the same month of the same run.
+    fn shocks(&mut self, t: u32, rng: &mut ChaCha8Rng, rec: &mut impl Recorder) -> f64 {
+        let p = &self.arm.params;
+        let process = self.process_active();
+        for sh in &self.sc.shocks {
+            let u_occ = rng.random::<f64>();
+            let u_pick = rng.random::<f64>();
+            let u_absorb = rng.random::<f64>();
+            let actor = sh.actor;
+            let mut rate = sh.rate;
+            if let Some(r) = sh.rate_moratorium
+                && !self.in_force.intersect(self.facts.moratoria).is_empty()
+                && self.in_force.intersect(self.facts.moratoria).iter().any(|m| self.arm.moves[m].actor == actor)
+            {
+                rate = r;
+            }
+            if let Some(r) = sh.rate_process
+                && process
+            {
+                rate = r;
+            }
+            if sh.only_in_process && !process {
+                continue;
+            }
+            rate = (rate * (1.0 + sh.tension_slope * self.tension)).min(1.0);
+            if u_occ >= rate {
+                continue;
+            }
+            let mv = sh
+                .moves
+                .iter()
+                .find(|(_, cum)| u_pick < *cum)
+                .or(sh.moves.last())
+                .map(|(m, _)| *m);
+            let Some(mv) = mv else { continue };
+            if process && u_absorb < p.inclusion * p.inclusion_effect {
+                rec.event(t, &Event::Absorbed { actor, mv });
+                continue;
+            }
+            self.hostile(t, actor, mv, true, rec);
+        }
+        // Politics: scheduled administration changes and random leadership changes.
+        for i in 0..2 {
+            let u_flip = rng.random::<f64>();
+            let u_lead = rng.random::<f64>();
+            let u_type = rng.random::<f64>();
+            let pol = &self.sc.actors[i].politics;
+            if pol.cycle > 0 && t % pol.cycle == 0 && u_flip < pol.flip {
+                let s = &mut self.sides[i];
+                s.flipped = !s.flipped;
+                self.reset_trust_of_other(i, pol.trust_reset);
+                self.restrategise(i);
+                self.sides[i].offer = None;
+                self.drop_obligations_owed_to(i);
+                rec.event(t, &Event::Flipped { actor: i });
+            }
+            if u_lead < pol.leadership_hazard {
+                let sincere = u_type < self.sc.actors[i].prior_sincere;
+                self.sides[i].sincere = sincere;
+                self.reset_trust_of_other(i, pol.trust_reset);
+                self.restrategise(i);
+                rec.event(t, &Event::NewLeader { actor: i, sincere });
+            }
+        }
+        rng.random::<f64>()
+    }
+
+    fn reset_trust_of_other(&mut self, i: ActorIx, reset: f64) {
+        let o = &mut self.sides[1 - i];
+        o.l = o.l0 + (o.l - o.l0) * (1.0 - reset);
+    }
+
+    fn restrategise(&mut self, i: ActorIx) {
+        let s = &self.sides[i];
+        let base = match (s.flipped, self.sc.actors[i].politics.flip_to) {
+            (true, Some(alt)) => alt,
+            _ => s.declared,
+        };
+        let resolved = strategies::resolve(&self.sc.strategies, base, s.sincere);
+        if resolved != s.resolved {
+            let s = &mut self.sides[i];
+            s.resolved = resolved;
+            s.strategy = Strategy::new(&self.sc.strategies[resolved].spec);
+            s.offer = None;
+        }
+    }
+
+    fn drop_obligations_owed_to(&mut self, creditor: ActorIx) {
+        self.ws.ledger.retain(|o| o.obligor == creditor);
+    }
+
+    /// A hostile act: recorded for the other to observe; it ends the mover's standing moves it breaks.
+    fn hostile(&mut self, t: u32, actor: ActorIx, mv: MoveIx, shock: bool, rec: &mut impl Recorder) {
+        self.ws.acts[actor].push(Act::Hostile(mv));
+        self.out.hostile_acts[actor] += 1;
+        if shock {
+            self.sides[actor].last_shock = Some(t);
+        }
+        rec.event(t, &Event::Hostile { actor, mv, shock });
+        if let Some(h) = &self.arm.moves[mv].hostile {
+            for b in h.breaks.intersect(self.in_force).iter() {
+                self.in_force.remove(b);
+                rec.event(t, &Event::Revoked { actor, mv: b });
+            }
+        }
+    }
+
+    /// Steps 2 to 4: each side observes the other's acts with misperception, then trust and
+    /// tension are updated.
+    fn observe(&mut self, t: u32, rng: &mut ChaCha8Rng, rec: &mut impl Recorder) {
+        let p = &self.arm.params;
+        let eps = tension::misperception(self.tension, p);
+        let mut severity_total = 0.0;
+        let mut value_total = 0.0;
+        for i in 0..2 {
+            let j = 1 - i;
+            let mut seen = Seen::default();
+            let mut good = 0.0;
+            let mut bad = 0.0;
+            for &act in &self.ws.acts[j] {
+                let u = rng.random::<f64>();
+                match act {
+                    Act::Made(m) => {
+                        let mv = &self.arm.moves[m];
+                        let missed = u < eps;
+                        rec.event(t, &Event::Perceived { observer: i, mv: Some(m), misperceived: missed, as_hostile: false });
+                        if !missed {
+                            good += mv.log_lr;
+                            seen.value += mv.value;
+                            seen.conciliatory.insert(m);
+                        }
+                    }
+                    Act::Hostile(m) => {
+                        let h = self.arm.moves[m].hostile.as_ref();
+                        let (sev, lr, ph) = h.map_or((0.0, 1.0, 1.0), |h| (h.severity, h.lr, h.perceived_hostile));
+                        let as_hostile = u < ph;
+                        rec.event(t, &Event::Perceived { observer: i, mv: Some(m), misperceived: !as_hostile, as_hostile });
+                        if as_hostile {
+                            bad += lr.ln();
+                            seen.severity += sev;
+                            seen.hostile = true;
+                        }
+                    }
+                    Act::Revoked(m) => {
+                        rec.event(t, &Event::Perceived { observer: i, mv: Some(m), misperceived: false, as_hostile: true });
+                        bad += p.renege_lr.ln();
+                        seen.severity += p.renege_severity;
+                        seen.reneged = true;
+                    }
+                }
+            }
+            if self.ws.acts[j].is_empty() {
+                // A quiet month may be misread as hostile.
+                let u = rng.random::<f64>();
+                if u < eps {
+                    rec.event(t, &Event::Perceived { observer: i, mv: None, misperceived: true, as_hostile: true });
+                    bad += p.misread_lr.ln();
+                    seen.severity += p.misread_severity;
+                    seen.hostile = true;
+                }
+            }
+            // Standing moves of the other, verified and kept, keep informing.
+            for m in self.in_force.intersect(self.facts.standing[j]).iter() {
+                if self.ws.since[m] < t {
+                    good += self.arm.moves[m].log_lr_standing;
+                }
+            }
+            let s = &mut self.sides[i];
+            s.l = trust::update(s.l, s.l0, good, bad, p);
+            s.seen = seen;
+            severity_total += seen.severity;
+            value_total += seen.value;
+        }
+        self.tension = tension::update(self.tension, severity_total, value_total, p);
+        for i in 0..2 {
+            self.sides[i].pressure =
+                tension::pressure(self.sc.actors[i].pressure_base, self.tension, p);
+        }
+    }
+
+    /// Step 5: overdue obligations. A step the obligor could not make (gate, feasibility,
+    /// prerequisites) is read as "not yet" and its deadline extended; one it could have made
+    /// is a renege, perceived at once by the creditor.
+    fn audit(&mut self, t: u32, rec: &mut impl Recorder) {
+        let p = &self.arm.params;
+        let mut k = 0;
+        while k < self.ws.ledger.len() {
+            let o = self.ws.ledger[k];
+            if self.delivered(o.mv) {
+                self.ws.ledger.swap_remove(k);
+                continue;
+            }
+            if o.due >= t {
+                k += 1;
+                continue;
+            }
+            if !self.view(o.obligor).available(o.mv) {
+                self.ws.ledger[k].due = t + o.deadline;
+                k += 1;
+                continue;
+            }
+            self.ws.ledger.swap_remove(k);
+            rec.event(t, &Event::Reneged { actor: o.obligor, mv: o.mv });
+            let c = &mut self.sides[1 - o.obligor];
+            c.l = trust::clip_log_odds(c.l - p.negativity * p.renege_lr.ln(), p);
+            c.seen.reneged = true;
+            c.seen.severity += p.renege_severity;
+            self.tension = (self.tension + p.tension_hostile * p.renege_severity).min(1.0);
+        }
+    }
+
+    /// Step 6: both sides choose at once, from the same state.
+    fn decide(&mut self, t: u32, rng: &mut ChaCha8Rng) {
+        let p = &self.arm.params;
+        let mut intents = std::mem::take(&mut self.ws.intents);
+        for (i, out) in intents.iter_mut().enumerate() {
+            out.clear();
+            let mut strategy = std::mem::replace(
+                &mut self.sides[i].strategy,
+                Strategy::Unconditional(strategies::unconditional::Unconditional),
+            );
+            let mut v = self.view(i);
+            v.month = t;
+            strategy.decide(&v, rng, out);
+            // An exploiter pockets what it was given: once it holds costly steps of the other,
+            // it revokes its own standing moves at a hazard (one draw every month).
+            let u = rng.random::<f64>();
+            let holds = self
+                .facts
+                .costly[1 - i]
+                .iter()
+                .any(|m| self.delivered(m));
+            if !self.sides[i].sincere && holds && u < p.pocket_hazard {
+                v.revoke_latest(|_| true, out);
+            }
+            self.sides[i].strategy = strategy;
+        }
+        self.ws.intents = intents;
+    }
+
+    /// Step 7: execute the intents with implementation noise.
+    fn execute(&mut self, t: u32, rng: &mut ChaCha8Rng, rec: &mut impl Recorder) {
+        let p = &self.arm.params;
+        // Last month's acts and this month's shocks have been observed.
+        for acts in self.ws.acts.iter_mut() {
+            acts.clear();
+        }
+        let intents = std::mem::take(&mut self.ws.intents);
+        for (i, list) in intents.iter().enumerate() {
+            for &intent in list {
+                match intent {
+                    Intent::Make(m) => {
+                        let mut v = self.view(i);
+                        v.month = t;
+                        if !v.available(m) {
+                            continue;
+                        }
+                        if rng.random::<f64>() < p.execution_failure {
+                            rec.event(t, &Event::Slipped { actor: i, mv: m });
+                            continue;
+                        }
+                        let mv = &self.arm.moves[m];
+                        if mv.standing {
+                            self.in_force.insert(m);
+                        }
+                        self.done.insert(m);
+                        self.ws.since[m] = t;
+                        self.ws.acts[i].push(Act::Made(m));
+                        if mv.verified_irreversible(p) && self.out.first_irreversible[i].is_none() {
+                            self.out.first_irreversible[i] = Some(t);
+                        }
+                        rec.event(t, &Event::Made { actor: i, mv: m });
+                    }
+                    Intent::Revoke(m) => {
+                        let mut v = self.view(i);
+                        v.month = t;
+                        if self.arm.moves[m].actor == i && v.revocable(m) {
+                            self.in_force.remove(m);
+                            self.ws.acts[i].push(Act::Revoked(m));
+                            rec.event(t, &Event::Revoked { actor: i, mv: m });
+                        }
+                    }
+                    Intent::Hostile(m) => {
+                        if self.arm.moves[m].actor == i && self.arm.moves[m].is_hostile() {
+                            self.hostile(t, i, m, false, rec);
+                        }
+                    }
+                    Intent::Offer(o) => {
+                        self.sides[i].offer = Some(o);
+                        self.drop_obligations_owed_to(i);
+                        if let Some(d) = o.deadline {
+                            let owed: MoveSet = o.demand.iter().filter(|&m| !self.delivered(m)).collect();
+                            for m in owed.iter() {
+                                self.ws.ledger.push(Obligation { obligor: 1 - i, mv: m, due: t + d, deadline: d.max(1) });
+                            }
+                        }
+                        rec.event(t, &Event::Offered { actor: i });
+                    }
+                    Intent::Withdraw => {
+                        self.sides[i].offer = None;
+                        self.drop_obligations_owed_to(i);
+                    }
+                }
+            }
+        }
+        self.ws.intents = intents;
+    }
+
+    /// Steps 8 and 9: war hazard, arsenals, the process's status and the reciprocity counters.
+    fn hazards(&mut self, t: u32, u_war: f64, rec: &mut impl Recorder) -> bool {
+        let p = &self.arm.params;
+        let h = tension::war_hazard(self.tension, p);
+        self.survival *= 1.0 - h;
+        if u_war < h {
+            return true;
+        }
+        for i in 0..2 {
+            if let Some(a) = &self.sc.actors[i].arsenal {
+                let mut mult = 1.0;
+                let mut removal = 0.0;
+                for m in self.in_force.iter() {
+                    let mv = &self.arm.moves[m];
+                    if mv.actor == i {
+                        mult *= mv.arsenal_growth;
+                        removal += mv.arsenal_removal;
+                    }
+                }
+                let w = self.sides[i].arsenal;
+                self.sides[i].arsenal = (w + a.growth * mult - w * removal.min(1.0)).max(0.0);
+            }
+        }
+        let agreement = self.agreement_now();
+        if agreement && !self.agreement {
+            self.out.agreements += 1;
+            self.formed = true;
+            rec.event(t, &Event::AgreementFormed);
+        } else if !agreement && self.agreement {
+            self.collapsed = true;
+            rec.event(t, &Event::AgreementCollapsed);
+        }
+        self.agreement = agreement;
+        if agreement {
+            self.out.agreement_months += 1;
+        }
+        if self.freeze_now() {
+            if self.freeze_streak == 0 {
+                self.formed = true;
+                rec.event(t, &Event::FreezeFormed);
+            }
+            self.freeze_streak += 1;
+            self.out.freeze_months += 1;
+        } else if self.freeze_streak > 0 {
+            self.freeze_streak = 0;
+            self.collapsed = true;
+            rec.event(t, &Event::FreezeCollapsed);
+        }
+        for i in 0..2 {
+            let j = 1 - i;
+            let mine_out = !self.in_force.intersect(self.facts.standing[i]).is_empty();
+            let theirs_out = !self.in_force.intersect(self.facts.standing[j]).is_empty()
+                || !self.sides[i].seen.conciliatory.is_empty()
+                || self.ws.acts[j].iter().any(|a| matches!(a, Act::Made(_)));
+            let s = &mut self.sides[i];
+            s.unreciprocated = if mine_out && !theirs_out { s.unreciprocated + 1 } else { 0 };
+        }
+        false
+    }
+}

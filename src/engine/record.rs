@@ -1,0 +1,187 @@
+//! What a run reports: a record per month (for trajectories), events (for narration) and a
+//! summary record per run (for runs.csv and the summary).
+
+use crate::model::{ActorIx, MoveIx};
+
+/// The state of the process in a month, one-hot in the trajectories.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Stalemate,
+    Freeze,
+    Agreement,
+    Breakdown,
+    War,
+}
+
+impl Status {
+    pub const ALL: [Status; 5] = [
+        Status::Agreement,
+        Status::Freeze,
+        Status::Breakdown,
+        Status::War,
+        Status::Stalemate,
+    ];
+    pub fn name(self) -> &'static str {
+        match self {
+            Status::Agreement => "agreement",
+            Status::Freeze => "freeze",
+            Status::Breakdown => "breakdown",
+            Status::War => "war",
+            Status::Stalemate => "stalemate",
+        }
+    }
+    pub fn index(self) -> usize {
+        Status::ALL.iter().position(|&s| s == self).unwrap_or(0)
+    }
+}
+
+/// The outcome of a run at its horizon.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Agreement,
+    InterimFreeze,
+    Breakdown,
+    War,
+    Stalemate,
+}
+
+impl Outcome {
+    pub const ALL: [Outcome; 5] = [
+        Outcome::Agreement,
+        Outcome::InterimFreeze,
+        Outcome::Breakdown,
+        Outcome::War,
+        Outcome::Stalemate,
+    ];
+    pub fn name(self) -> &'static str {
+        match self {
+            Outcome::Agreement => "agreement",
+            Outcome::InterimFreeze => "interim_freeze",
+            Outcome::Breakdown => "breakdown",
+            Outcome::War => "war",
+            Outcome::Stalemate => "stalemate",
+        }
+    }
+    pub fn index(self) -> usize {
+        Outcome::ALL.iter().position(|&s| s == self).unwrap_or(0)
+    }
+}
+
+/// One month of one run.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct MonthRecord {
+    pub month: u32,
+    /// False after the run ended (war): only `status` is meaningful then.
+    pub active: bool,
+    /// trust[i]: actor i's trust in the other.
+    pub trust: [f64; 2],
+    pub tension: f64,
+    /// Total warheads of the actors with an arsenal.
+    pub arsenal: f64,
+    pub status: Status,
+}
+
+/// Something that happened in a run, for narration and event logs.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Event {
+    /// A move was made.
+    Made { actor: ActorIx, mv: MoveIx },
+    /// A planned move failed or slipped (implementation noise).
+    Slipped { actor: ActorIx, mv: MoveIx },
+    /// A standing move was revoked.
+    Revoked { actor: ActorIx, mv: MoveIx },
+    /// A hostile act; `shock` if exogenous (not chosen by the strategy).
+    Hostile { actor: ActorIx, mv: MoveIx, shock: bool },
+    /// A hostile shock absorbed by an inclusive process.
+    Absorbed { actor: ActorIx, mv: MoveIx },
+    /// A due step was not delivered although it could have been.
+    Reneged { actor: ActorIx, mv: MoveIx },
+    /// An observer perceived an act of the other side; `as_hostile` tells how it was read.
+    Perceived { observer: ActorIx, mv: Option<MoveIx>, misperceived: bool, as_hostile: bool },
+    /// An offer was posted.
+    Offered { actor: ActorIx },
+    /// A scheduled administration change flipped the actor's strategy.
+    Flipped { actor: ActorIx },
+    /// A new leader; the type was redrawn.
+    NewLeader { actor: ActorIx, sincere: bool },
+    AgreementFormed,
+    AgreementCollapsed,
+    FreezeFormed,
+    FreezeCollapsed,
+    War,
+}
+
+/// Receives a run's months and events. The default `event` does nothing, so batch runs pay
+/// nothing for narration.
+pub trait Recorder {
+    fn month(&mut self, r: &MonthRecord);
+    fn event(&mut self, _month: u32, _e: &Event) {}
+}
+
+/// A recorder that keeps nothing.
+pub struct Discard;
+
+impl Recorder for Discard {
+    fn month(&mut self, _r: &MonthRecord) {}
+}
+
+/// A recorder that keeps every month and event (tests, replay).
+#[derive(Debug, Default, Clone)]
+pub struct Keep {
+    pub months: Vec<MonthRecord>,
+    pub events: Vec<(u32, Event)>,
+}
+
+impl Recorder for Keep {
+    fn month(&mut self, r: &MonthRecord) {
+        self.months.push(*r);
+    }
+    fn event(&mut self, month: u32, e: &Event) {
+        self.events.push((month, *e));
+    }
+}
+
+/// The per-run summary (a row of runs.csv).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RunRecord {
+    /// Types drawn: true for S (sincere), per actor.
+    pub sincere: [bool; 2],
+    pub outcome: Outcome,
+    /// Last simulated month (the horizon unless war ended the run).
+    pub end_month: u32,
+    pub final_trust: [f64; 2],
+    pub final_tension: f64,
+    /// Month of each actor's first verified irreversible step.
+    pub first_irreversible: [Option<u32>; 2],
+    /// Months with a verified freeze in force.
+    pub freeze_months: u32,
+    /// Agreements formed.
+    pub agreements: u32,
+    /// Months with an agreement in force.
+    pub agreement_months: u32,
+    /// Warheads at the end.
+    pub warheads: f64,
+    /// Cumulative war probability over the run: 1 - prod(1 - hazard).
+    pub war_risk: f64,
+    /// Hostile acts per actor (chosen and exogenous).
+    pub hostile_acts: [u32; 2],
+}
+
+impl RunRecord {
+    /// The type pair as `S/G` (actor order).
+    pub fn type_pair(&self) -> &'static str {
+        match self.sincere {
+            [true, true] => "S/S",
+            [true, false] => "S/G",
+            [false, true] => "G/S",
+            [false, false] => "G/G",
+        }
+    }
+    /// Index of the type pair in S/S, S/G, G/S, G/G.
+    pub fn type_pair_index(&self) -> usize {
+        (!self.sincere[0]) as usize * 2 + (!self.sincere[1]) as usize
+    }
+}
+
+/// The type pairs in index order.
+pub const TYPE_PAIRS: [&str; 4] = ["S/S", "S/G", "G/S", "G/G"];

@@ -1,0 +1,68 @@
+//! `summary.csv`: per arm, every per-run metric with its 95% interval (Wilson for outcome
+//! shares), the same by type pair (`metric@S/G`), and the paired difference from the baseline
+//! arm (`diff:metric`).
+
+use super::{csv_bytes, num};
+use crate::batch::Aggregate;
+use crate::batch::aggregate::{GROUPS, PROPORTIONS, run_metric_names};
+use crate::batch::stats::{Moments, SCALE, wilson};
+use crate::engine::record::TYPE_PAIRS;
+use crate::model::Scenario;
+
+pub const HEADER: [&str; 6] = ["arm", "metric", "n", "mean", "ci95_low", "ci95_high"];
+
+/// One summary row: a metric's mean and interval.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    pub arm: String,
+    pub metric: String,
+    pub n: u64,
+    pub mean: f64,
+    pub low: f64,
+    pub high: f64,
+}
+
+fn stat(m: &Moments, proportion: bool) -> (f64, f64, f64) {
+    if proportion {
+        let k = (m.sum as f64 / SCALE).round() as u64;
+        let (l, u) = wilson(k, m.n);
+        (m.mean(), l, u)
+    } else {
+        let (l, u) = m.ci95();
+        (m.mean(), l, u)
+    }
+}
+
+/// Every summary row, in file order.
+pub fn rows(sc: &Scenario, agg: &Aggregate) -> Vec<Row> {
+    let names = run_metric_names(sc);
+    let base = sc.experiment.baseline;
+    let mut out = Vec::new();
+    for (a, arm) in sc.experiment.arms.iter().enumerate() {
+        for g in 0..GROUPS {
+            for (k, name) in names.iter().enumerate() {
+                let m = agg.summary_at(a, g, k);
+                let (mean, low, high) = stat(m, k < PROPORTIONS);
+                let metric = if g == 0 { name.clone() } else { format!("{name}@{}", TYPE_PAIRS[g - 1]) };
+                out.push(Row { arm: arm.id.clone(), metric, n: m.n, mean, low, high });
+            }
+        }
+        if a != base {
+            for (k, name) in names.iter().enumerate() {
+                let m = agg.diff_at(a, k);
+                let (mean, low, high) = stat(m, false);
+                out.push(Row { arm: arm.id.clone(), metric: format!("diff:{name}"), n: m.n, mean, low, high });
+            }
+        }
+    }
+    out
+}
+
+pub fn csv(sc: &Scenario, agg: &Aggregate) -> Vec<u8> {
+    csv_bytes(
+        &HEADER,
+        rows(sc, agg).into_iter().map(|r| {
+            vec![r.arm, r.metric, r.n.to_string(), num(r.mean), num(r.low), num(r.high)]
+        }),
+    )
+}

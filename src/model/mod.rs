@@ -1,0 +1,316 @@
+//! The validated domain model: actors, moves, shocks, roadmaps, strategies and experiments.
+//!
+//! Everything here is built by `scenario` from a file and is read-only during a run.
+//! Nothing in this module names a country: actors, moves and roadmaps are data.
+
+pub mod gate;
+pub mod movesets;
+pub mod params;
+pub mod tension;
+pub mod trust;
+
+pub use movesets::MoveSet;
+pub use params::Params;
+
+use crate::strategies::StrategySpec;
+
+/// Index of an actor in [`Scenario::actors`] (0 or 1).
+pub type ActorIx = usize;
+/// Index of a move in [`Scenario::moves`].
+pub type MoveIx = usize;
+
+/// The most moves a scenario may declare (they live in 128-bit sets).
+pub const MAX_MOVES: usize = 128;
+
+/// What a move is about; drives the agreement indices.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Category {
+    Peace,
+    Normalization,
+    Humanitarian,
+    Denuclearization,
+    Sanctions,
+    Military,
+    Provocation,
+}
+
+impl Category {
+    pub const ALL: [Category; 7] = [
+        Category::Peace,
+        Category::Normalization,
+        Category::Humanitarian,
+        Category::Denuclearization,
+        Category::Sanctions,
+        Category::Military,
+        Category::Provocation,
+    ];
+    pub fn name(self) -> &'static str {
+        match self {
+            Category::Peace => "peace",
+            Category::Normalization => "normalization",
+            Category::Humanitarian => "humanitarian",
+            Category::Denuclearization => "denuclearization",
+            Category::Sanctions => "sanctions",
+            Category::Military => "military",
+            Category::Provocation => "provocation",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Category> {
+        Category::ALL.into_iter().find(|c| c.name() == s)
+    }
+}
+
+/// A hostile act's parameters.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Hostility {
+    /// Severity on the 0-10 scale (drives tension).
+    pub severity: f64,
+    /// Likelihood ratio G vs S: how much more likely an exploiter is to do it.
+    pub lr: f64,
+    /// Probability the receiver reads it as hostile (ambiguous acts < 1).
+    pub perceived_hostile: f64,
+    /// The mover's own standing moves that this act ends (a test ends a test moratorium).
+    pub breaks: MoveSet,
+}
+
+/// One entry of the move catalogue.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Move {
+    pub id: String,
+    pub label: String,
+    pub actor: ActorIx,
+    pub category: Category,
+    /// Cost to the mover, 0-10.
+    pub cost: f64,
+    /// Value to the receiver, 0-10.
+    pub value: f64,
+    /// Verifiability nu in [0,1] (already multiplied by the verification regime).
+    pub verifiability: f64,
+    /// Irreversibility r in [0,1].
+    pub irreversibility: f64,
+    /// Months a standing move must be in force before it can be revoked.
+    pub reversal_lag: u32,
+    /// Moves (of any actor) that must be in force, or done for one-shot moves, first.
+    pub requires: MoveSet,
+    /// A standing move stays in force until revoked; a one-shot move is an event.
+    pub standing: bool,
+    /// Counts as a freeze (interim-freeze outcome, freeze months).
+    pub freeze: bool,
+    /// Counts as a test moratorium (shock rates `when_moratorium`).
+    pub moratorium: bool,
+    /// Counts as relief for the counterpart (all-or-nothing package, pocketing).
+    pub relief: bool,
+    /// Multiplier on the mover's arsenal growth while in force.
+    pub arsenal_growth: f64,
+    /// Share of the mover's arsenal removed each month while in force.
+    pub arsenal_removal: f64,
+    /// `Some` for hostile acts.
+    pub hostile: Option<Hostility>,
+    // Derived quantities (computed once at validation).
+    /// Stake x = min(1, c*r/stake_scale): what the mover loses if exploited.
+    pub stake: f64,
+    /// ln LR_obs: trust gained when the move is observed.
+    pub log_lr: f64,
+    /// ln(1 + standing_lr*nu): trust gained per month in force (standing moves).
+    pub log_lr_standing: f64,
+    /// Trust needed to make the move (the gate).
+    pub gate: f64,
+}
+
+impl Move {
+    pub fn is_hostile(&self) -> bool {
+        self.hostile.is_some()
+    }
+    pub fn is_conciliatory(&self) -> bool {
+        self.hostile.is_none()
+    }
+    /// Whether the move is irreversible and verified by the scenario's thresholds.
+    pub fn verified_irreversible(&self, p: &Params) -> bool {
+        self.is_conciliatory()
+            && self.irreversibility >= p.irreversible_threshold
+            && self.verifiability >= p.verified_threshold
+    }
+}
+
+/// A regular change of government (elections) or a random change of leader.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Politics {
+    /// Months between scheduled administration changes (0: none).
+    pub cycle: u32,
+    /// Probability that a scheduled change flips the strategy.
+    pub flip: f64,
+    /// Share of the other side's trust gains (above its initial belief) lost at a flip.
+    pub trust_reset: f64,
+    /// Strategy a flipped administration follows (toggles back at the next flip).
+    pub flip_to: Option<usize>,
+    /// Monthly hazard of an unscheduled change of leader (type redrawn from the prior).
+    pub leadership_hazard: f64,
+}
+
+/// An actor's nuclear arsenal.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Arsenal {
+    pub initial: f64,
+    /// Warheads added per month with no freeze.
+    pub growth: f64,
+}
+
+/// A strategic actor.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Actor {
+    pub id: String,
+    pub label: String,
+    /// Prior probability that this actor is type S (sincere).
+    pub prior_sincere: f64,
+    /// This actor's initial trust in the other (P(other is S)).
+    pub initial_trust: f64,
+    /// Months of unreciprocated own steps tolerated before suspending or reversing.
+    pub patience: u32,
+    /// h0: base domestic pressure.
+    pub pressure_base: f64,
+    /// B: domestic budget for a single move.
+    pub budget: f64,
+    pub politics: Politics,
+    pub arsenal: Option<Arsenal>,
+    /// Hostile move used to answer a hostile act.
+    pub retaliation: Option<MoveIx>,
+    /// Hostile moves used for pressure and escalation.
+    pub pressure: Vec<MoveIx>,
+}
+
+/// An exogenous event source drawn on the shock stream.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Shock {
+    pub id: String,
+    /// The actor whose organs commit the act (acts of any organ count as the state's).
+    pub actor: ActorIx,
+    /// Base monthly rate.
+    pub rate: f64,
+    /// Rate multiplied by (1 + tension_slope * tau).
+    pub tension_slope: f64,
+    /// Rate while the actor has a moratorium in force (None: unchanged).
+    pub rate_moratorium: Option<f64>,
+    /// Rate while an agreement or freeze is in force (None: unchanged).
+    pub rate_process: Option<f64>,
+    /// Only occurs while an agreement or freeze is in force (spoilers).
+    pub only_in_process: bool,
+    /// Candidate hostile moves with cumulative weights in (0, 1].
+    pub moves: Vec<(MoveIx, f64)>,
+}
+
+/// One phase of a roadmap: each actor's half.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Phase {
+    pub label: String,
+    /// Steps per actor, indexed by [`ActorIx`].
+    pub steps: [MoveSet; 2],
+}
+
+/// A sequence of matched phases (action for action).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Roadmap {
+    pub id: String,
+    pub phases: Vec<Phase>,
+}
+
+/// A named, parameterised strategy declared in the scenario.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StrategyDecl {
+    pub id: String,
+    pub spec: StrategySpec,
+}
+
+/// One arm of an experiment.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Arm {
+    pub id: String,
+    pub label: String,
+    /// Strategy index per actor.
+    pub strategies: [usize; 2],
+    /// Parameters for this arm (the scenario's, with the arm's overrides).
+    pub params: Params,
+    /// Moves with parameters of this arm (derived quantities depend on params).
+    pub moves: Vec<Move>,
+}
+
+/// The experiment: arms run on the same run indices with common random numbers.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Experiment {
+    pub arms: Vec<Arm>,
+    pub baseline: usize,
+    pub runs: u64,
+    pub seed: u64,
+}
+
+/// The initial shared state.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InitialState {
+    pub tension: f64,
+    /// Moves already in force (or done) at month 0.
+    pub in_force: MoveSet,
+}
+
+/// A validated scenario: what the engine runs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scenario {
+    pub name: String,
+    pub title: String,
+    pub description: String,
+    pub horizon: u32,
+    pub actors: [Actor; 2],
+    pub params: Params,
+    /// The catalogue with the scenario's parameters (each arm carries its own copy).
+    pub moves: Vec<Move>,
+    pub shocks: Vec<Shock>,
+    pub roadmaps: Vec<Roadmap>,
+    pub strategies: Vec<StrategyDecl>,
+    pub initial: InitialState,
+    pub experiment: Experiment,
+}
+
+impl Scenario {
+    pub fn move_ix(&self, id: &str) -> Option<MoveIx> {
+        self.moves.iter().position(|m| m.id == id)
+    }
+    pub fn actor_ix(&self, id: &str) -> Option<ActorIx> {
+        self.actors.iter().position(|a| a.id == id)
+    }
+    /// `trust:A:B`, A's trust in B.
+    pub fn trust_metric(&self, from: ActorIx) -> String {
+        format!(
+            "trust:{}:{}",
+            self.actors[from].id,
+            self.actors[1 - from].id
+        )
+    }
+    /// An upper bound of the total arsenal over the horizon (histogram range).
+    pub fn arsenal_bound(&self) -> f64 {
+        let max_mult = self
+            .moves
+            .iter()
+            .map(|m| m.arsenal_growth)
+            .fold(1.0f64, f64::max);
+        let b: f64 = self
+            .actors
+            .iter()
+            .filter_map(|a| a.arsenal.as_ref())
+            .map(|a| a.initial + a.growth * max_mult * self.horizon as f64)
+            .sum();
+        b.max(1.0).ceil()
+    }
+}
+
+/// Fill in the derived quantities of every move from the parameters.
+pub fn derive_moves(moves: &mut [Move], p: &Params) {
+    for m in moves.iter_mut() {
+        m.verifiability = (m.verifiability * p.verification).min(1.0);
+        m.stake = gate::stake(m.cost, m.irreversibility, p);
+        m.log_lr = trust::log_lr_observed(m.cost, m.irreversibility, m.verifiability, p);
+        m.log_lr_standing = if m.standing && m.is_conciliatory() {
+            (1.0 + p.standing_lr * m.verifiability).ln()
+        } else {
+            0.0
+        };
+        m.gate = gate::threshold(m.stake, p);
+    }
+}

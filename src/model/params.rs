@@ -1,0 +1,206 @@
+//! Global model parameters: every number the mechanisms use, with its default, range and source.
+
+use serde::{Deserialize, Deserializer, Serialize};
+
+/// Checks applied to a parameter value when a scenario is read.
+pub mod check {
+    use super::*;
+    use serde::de::Error;
+
+    fn finite<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+        let v = f64::deserialize(d)?;
+        if !v.is_finite() {
+            return Err(D::Error::custom(format!(
+                "expected a finite number, found {v}"
+            )));
+        }
+        Ok(v)
+    }
+
+    /// A probability or share in [0, 1].
+    pub fn prob<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+        let v = finite(d)?;
+        if !(0.0..=1.0).contains(&v) {
+            return Err(D::Error::custom(format!(
+                "expected a probability in [0, 1], found {v}"
+            )));
+        }
+        Ok(v)
+    }
+
+    /// A probability in (0, 1].
+    pub fn unit_open<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+        let v = finite(d)?;
+        if !(v > 0.0 && v <= 1.0) {
+            return Err(D::Error::custom(format!(
+                "expected a number in (0, 1], found {v}"
+            )));
+        }
+        Ok(v)
+    }
+
+    /// A finite number >= 0.
+    pub fn nonneg<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+        let v = finite(d)?;
+        if v < 0.0 {
+            return Err(D::Error::custom(format!(
+                "expected a number >= 0, found {v}"
+            )));
+        }
+        Ok(v)
+    }
+
+    /// A finite number > 0.
+    pub fn positive<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+        let v = finite(d)?;
+        if v <= 0.0 {
+            return Err(D::Error::custom(format!("expected a number > 0, found {v}")));
+        }
+        Ok(v)
+    }
+
+    /// A likelihood ratio: a finite number >= 1.
+    pub fn ratio<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+        let v = finite(d)?;
+        if v < 1.0 {
+            return Err(D::Error::custom(format!(
+                "expected a likelihood ratio >= 1, found {v}"
+            )));
+        }
+        Ok(v)
+    }
+
+    /// A score on the 0 to 10 scale of the move catalogue (cost, value, severity).
+    pub fn score<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+        let v = finite(d)?;
+        if !(0.0..=10.0).contains(&v) {
+            return Err(D::Error::custom(format!(
+                "expected a score in [0, 10], found {v}"
+            )));
+        }
+        Ok(v)
+    }
+}
+
+/// One parameter's documentation, for `detente list params` and `docs/model.md`.
+#[derive(Debug, Clone, Copy)]
+pub struct ParamDoc {
+    pub name: &'static str,
+    pub default: f64,
+    pub range: &'static str,
+    pub doc: &'static str,
+    pub source: &'static str,
+}
+
+macro_rules! params {
+    ($( $name:ident : $check:literal = $default:expr, $range:literal, $doc:literal, $source:literal; )*) => {
+        /// The global mechanism parameters of a scenario (`[params]`); every field has a default.
+        #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+        #[serde(deny_unknown_fields, default)]
+        pub struct Params {
+            $(
+                #[doc = $doc]
+                #[serde(deserialize_with = $check)]
+                pub $name: f64,
+            )*
+        }
+
+        impl Default for Params {
+            fn default() -> Self {
+                Self { $( $name: $default, )* }
+            }
+        }
+
+        /// Documentation of every parameter, in declaration order.
+        pub const PARAM_DOCS: &[ParamDoc] = &[
+            $( ParamDoc { name: stringify!($name), default: $default, range: $range, doc: $doc, source: $source }, )*
+        ];
+    };
+}
+
+params! {
+    forgetting: "check::prob" = 0.03, "0-0.2",
+        "Monthly decay of trust log-odds toward the initial belief (lambda).", "model brief s4; Kydd 2005";
+    negativity: "check::positive" = 1.5, "1-3",
+        "Negativity multiplier kappa on the log likelihood ratio of hostile acts.", "Slovic 1993";
+    standing_lr: "check::nonneg" = 0.04, "0.02-0.08",
+        "Monthly likelihood-ratio increment per verified standing move in force: 1 + standing_lr * nu.", "model brief s3";
+    mimic_budget: "check::positive" = 8.0, "4-12",
+        "E_G: the stake c*r an exploiter can afford to mimic; mimic_G = max(mimic_min, 1 - c*r/E_G).", "Kydd 2000, costly signals";
+    mimic_min: "check::unit_open" = 0.1, "0.05-0.3",
+        "Floor of the probability that an exploiter mimics a move.", "model brief s3";
+    misperception_base: "check::prob" = 0.03, "0-0.1",
+        "eps0: misperception probability at zero tension.", "Jervis 1976";
+    misperception_slope: "check::prob" = 0.07, "0-0.2",
+        "eps1: added misperception per unit tension, eps = eps0 + eps1*tau.", "Jervis 1976";
+    misread_lr: "check::ratio" = 1.04, "1-1.1",
+        "Likelihood ratio of a quiet month misread as hostile (like rhetoric).", "model brief s3";
+    misread_severity: "check::score" = 0.5, "0-1",
+        "Severity of a quiet month misread as hostile.", "model brief s3";
+    renege_lr: "check::ratio" = 1.32, "1.1-1.6",
+        "Likelihood ratio G vs S of withholding a due step or revoking a standing move.", "model brief s3";
+    renege_severity: "check::score" = 3.0, "1-5",
+        "Severity of a renege or revocation, for tension.", "model brief s3";
+    tension_hostile: "check::nonneg" = 0.02, "0.01-0.05",
+        "a: tension added per unit severity of a perceived hostile act.", "model brief s4";
+    tension_conciliatory: "check::nonneg" = 0.02, "0-0.05",
+        "b: tension removed per unit value of a perceived conciliatory move (the affective channel).", "model brief s4";
+    tension_decay: "check::prob" = 0.05, "0.01-0.2",
+        "d: monthly relaxation of tension toward its base.", "model brief s4";
+    tension_base: "check::prob" = 0.4, "0.2-0.6",
+        "tau_base: the level tension relaxes toward.", "model brief s4";
+    trust_floor: "check::prob" = 0.01, "0.001-0.05",
+        "Lower clip of trust.", "model brief s4";
+    trust_ceiling: "check::prob" = 0.99, "0.95-0.999",
+        "Upper clip of trust.", "model brief s4";
+    gate_reversible: "check::prob" = 0.1, "0-0.2",
+        "t_rev: trust needed for a move with zero stake.", "model brief s4; Hanoi 2019";
+    gate_irreversible: "check::prob" = 0.7, "0.5-0.9",
+        "t_irr: trust needed for a move with full stake.", "model brief s4";
+    stake_scale: "check::positive" = 10.0, "5-20",
+        "Stake x = min(1, c*r/stake_scale).", "model brief s4";
+    pressure_slope: "check::nonneg" = 0.5, "0-1",
+        "Domestic pressure h = clip(h0 + slope*(tau - pivot)).", "Fearon 1994";
+    pressure_pivot: "check::prob" = 0.4, "0.2-0.6",
+        "Tension at which domestic pressure equals its base h0.", "model brief s4";
+    gift_framing: "check::nonneg" = 1.0, "0-2",
+        "gamma: domestic cost weight of being seen to give, c*(1+gamma*h) <= B*(1-h).", "model brief s4";
+    execution_failure: "check::prob" = 0.02, "0-0.1",
+        "Share of planned moves that fail or slip a month.", "model brief s4";
+    war_hazard: "check::prob" = 0.001, "0-0.005",
+        "hmax: monthly war hazard at tension 1; hazard = hmax*tau^war_exponent.", "model brief s4";
+    war_exponent: "check::positive" = 3.0, "1-4",
+        "Exponent of tension in the war hazard.", "model brief s4";
+    pocket_hazard: "check::prob" = 0.05, "0-0.2",
+        "Monthly hazard that an exploiter (type G) revokes a standing move once it holds costly steps of the other.", "model brief s6";
+    pocket_stake: "check::prob" = 0.3, "0.1-0.6",
+        "Stake x of the other's steps that makes an exploiter start pocketing.", "model brief s6";
+    verification: "check::nonneg" = 1.0, "0.5-1.5",
+        "Verification regime: multiplies every move's verifiability nu (capped at 1).", "model brief s7";
+    inclusion: "check::prob" = 0.0, "0-1",
+        "iota: weight of women and civil society at the table.", "Krause, Krause and Branfors 2018";
+    inclusion_effect: "check::prob" = 0.5, "0-1",
+        "Share of hostile shocks absorbed during a process at inclusion 1.", "Krause, Krause and Branfors 2018";
+    irreversible_threshold: "check::prob" = 0.5, "0.3-0.8",
+        "Irreversibility r at which a step counts as irreversible (per-run metric).", "model brief s6";
+    verified_threshold: "check::prob" = 0.8, "0.5-0.95",
+        "Verifiability nu at which a step counts as verified (per-run metric and freezes).", "model brief s6";
+    agreement_denuclearization: "check::prob" = 0.8, "0.6-1",
+        "Denuclearization index needed for an agreement.", "model brief s6";
+    agreement_peace: "check::prob" = 0.6, "0.4-1",
+        "Peace-and-normalization index needed for an agreement.", "model brief s6";
+    interim_freeze_months: "check::nonneg" = 24.0, "12-36",
+        "Months a verified freeze must hold, and still hold at the end, for an interim freeze.", "model brief s6";
+}
+
+/// Optional values with the same checks.
+pub mod check_opt {
+    use serde::{Deserialize, Deserializer};
+
+    /// An optional probability in [0, 1].
+    pub fn prob<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
+        #[derive(Deserialize)]
+        struct W(#[serde(deserialize_with = "super::check::prob")] f64);
+        Ok(Some(W::deserialize(d)?.0))
+    }
+}

@@ -1,0 +1,40 @@
+//! Trust as a Bayesian belief P(other is type S) in log-odds, with diagnosticity derived from
+//! cost, irreversibility and verifiability (Kydd 2000, 2005).
+
+use super::Params;
+
+pub fn logit(p: f64) -> f64 {
+    (p / (1.0 - p)).ln()
+}
+
+pub fn logistic(l: f64) -> f64 {
+    1.0 / (1.0 + (-l).exp())
+}
+
+/// Probability that an exploiter (type G) mimics a move: `max(mu_min, 1 - c*r/E_G)`.
+pub fn mimic_probability(cost: f64, irreversibility: f64, p: &Params) -> f64 {
+    (1.0 - cost * irreversibility / p.mimic_budget).max(p.mimic_min)
+}
+
+/// Likelihood ratio S vs G of observing a move: `1 + nu*(1/mimic_G - 1)`.
+pub fn lr_observed(cost: f64, irreversibility: f64, verifiability: f64, p: &Params) -> f64 {
+    1.0 + verifiability * (1.0 / mimic_probability(cost, irreversibility, p) - 1.0)
+}
+
+/// Natural log of [`lr_observed`]: the log-odds a conciliatory observation adds.
+pub fn log_lr_observed(cost: f64, irreversibility: f64, verifiability: f64, p: &Params) -> f64 {
+    lr_observed(cost, irreversibility, verifiability, p).ln()
+}
+
+/// Clip a log-odds value so that the probability stays in [floor, ceiling].
+pub fn clip_log_odds(l: f64, p: &Params) -> f64 {
+    l.clamp(logit(p.trust_floor), logit(p.trust_ceiling))
+}
+
+/// One month's trust update in log-odds:
+/// forgetting toward the initial belief, then the evidence (already in log-odds; hostile
+/// evidence is multiplied by the negativity multiplier here), then the clip.
+pub fn update(l: f64, l0: f64, good: f64, bad: f64, p: &Params) -> f64 {
+    let forgotten = l + p.forgetting * (l0 - l);
+    clip_log_odds(forgotten + good - p.negativity * bad, p)
+}

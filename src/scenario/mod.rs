@@ -1,0 +1,748 @@
+//! Reading scenario files: TOML text to a validated [`Scenario`], with errors that name the file,
+//! line and column, what is wrong and what would be valid.
+
+pub mod raw;
+
+use std::collections::HashMap;
+use std::ops::Range;
+use std::path::Path;
+
+use serde::de::DeserializeOwned;
+use toml::Spanned;
+
+use crate::model::{
+    self, Actor, Arm, Arsenal, Category, Experiment, Hostility, InitialState, MAX_MOVES, Move,
+    MoveSet, Params, Phase, Politics, Roadmap, Scenario, Shock, StrategyDecl,
+};
+use crate::strategies::{
+    StrategySpec, all_or_nothing, escalate_to_negotiate, generous_tit_for_tat, greedy, grit,
+    grit_initiator, hardline, incremental,
+};
+use raw::*;
+
+/// The default scenario, embedded in the binary.
+pub const DEFAULT_SCENARIO: &str = include_str!("../../scenarios/korea-2019.toml");
+/// The name under which the embedded scenario is reported.
+pub const DEFAULT_SCENARIO_PATH: &str = "scenarios/korea-2019.toml (embedded)";
+
+/// The longest horizon accepted, in months.
+pub const MAX_HORIZON: u32 = 1200;
+/// The most runs accepted in one batch (histogram counts are 32-bit).
+pub const MAX_RUNS: u64 = u32::MAX as u64;
+
+/// A scenario that cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ScenarioError {
+    /// A problem at a place in the file.
+    #[error("{path}:{line}:{column}: {message}")]
+    At {
+        path: String,
+        line: usize,
+        column: usize,
+        message: String,
+    },
+    /// The file cannot be read.
+    #[error("{path}: cannot read: {message}")]
+    Read { path: String, message: String },
+}
+
+/// A validated scenario together with its source text (kept for the manifest).
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub scenario: Scenario,
+    pub path: String,
+    pub text: String,
+}
+
+/// Read and validate a scenario file.
+pub fn load(path: &Path) -> Result<Loaded, ScenarioError> {
+    let shown = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|e| ScenarioError::Read {
+        path: shown.clone(),
+        message: e.to_string(),
+    })?;
+    let scenario = parse(&text, &shown)?;
+    Ok(Loaded { scenario, path: shown, text })
+}
+
+/// The embedded default scenario.
+pub fn default_scenario() -> Loaded {
+    let scenario = parse(DEFAULT_SCENARIO, DEFAULT_SCENARIO_PATH)
+        .unwrap_or_else(|e| unreachable!("the embedded scenario is tested to be valid: {e}"));
+    Loaded {
+        scenario,
+        path: DEFAULT_SCENARIO_PATH.to_string(),
+        text: DEFAULT_SCENARIO.to_string(),
+    }
+}
+
+/// Parse and validate scenario text; `path` is used in error messages.
+pub fn parse(text: &str, path: &str) -> Result<Scenario, ScenarioError> {
+    let cx = Cx { text, path };
+    let raw: RawScenario = toml::from_str(text).map_err(|e| {
+        let span = e.span().unwrap_or(0..0);
+        cx.err(span, e.message().trim_end().to_string())
+    })?;
+    cx.build(raw)
+}
+
+/// Byte offset to 1-based line and column (in characters).
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let before = &text[..text.floor_char_boundary(offset)];
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, col)
+}
+
+struct Cx<'a> {
+    text: &'a str,
+    path: &'a str,
+}
+
+type R<T> = Result<T, ScenarioError>;
+
+impl Cx<'_> {
+    fn err(&self, span: Range<usize>, message: impl Into<String>) -> ScenarioError {
+        let (line, column) = line_col(self.text, span.start);
+        ScenarioError::At {
+            path: self.path.to_string(),
+            line,
+            column,
+            message: message.into(),
+        }
+    }
+
+    fn lookup(
+        &self,
+        ids: &HashMap<String, usize>,
+        r: &Spanned<String>,
+        what: &str,
+    ) -> R<usize> {
+        ids.get(r.get_ref()).copied().ok_or_else(|| {
+            let mut known: Vec<&String> = ids.keys().collect();
+            known.sort();
+            let list: Vec<&str> = known.iter().map(|s| s.as_str()).collect();
+            self.err(
+                r.span(),
+                format!(
+                    "unknown {what} '{}'; expected one of: {}",
+                    r.get_ref(),
+                    list.join(", ")
+                ),
+            )
+        })
+    }
+
+    fn lookup_plain(
+        &self,
+        ids: &HashMap<String, usize>,
+        id: &str,
+        span: Range<usize>,
+        what: &str,
+        context: &str,
+    ) -> R<usize> {
+        ids.get(id).copied().ok_or_else(|| {
+            let mut known: Vec<&str> = ids.keys().map(|s| s.as_str()).collect();
+            known.sort();
+            self.err(
+                span,
+                format!("{context}: unknown {what} '{id}'; expected one of: {}", known.join(", ")),
+            )
+        })
+    }
+
+    fn build(&self, raw: RawScenario) -> R<Scenario> {
+        let horizon = *raw.horizon.get_ref();
+        if horizon == 0 || horizon > MAX_HORIZON {
+            return Err(self.err(
+                raw.horizon.span(),
+                format!("horizon must be between 1 and {MAX_HORIZON} months, found {horizon}"),
+            ));
+        }
+        let p = &raw.params;
+        if p.trust_floor >= p.trust_ceiling {
+            return Err(self.err(0..0, "params: trust_floor must be below trust_ceiling"));
+        }
+        if p.gate_reversible > p.gate_irreversible {
+            return Err(self.err(0..0, "params: gate_reversible must not exceed gate_irreversible"));
+        }
+
+        // Actors.
+        let actors_span = raw.actors.span();
+        let raw_actors = raw.actors.into_inner();
+        if raw_actors.len() != 2 {
+            return Err(self.err(
+                actors_span,
+                format!("expected exactly 2 [[actors]], found {}", raw_actors.len()),
+            ));
+        }
+        let mut actor_ids = HashMap::new();
+        for (i, a) in raw_actors.iter().enumerate() {
+            if actor_ids.insert(a.get_ref().id.get_ref().clone(), i).is_some() {
+                return Err(self.err(a.get_ref().id.span(), "duplicate actor id"));
+            }
+        }
+
+        // Moves: ids first, then the rest (prerequisites may point forward).
+        if raw.moves.len() > MAX_MOVES {
+            return Err(self.err(
+                raw.moves[MAX_MOVES].span(),
+                format!("at most {MAX_MOVES} moves are supported, found {}", raw.moves.len()),
+            ));
+        }
+        let mut move_ids = HashMap::new();
+        for (i, m) in raw.moves.iter().enumerate() {
+            let id = m.get_ref().id.get_ref();
+            if move_ids.insert(id.clone(), i).is_some() {
+                return Err(self.err(m.get_ref().id.span(), format!("duplicate move id '{id}'")));
+            }
+        }
+        let set = |refs: &[Spanned<String>]| -> R<MoveSet> {
+            let mut s = MoveSet::EMPTY;
+            for r in refs {
+                s.insert(self.lookup(&move_ids, r, "move")?);
+            }
+            Ok(s)
+        };
+        let mut moves = Vec::with_capacity(raw.moves.len());
+        for sm in &raw.moves {
+            let m = sm.get_ref();
+            let actor = self.lookup(&actor_ids, &m.actor, "actor")?;
+            let category = Category::parse(m.category.get_ref()).ok_or_else(|| {
+                let names: Vec<&str> = Category::ALL.iter().map(|c| c.name()).collect();
+                self.err(
+                    m.category.span(),
+                    format!(
+                        "unknown category '{}'; expected one of: {}",
+                        m.category.get_ref(),
+                        names.join(", ")
+                    ),
+                )
+            })?;
+            let hostile = match &m.hostile {
+                Some(h) => Some(Hostility {
+                    severity: h.severity,
+                    lr: h.likelihood_ratio,
+                    perceived_hostile: h.perceived_hostile,
+                    breaks: set(&h.breaks)?,
+                }),
+                None => None,
+            };
+            if category == Category::Provocation && hostile.is_none() {
+                return Err(self.err(
+                    sm.span(),
+                    format!(
+                        "move '{}' is a provocation but has no `hostile = {{ severity, likelihood_ratio }}` table",
+                        m.id.get_ref()
+                    ),
+                ));
+            }
+            moves.push(Move {
+                id: m.id.get_ref().clone(),
+                label: m.label.clone(),
+                actor,
+                category,
+                cost: m.cost,
+                value: m.value,
+                verifiability: m.verifiability,
+                irreversibility: m.irreversibility,
+                reversal_lag: m.reversal_lag,
+                requires: set(&m.requires)?,
+                standing: m.standing && hostile.is_none(),
+                freeze: m.freeze,
+                moratorium: m.moratorium,
+                relief: m.relief,
+                arsenal_growth: m.arsenal_growth,
+                arsenal_removal: m.arsenal_removal,
+                hostile,
+                stake: 0.0,
+                log_lr: 0.0,
+                log_lr_standing: 0.0,
+                gate: 0.0,
+            });
+        }
+        for (i, sm) in raw.moves.iter().enumerate() {
+            if let Some(h) = &moves[i].hostile {
+                for b in h.breaks.iter() {
+                    if moves[b].actor != moves[i].actor || !moves[b].standing {
+                        return Err(self.err(
+                            sm.span(),
+                            format!(
+                                "move '{}' breaks '{}', which must be a standing move of the same actor",
+                                moves[i].id, moves[b].id
+                            ),
+                        ));
+                    }
+                }
+            }
+        }
+        self.check_cycles(&raw.moves, &moves)?;
+        model::derive_moves(&mut moves, p);
+
+        // Strategies (ids first: type-conditional strategies refer to others).
+        let mut strategy_ids = HashMap::new();
+        let mut strategy_heads = Vec::new();
+        for st in &raw.strategies {
+            let t = st.get_ref();
+            let id = match t.get("id") {
+                Some(toml::Value::String(s)) => s.clone(),
+                _ => return Err(self.err(st.span(), "a strategy needs a string `id`")),
+            };
+            let kind = match t.get("kind") {
+                Some(toml::Value::String(s)) => s.clone(),
+                _ => {
+                    return Err(self.err(
+                        st.span(),
+                        format!("strategy '{id}' needs a string `kind`; expected one of: {}", kinds_list()),
+                    ));
+                }
+            };
+            if strategy_ids.insert(id.clone(), strategy_heads.len()).is_some() {
+                return Err(self.err(st.span(), format!("duplicate strategy id '{id}'")));
+            }
+            strategy_heads.push((id, kind));
+        }
+        let mut roadmap_ids = HashMap::new();
+        for (i, r) in raw.roadmaps.iter().enumerate() {
+            if roadmap_ids.insert(r.get_ref().id.get_ref().clone(), i).is_some() {
+                return Err(self.err(r.get_ref().id.span(), "duplicate roadmap id"));
+            }
+        }
+        let mut strategies = Vec::new();
+        for (st, (id, kind)) in raw.strategies.iter().zip(&strategy_heads) {
+            let spec = self.strategy(st, id, kind, &move_ids, &roadmap_ids, &strategy_ids)?;
+            strategies.push(StrategyDecl { id: id.clone(), spec });
+        }
+        self.check_type_conditional_cycles(&raw.strategies, &strategies)?;
+
+        let mut actors = Vec::new();
+        for a in &raw_actors {
+            let a = a.get_ref();
+            let flip_to = match &a.politics.flip_to {
+                Some(r) => Some(self.lookup(&strategy_ids, r, "strategy")?),
+                None => None,
+            };
+            let own_hostile = |r: &Spanned<String>| -> R<usize> {
+                let m = self.lookup(&move_ids, r, "move")?;
+                if moves[m].hostile.is_none() || moves[m].actor != actor_ids[a.id.get_ref()] {
+                    return Err(self.err(
+                        r.span(),
+                        format!("'{}' must be a hostile move of actor '{}'", r.get_ref(), a.id.get_ref()),
+                    ));
+                }
+                Ok(m)
+            };
+            actors.push(Actor {
+                id: a.id.get_ref().clone(),
+                label: if a.label.is_empty() { a.id.get_ref().clone() } else { a.label.clone() },
+                prior_sincere: a.prior_sincere,
+                initial_trust: a.initial_trust,
+                patience: a.patience,
+                pressure_base: a.pressure_base,
+                budget: a.budget,
+                politics: Politics {
+                    cycle: a.politics.cycle,
+                    flip: a.politics.flip,
+                    trust_reset: a.politics.trust_reset,
+                    flip_to,
+                    leadership_hazard: a.politics.leadership_hazard,
+                },
+                arsenal: a.arsenal.as_ref().map(|x| Arsenal { initial: x.initial, growth: x.growth }),
+                retaliation: a.retaliation.as_ref().map(own_hostile).transpose()?,
+                pressure: a.pressure.iter().map(own_hostile).collect::<R<Vec<_>>>()?,
+            });
+        }
+        let actors: [Actor; 2] = actors
+            .try_into()
+            .map_err(|_| self.err(actors_span.clone(), "expected exactly 2 actors"))?;
+
+        // Shocks.
+        let mut shocks = Vec::new();
+        for s in &raw.shocks {
+            let r = s.get_ref();
+            let actor = self.lookup(&actor_ids, &r.actor, "actor")?;
+            if r.moves.is_empty() {
+                return Err(self.err(s.span(), format!("shock '{}' lists no moves", r.id)));
+            }
+            let mut ms = Vec::new();
+            for m in &r.moves {
+                let ix = self.lookup(&move_ids, m, "move")?;
+                if moves[ix].hostile.is_none() || moves[ix].actor != actor {
+                    return Err(self.err(
+                        m.span(),
+                        format!("shock '{}': '{}' must be a hostile move of the shock's actor", r.id, m.get_ref()),
+                    ));
+                }
+                ms.push(ix);
+            }
+            let weights: Vec<f64> = match &r.weights {
+                None => vec![1.0; ms.len()],
+                Some(w) => {
+                    if w.get_ref().len() != ms.len() {
+                        return Err(self.err(
+                            w.span(),
+                            format!("shock '{}': {} weights for {} moves", r.id, w.get_ref().len(), ms.len()),
+                        ));
+                    }
+                    let mut out = Vec::new();
+                    for x in w.get_ref() {
+                        let v = *x.get_ref();
+                        if !v.is_finite() || v < 0.0 {
+                            return Err(self.err(x.span(), format!("expected a weight >= 0, found {v}")));
+                        }
+                        out.push(v);
+                    }
+                    out
+                }
+            };
+            let total: f64 = weights.iter().sum();
+            if total <= 0.0 {
+                return Err(self.err(s.span(), format!("shock '{}': weights sum to zero", r.id)));
+            }
+            let mut cum = 0.0;
+            let moves_cum = ms
+                .into_iter()
+                .zip(weights)
+                .map(|(m, w)| {
+                    cum += w / total;
+                    (m, cum)
+                })
+                .collect();
+            shocks.push(Shock {
+                id: r.id.clone(),
+                actor,
+                rate: r.rate,
+                tension_slope: r.tension_slope,
+                rate_moratorium: r.rate_moratorium,
+                rate_process: r.rate_process,
+                only_in_process: r.only_in_process,
+                moves: moves_cum,
+            });
+        }
+
+        // Roadmaps.
+        let mut roadmaps = Vec::new();
+        for rm in &raw.roadmaps {
+            let r = rm.get_ref();
+            let mut phases = Vec::new();
+            for ph in &r.phases {
+                let mut steps = [MoveSet::EMPTY; 2];
+                for (actor_id, list) in &ph.get_ref().steps {
+                    let a = self.lookup_plain(&actor_ids, actor_id, ph.span(), "actor", "phase steps")?;
+                    for m in list {
+                        let ix = self.lookup(&move_ids, m, "move")?;
+                        if moves[ix].actor != a || moves[ix].hostile.is_some() {
+                            return Err(self.err(
+                                m.span(),
+                                format!("'{}' is not a conciliatory move of actor '{actor_id}'", m.get_ref()),
+                            ));
+                        }
+                        steps[a].insert(ix);
+                    }
+                }
+                phases.push(Phase { label: ph.get_ref().label.clone(), steps });
+            }
+            if phases.is_empty() {
+                return Err(self.err(rm.span(), "a roadmap needs at least one phase"));
+            }
+            roadmaps.push(Roadmap { id: r.id.get_ref().clone(), phases });
+        }
+
+        // Initial state.
+        let in_force = set(&raw.initial.in_force)?;
+        let initial = InitialState { tension: raw.initial.tension, in_force };
+
+        // Experiment.
+        let ex = raw.experiment.get_ref();
+        let runs = *ex.runs.get_ref();
+        if runs == 0 || runs > MAX_RUNS {
+            return Err(self.err(
+                ex.runs.span(),
+                format!("runs must be between 1 and {MAX_RUNS}, found {runs}"),
+            ));
+        }
+        if ex.arms.is_empty() {
+            return Err(self.err(
+                raw.experiment.span(),
+                "the experiment has no arms; add at least one [[experiment.arms]]",
+            ));
+        }
+        let mut arms = Vec::new();
+        let mut arm_ids = HashMap::new();
+        for sa in &ex.arms {
+            let a = sa.get_ref();
+            let id = a.id.get_ref().clone();
+            if arm_ids.insert(id.clone(), arms.len()).is_some() {
+                return Err(self.err(a.id.span(), format!("duplicate arm id '{id}'")));
+            }
+            let mut strat = [usize::MAX; 2];
+            for (actor_id, s) in &a.strategies {
+                let ai = self.lookup_plain(&actor_ids, actor_id, sa.span(), "actor", &format!("arm '{id}' strategies"))?;
+                strat[ai] = self.lookup(&strategy_ids, s, "strategy")?;
+            }
+            if let Some(missing) = (0..2).find(|&i| strat[i] == usize::MAX) {
+                return Err(self.err(
+                    sa.span(),
+                    format!("arm '{id}' gives no strategy for actor '{}'", actors[missing].id),
+                ));
+            }
+            let params = match &a.params {
+                None => raw.params.clone(),
+                Some(t) => self.override_params(&raw.params, t, &id)?,
+            };
+            let mut arm_moves = moves.clone();
+            model::derive_moves(&mut arm_moves, &params);
+            arms.push(Arm {
+                id,
+                label: if a.label.is_empty() { a.id.get_ref().clone() } else { a.label.clone() },
+                strategies: strat,
+                params,
+                moves: arm_moves,
+            });
+        }
+        let baseline = self.lookup(&arm_ids, &ex.baseline, "baseline arm")?;
+
+        Ok(Scenario {
+            name: raw.name.get_ref().clone(),
+            title: raw.title,
+            description: raw.description,
+            horizon,
+            actors,
+            params: raw.params.clone(),
+            moves,
+            shocks,
+            roadmaps,
+            strategies,
+            initial,
+            experiment: Experiment { arms, baseline, runs, seed: ex.seed },
+        })
+        .and_then(|s| self.check_name(&raw.name).map(|_| s))
+    }
+
+    fn check_name(&self, name: &Spanned<String>) -> R<()> {
+        let n = name.get_ref();
+        let ok = !n.is_empty()
+            && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.')
+            && !n.starts_with('.');
+        if ok {
+            Ok(())
+        } else {
+            Err(self.err(
+                name.span(),
+                format!("name '{n}' must be letters, digits, '-', '_' or '.' (it names the results folder)"),
+            ))
+        }
+    }
+
+    fn override_params(&self, base: &Params, t: &Spanned<toml::Table>, arm: &str) -> R<Params> {
+        let mut table = toml::Table::try_from(base)
+            .map_err(|e| self.err(t.span(), format!("arm '{arm}' params: {e}")))?;
+        for (k, v) in t.get_ref() {
+            table.insert(k.clone(), v.clone());
+        }
+        toml::Value::Table(table)
+            .try_into::<Params>()
+            .map_err(|e| self.err(t.span(), format!("arm '{arm}' params: {}", e.message().trim_end())))
+    }
+
+    fn check_cycles(&self, raw: &[Spanned<RawMove>], moves: &[Move]) -> R<()> {
+        // Depth-first search with colours; report the cycle's path.
+        let n = moves.len();
+        let mut colour = vec![0u8; n];
+        let mut stack: Vec<usize> = Vec::new();
+        fn visit(
+            m: usize,
+            moves: &[Move],
+            colour: &mut [u8],
+            stack: &mut Vec<usize>,
+        ) -> Option<Vec<usize>> {
+            colour[m] = 1;
+            stack.push(m);
+            for r in moves[m].requires.iter() {
+                if colour[r] == 1 {
+                    let start = stack.iter().position(|&x| x == r).unwrap_or(0);
+                    let mut cycle = stack[start..].to_vec();
+                    cycle.push(r);
+                    return Some(cycle);
+                }
+                if colour[r] == 0
+                    && let Some(c) = visit(r, moves, colour, stack)
+                {
+                    return Some(c);
+                }
+            }
+            stack.pop();
+            colour[m] = 2;
+            None
+        }
+        for m in 0..n {
+            if colour[m] == 0
+                && let Some(cycle) = visit(m, moves, &mut colour, &mut stack)
+            {
+                let path: Vec<&str> = cycle.iter().map(|&i| moves[i].id.as_str()).collect();
+                return Err(self.err(
+                    raw[cycle[0]].get_ref().id.span(),
+                    format!(
+                        "prerequisite cycle: {}; prerequisites must form no loop",
+                        path.join(" requires ")
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    fn check_type_conditional_cycles(
+        &self,
+        raw: &[Spanned<toml::Table>],
+        decls: &[StrategyDecl],
+    ) -> R<()> {
+        for (i, d) in decls.iter().enumerate() {
+            for sincere in [true, false] {
+                let mut ix = i;
+                let mut steps = 0;
+                while let StrategySpec::TypeConditional { sincere: s, greedy: g } = decls[ix].spec {
+                    ix = if sincere { s } else { g };
+                    steps += 1;
+                    if steps > decls.len() {
+                        return Err(self.err(
+                            raw[i].span(),
+                            format!("strategy '{}' refers to itself through type_conditional strategies", d.id),
+                        ));
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn params_of<T: DeserializeOwned>(&self, st: &Spanned<toml::Table>, id: &str, kind: &str) -> R<T> {
+        let mut t = st.get_ref().clone();
+        t.remove("id");
+        t.remove("kind");
+        t.remove("label");
+        toml::Value::Table(t).try_into::<T>().map_err(|e| {
+            self.err(st.span(), format!("strategy '{id}' ({kind}): {}", e.message().trim_end()))
+        })
+    }
+
+    fn strategy(
+        &self,
+        st: &Spanned<toml::Table>,
+        id: &str,
+        kind: &str,
+        move_ids: &HashMap<String, usize>,
+        roadmap_ids: &HashMap<String, usize>,
+        strategy_ids: &HashMap<String, usize>,
+    ) -> R<StrategySpec> {
+        let span = st.span();
+        let ctx = format!("strategy '{id}'");
+        let moves_of = |list: &[String]| -> R<MoveSet> {
+            let mut s = MoveSet::EMPTY;
+            for m in list {
+                s.insert(self.lookup_plain(move_ids, m, span.clone(), "move", &ctx)?);
+            }
+            Ok(s)
+        };
+        let incremental_config = |p: IncrementalParams| -> R<incremental::Config> {
+            Ok(incremental::Config {
+                roadmap: self.lookup_plain(roadmap_ids, &p.roadmap, span.clone(), "roadmap", &ctx)?,
+                deadline: p.deadline,
+                suspend: p.suspend,
+                max_phases: None,
+            })
+        };
+        let no_params = || self.params_of::<NoParams>(st, id, kind).map(|_| ());
+        Ok(match kind {
+            "all_or_nothing" => {
+                let p: AllOrNothingParams = self.params_of(st, id, kind)?;
+                StrategySpec::AllOrNothing(all_or_nothing::Config {
+                    package: moves_of(&p.package)?,
+                    relief: moves_of(&p.relief)?,
+                    humanitarian: p.humanitarian,
+                })
+            }
+            "incremental" => StrategySpec::Incremental(incremental_config(self.params_of(st, id, kind)?)?),
+            "freeze_for_freeze" => {
+                StrategySpec::FreezeForFreeze(incremental_config(self.params_of(st, id, kind)?)?)
+            }
+            "grit" => {
+                let p: GritParams = self.params_of(st, id, kind)?;
+                StrategySpec::Grit(grit::Config {
+                    persistence: p.persistence,
+                    growth: p.growth,
+                    initial_step: p.initial_step,
+                    interval: p.interval.max(1),
+                })
+            }
+            "tit_for_tat" => {
+                no_params()?;
+                StrategySpec::TitForTat
+            }
+            "generous_tit_for_tat" => {
+                let p: GenerousParams = self.params_of(st, id, kind)?;
+                StrategySpec::GenerousTitForTat(generous_tit_for_tat::Config { forgiveness: p.forgiveness })
+            }
+            "contrite_tit_for_tat" => {
+                no_params()?;
+                StrategySpec::ContriteTitForTat
+            }
+            "grim_trigger" => {
+                no_params()?;
+                StrategySpec::GrimTrigger
+            }
+            "hardline" => {
+                let p: HardlineParams = self.params_of(st, id, kind)?;
+                StrategySpec::Hardline(hardline::Config { pressure_rate: p.pressure_rate })
+            }
+            "unconditional" => {
+                no_params()?;
+                StrategySpec::Unconditional
+            }
+            "hedger" => {
+                no_params()?;
+                StrategySpec::Hedger
+            }
+            "greedy" => {
+                let p: GreedyParams = self.params_of(st, id, kind)?;
+                StrategySpec::Greedy(greedy::Config { mimic_stake: p.mimic_stake })
+            }
+            "grit_initiator" => {
+                let p: GritInitiatorParams = self.params_of(st, id, kind)?;
+                StrategySpec::GritInitiator(grit_initiator::Config {
+                    initiatives: moves_of(&p.initiatives)?,
+                    interval: p.interval.max(1),
+                })
+            }
+            "escalate_to_negotiate" => {
+                let p: EscalateParams = self.params_of(st, id, kind)?;
+                StrategySpec::EscalateToNegotiate(escalate_to_negotiate::Config {
+                    escalation_rate: p.escalation_rate,
+                    tension_target: p.tension_target,
+                })
+            }
+            "type_conditional" => {
+                let p: TypeConditionalParams = self.params_of(st, id, kind)?;
+                StrategySpec::TypeConditional {
+                    sincere: self.lookup_plain(strategy_ids, &p.sincere, span.clone(), "strategy", &ctx)?,
+                    greedy: self.lookup_plain(strategy_ids, &p.greedy, span.clone(), "strategy", &ctx)?,
+                }
+            }
+            other => {
+                return Err(self.err(
+                    span,
+                    format!("strategy '{id}': unknown kind '{other}'; expected one of: {}", kinds_list()),
+                ));
+            }
+        })
+    }
+}
+
+fn kinds_list() -> String {
+    crate::strategies::KINDS
+        .iter()
+        .map(|k| k.kind)
+        .collect::<Vec<_>>()
+        .join(", ")
+}

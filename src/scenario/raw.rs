@@ -1,0 +1,318 @@
+//! The scenario file as written: serde structs mirroring the TOML, with spans for error messages.
+//! Unknown keys are errors everywhere; value checks run while parsing so errors carry positions.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::model::params::{Params, check, check_opt};
+
+fn one() -> f64 {
+    1.0
+}
+fn one_u32() -> u32 {
+    1
+}
+fn yes() -> bool {
+    true
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawScenario {
+    pub name: Spanned<String>,
+    #[serde(default)]
+    pub title: String,
+    #[serde(default)]
+    pub description: String,
+    /// Months simulated.
+    pub horizon: Spanned<u32>,
+    #[serde(default)]
+    pub params: Params,
+    pub initial: RawInitial,
+    pub actors: Spanned<Vec<Spanned<RawActor>>>,
+    pub moves: Vec<Spanned<RawMove>>,
+    #[serde(default)]
+    pub shocks: Vec<Spanned<RawShock>>,
+    #[serde(default)]
+    pub roadmaps: Vec<Spanned<RawRoadmap>>,
+    pub strategies: Vec<Spanned<toml::Table>>,
+    pub experiment: Spanned<RawExperiment>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawInitial {
+    #[serde(deserialize_with = "check::prob")]
+    pub tension: f64,
+    /// Moves already in force (standing) or done (one-shot) at month 0.
+    #[serde(default)]
+    pub in_force: Vec<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawActor {
+    pub id: Spanned<String>,
+    #[serde(default)]
+    pub label: String,
+    #[serde(deserialize_with = "check::prob")]
+    pub prior_sincere: f64,
+    #[serde(deserialize_with = "check::prob")]
+    pub initial_trust: f64,
+    pub patience: u32,
+    #[serde(deserialize_with = "check::prob")]
+    pub pressure_base: f64,
+    #[serde(deserialize_with = "check::positive")]
+    pub budget: f64,
+    #[serde(default)]
+    pub politics: RawPolitics,
+    pub arsenal: Option<RawArsenal>,
+    pub retaliation: Option<Spanned<String>>,
+    #[serde(default)]
+    pub pressure: Vec<Spanned<String>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPolitics {
+    #[serde(default)]
+    pub cycle: u32,
+    #[serde(default, deserialize_with = "check::prob")]
+    pub flip: f64,
+    #[serde(default, deserialize_with = "check::prob")]
+    pub trust_reset: f64,
+    pub flip_to: Option<Spanned<String>>,
+    #[serde(default, deserialize_with = "check::prob")]
+    pub leadership_hazard: f64,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawArsenal {
+    #[serde(deserialize_with = "check::nonneg")]
+    pub initial: f64,
+    #[serde(deserialize_with = "check::nonneg")]
+    pub growth: f64,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawHostility {
+    #[serde(deserialize_with = "check::score")]
+    pub severity: f64,
+    #[serde(deserialize_with = "check::ratio")]
+    pub likelihood_ratio: f64,
+    #[serde(default = "one", deserialize_with = "check::prob")]
+    pub perceived_hostile: f64,
+    #[serde(default)]
+    pub breaks: Vec<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawMove {
+    pub id: Spanned<String>,
+    pub label: String,
+    pub actor: Spanned<String>,
+    pub category: Spanned<String>,
+    #[serde(default, deserialize_with = "check::score")]
+    pub cost: f64,
+    #[serde(default, deserialize_with = "check::score")]
+    pub value: f64,
+    #[serde(default = "one", deserialize_with = "check::prob")]
+    pub verifiability: f64,
+    #[serde(default, deserialize_with = "check::prob")]
+    pub irreversibility: f64,
+    #[serde(default = "one_u32")]
+    pub reversal_lag: u32,
+    #[serde(default)]
+    pub requires: Vec<Spanned<String>>,
+    #[serde(default = "yes")]
+    pub standing: bool,
+    #[serde(default)]
+    pub freeze: bool,
+    #[serde(default)]
+    pub moratorium: bool,
+    #[serde(default)]
+    pub relief: bool,
+    #[serde(default = "one", deserialize_with = "check::nonneg")]
+    pub arsenal_growth: f64,
+    #[serde(default, deserialize_with = "check::prob")]
+    pub arsenal_removal: f64,
+    pub hostile: Option<RawHostility>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawShock {
+    pub id: String,
+    pub actor: Spanned<String>,
+    #[serde(deserialize_with = "check::prob")]
+    pub rate: f64,
+    #[serde(default, deserialize_with = "check::nonneg")]
+    pub tension_slope: f64,
+    #[serde(default, deserialize_with = "check_opt::prob")]
+    pub rate_moratorium: Option<f64>,
+    #[serde(default, deserialize_with = "check_opt::prob")]
+    pub rate_process: Option<f64>,
+    #[serde(default)]
+    pub only_in_process: bool,
+    pub moves: Vec<Spanned<String>>,
+    pub weights: Option<Spanned<Vec<Spanned<f64>>>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRoadmap {
+    pub id: Spanned<String>,
+    pub phases: Vec<Spanned<RawPhase>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPhase {
+    pub label: String,
+    pub steps: BTreeMap<String, Vec<Spanned<String>>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawExperiment {
+    pub baseline: Spanned<String>,
+    pub runs: Spanned<u64>,
+    #[serde(default = "default_seed")]
+    pub seed: u64,
+    #[serde(default)]
+    pub arms: Vec<Spanned<RawArm>>,
+}
+
+fn default_seed() -> u64 {
+    1
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawArm {
+    pub id: Spanned<String>,
+    #[serde(default)]
+    pub label: String,
+    pub strategies: BTreeMap<String, Spanned<String>>,
+    /// Parameter overrides for this arm (keys of `[params]`).
+    pub params: Option<Spanned<toml::Table>>,
+}
+
+// Strategy parameters, one struct per kind, read from the strategy's table after `id`,
+// `kind` and `label` are taken out.
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NoParams {}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AllOrNothingParams {
+    pub package: Vec<String>,
+    pub relief: Vec<String>,
+    #[serde(default = "yes")]
+    pub humanitarian: bool,
+}
+
+fn two() -> u32 {
+    2
+}
+fn three() -> u32 {
+    3
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IncrementalParams {
+    pub roadmap: String,
+    #[serde(default = "two")]
+    pub deadline: u32,
+    #[serde(default = "three")]
+    pub suspend: u32,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GritParams {
+    #[serde(default = "three")]
+    pub persistence: u32,
+    #[serde(default = "grit_growth", deserialize_with = "check::positive")]
+    pub growth: f64,
+    #[serde(default = "one", deserialize_with = "check::positive")]
+    pub initial_step: f64,
+    #[serde(default = "one_u32")]
+    pub interval: u32,
+}
+
+fn grit_growth() -> f64 {
+    1.5
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GenerousParams {
+    #[serde(default = "third", deserialize_with = "check::prob")]
+    pub forgiveness: f64,
+}
+
+fn third() -> f64 {
+    1.0 / 3.0
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HardlineParams {
+    #[serde(default = "pressure_rate", deserialize_with = "check::prob")]
+    pub pressure_rate: f64,
+}
+
+fn pressure_rate() -> f64 {
+    0.2
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GreedyParams {
+    #[serde(default = "mimic_stake", deserialize_with = "check::prob")]
+    pub mimic_stake: f64,
+}
+
+fn mimic_stake() -> f64 {
+    0.15
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GritInitiatorParams {
+    pub initiatives: Vec<String>,
+    #[serde(default = "one_u32")]
+    pub interval: u32,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EscalateParams {
+    #[serde(default = "escalation_rate", deserialize_with = "check::prob")]
+    pub escalation_rate: f64,
+    #[serde(default = "tension_target", deserialize_with = "check::prob")]
+    pub tension_target: f64,
+}
+
+fn escalation_rate() -> f64 {
+    0.3
+}
+fn tension_target() -> f64 {
+    0.7
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TypeConditionalParams {
+    pub sincere: String,
+    pub greedy: String,
+}

@@ -1,0 +1,53 @@
+//! Escalate-to-negotiate: provoke until the other side comes to the table, then hedge; go
+//! back to provocation if no offer or step comes for `patience` months (Cha and Kang 2003;
+//! the 2017 "fire and fury" to 2018 summit sequence).
+
+use rand::RngExt;
+use rand_chacha::ChaCha8Rng;
+
+use super::{Intent, KindDoc, View, hardline, hedger};
+
+pub const DOC: KindDoc = KindDoc {
+    kind: "escalate_to_negotiate",
+    doc: "Makes pressure moves at `escalation_rate` while tension is below `tension_target` and nobody offers; hedges once offered.",
+    source: "Cha and Kang 2003; DPRK 2017-18",
+};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    pub escalation_rate: f64,
+    pub tension_target: f64,
+}
+
+#[derive(Debug, Clone)]
+pub struct EscalateToNegotiate {
+    c: Config,
+    last_engaged: Option<u32>,
+}
+
+impl EscalateToNegotiate {
+    pub fn new(c: &Config) -> Self {
+        Self { c: c.clone(), last_engaged: None }
+    }
+
+    pub fn decide(&mut self, v: &View, rng: &mut ChaCha8Rng, out: &mut Vec<Intent>) {
+        let u = rng.random::<f64>();
+        let pick = rng.random::<f64>();
+        if v.their_offer.is_some() || !v.seen.conciliatory.is_empty() {
+            self.last_engaged = Some(v.month);
+        }
+        let engaged = self
+            .last_engaged
+            .is_some_and(|t| v.month.saturating_sub(t) < v.actor.patience.max(1));
+        if engaged {
+            hedger::hedge(v, |_| true, out);
+        } else {
+            if v.seen.hostile || v.seen.reneged {
+                v.retaliate(out);
+            }
+            if v.tension < self.c.tension_target {
+                hardline::pressure(v, u, pick, self.c.escalation_rate, out);
+            }
+        }
+    }
+}

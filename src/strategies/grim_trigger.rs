@@ -1,0 +1,32 @@
+//! Grim trigger: cooperate like tit-for-tat until the first perceived hostility, then
+//! maximum pressure for ever (Friedman 1971; Axelrod 1984).
+
+use super::{Intent, KindDoc, View, tit_for_tat};
+
+pub const DOC: KindDoc = KindDoc {
+    kind: "grim_trigger",
+    doc: "Cooperates until the first perceived hostile act or renege, then revokes its steps and retaliates for ever.",
+    source: "Friedman 1971; Axelrod 1984",
+};
+
+#[derive(Debug, Clone, Default)]
+pub struct GrimTrigger {
+    opened: bool,
+    triggered: bool,
+}
+
+impl GrimTrigger {
+    pub fn decide(&mut self, v: &View, out: &mut Vec<Intent>) {
+        if v.seen.hostile || v.seen.reneged {
+            self.triggered = true;
+        }
+        if self.triggered {
+            if v.seen.hostile || v.seen.reneged {
+                v.retaliate(out);
+            }
+            v.revoke_latest(|_| true, out);
+            return;
+        }
+        tit_for_tat::cooperate(&mut self.opened, v, out);
+    }
+}

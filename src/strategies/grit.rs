@@ -1,0 +1,63 @@
+//! GRIT, Graduated and Reciprocated Initiatives in Tension-reduction (Osgood 1962, An
+//! Alternative to War or Surrender): announced unilateral steps from the reversible end,
+//! continued for a while without reciprocation, growing when reciprocated, one proportional
+//! response to a hostile act, and never past the trust gate.
+
+use super::{Intent, KindDoc, View};
+
+pub const DOC: KindDoc = KindDoc {
+    kind: "grit",
+    doc: "Unilateral steps from the reversible end, kept up `persistence` times unreciprocated, growing by `growth` when reciprocated; one proportional response to hostility.",
+    source: "Osgood 1962",
+};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    /// Initiatives made without reciprocation before waiting for one.
+    pub persistence: u32,
+    /// Factor by which the step size grows when reciprocated.
+    pub growth: f64,
+    /// Initial step size: the largest cost of an initiative.
+    pub initial_step: f64,
+    /// Months between initiatives.
+    pub interval: u32,
+}
+
+#[derive(Debug, Clone)]
+pub struct Grit {
+    c: Config,
+    step: f64,
+    unanswered: u32,
+    next: u32,
+}
+
+impl Grit {
+    pub fn new(c: &Config) -> Self {
+        Self { c: c.clone(), step: c.initial_step, unanswered: 0, next: 0 }
+    }
+
+    pub fn decide(&mut self, v: &View, out: &mut Vec<Intent>) {
+        if v.seen.hostile || v.seen.reneged {
+            // One proportional response, then resume at the next interval.
+            v.retaliate(out);
+            self.next = v.month + self.c.interval;
+            return;
+        }
+        if !v.seen.conciliatory.is_empty() {
+            self.step *= self.c.growth;
+            self.unanswered = 0;
+        }
+        if v.month < self.next || self.unanswered >= self.c.persistence {
+            return;
+        }
+        let step = self.step;
+        let pick = v
+            .cheapest_where(|_, m| m.cost <= step)
+            .or_else(|| v.cheapest_where(|_, m| m.cost <= step.max(self.c.initial_step)));
+        if let Some(m) = pick {
+            out.push(Intent::Make(m));
+            self.unanswered += 1;
+            self.next = v.month + self.c.interval;
+        }
+    }
+}

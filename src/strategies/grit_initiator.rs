@@ -1,0 +1,42 @@
+//! GRIT-initiator: the 2018 pattern, a counterpart that opens with unilateral initiatives
+//! (test moratorium, detainees released, remains, a test site closed) and then hedges
+//! (Osgood 1962; the DPRK's 2018 sequence in the events timeline).
+
+use super::{Intent, KindDoc, View, hedger};
+use crate::model::MoveSet;
+
+pub const DOC: KindDoc = KindDoc {
+    kind: "grit_initiator",
+    doc: "Opens with its listed `initiatives`, one every `interval` months when it can, then behaves as the hedger.",
+    source: "Osgood 1962; DPRK 2018",
+};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    pub initiatives: MoveSet,
+    pub interval: u32,
+}
+
+#[derive(Debug, Clone)]
+pub struct GritInitiator {
+    c: Config,
+    next: u32,
+}
+
+impl GritInitiator {
+    pub fn new(c: &Config) -> Self {
+        Self { c: c.clone(), next: 0 }
+    }
+
+    pub fn decide(&mut self, v: &View, out: &mut Vec<Intent>) {
+        hedger::hedge(v, |_| true, out);
+        if v.month >= self.next
+            && let Some(m) = v.undelivered(self.c.initiatives).iter().find(|&m| v.available(m))
+        {
+            if !out.contains(&Intent::Make(m)) {
+                out.push(Intent::Make(m));
+            }
+            self.next = v.month + self.c.interval;
+        }
+    }
+}

@@ -1,0 +1,50 @@
+//! Hardline, "maximum pressure": no concessions, revoke those in force, answer every
+//! hostile act, and add pressure at a steady rate (the status-quo baseline of the brief, s5).
+
+use rand::RngExt;
+use rand_chacha::ChaCha8Rng;
+
+use super::{Intent, KindDoc, View};
+
+pub const DOC: KindDoc = KindDoc {
+    kind: "hardline",
+    doc: "Maximum pressure: makes no steps, revokes its standing steps, retaliates, and applies pressure moves at `pressure_rate` a month.",
+    source: "model brief s5 (maximum pressure 2017)",
+};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    /// Monthly probability of a pressure move (threats, sanctions, exercises).
+    pub pressure_rate: f64,
+}
+
+#[derive(Debug, Clone)]
+pub struct Hardline {
+    pressure_rate: f64,
+}
+
+impl Hardline {
+    pub fn new(c: &Config) -> Self {
+        Self { pressure_rate: c.pressure_rate }
+    }
+
+    pub fn decide(&mut self, v: &View, rng: &mut ChaCha8Rng, out: &mut Vec<Intent>) {
+        // Two draws every month keep the decision stream aligned whatever happens.
+        let u = rng.random::<f64>();
+        let pick = rng.random::<f64>();
+        if v.seen.hostile || v.seen.reneged {
+            v.retaliate(out);
+        }
+        v.revoke_latest(|_| true, out);
+        pressure(v, u, pick, self.pressure_rate, out);
+    }
+}
+
+/// With probability `rate` (given uniform `u`), one of the actor's pressure moves chosen by `pick`.
+pub fn pressure(v: &View, u: f64, pick: f64, rate: f64, out: &mut Vec<Intent>) {
+    let n = v.actor.pressure.len();
+    if n > 0 && u < rate {
+        let i = ((pick * n as f64) as usize).min(n - 1);
+        out.push(Intent::Hostile(v.actor.pressure[i]));
+    }
+}

@@ -1,0 +1,76 @@
+//! Incremental, action-for-action: a roadmap of matched phases, each side's half delivered
+//! simultaneously with a deadline; the next phase opens once both halves are verified; on a
+//! default, suspend (not retaliate) and re-offer (the Agreed Framework and Six-Party
+//! "action for action" principle; Hecker, Carlin and Serbin 2018).
+
+use super::{Intent, KindDoc, Offer, View};
+
+pub const DOC: KindDoc = KindDoc {
+    kind: "incremental",
+    doc: "Action for action: offers the roadmap's phases in order, its own half delivered at once when it can, suspends `suspend` months on a default, then re-offers.",
+    source: "Six-Party Talks 2005 (action for action); Hecker, Carlin and Serbin 2018",
+};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    /// Index of the roadmap in the scenario.
+    pub roadmap: usize,
+    /// Months the other side has to deliver its half.
+    pub deadline: u32,
+    /// Months to suspend after a default before re-offering.
+    pub suspend: u32,
+    /// Only the first `max_phases` phases are offered (None: all).
+    pub max_phases: Option<usize>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Incremental {
+    c: Config,
+    suspended_until: u32,
+    /// The phase currently offered.
+    offered: Option<usize>,
+}
+
+impl Incremental {
+    pub fn new(c: &Config) -> Self {
+        Self { c: c.clone(), suspended_until: 0, offered: None }
+    }
+
+    pub fn decide(&mut self, v: &View, out: &mut Vec<Intent>) {
+        let phases = &v.roadmaps[self.c.roadmap].phases;
+        let n = self.c.max_phases.unwrap_or(phases.len()).min(phases.len());
+        if v.seen.reneged {
+            self.suspended_until = v.month + self.c.suspend;
+            self.offered = None;
+            out.push(Intent::Withdraw);
+        }
+        if v.month < self.suspended_until {
+            return;
+        }
+        // The first phase not complete on both sides (a revoked step re-opens its phase).
+        let Some(k) = (0..n).find(|&k| {
+            let p = &phases[k];
+            !(v.delivered(p.steps[v.me]) && v.delivered(p.steps[v.other()]))
+        }) else {
+            return;
+        };
+        let mine = phases[k].steps[v.me];
+        let theirs = phases[k].steps[v.other()];
+        if !v.delivered(mine) {
+            // A phase is offered only when this side can deliver its whole half now.
+            if !v.can_deliver(mine) {
+                return;
+            }
+            v.make_all(mine, out);
+        }
+        if self.offered != Some(k) && !theirs.is_empty() {
+            self.offered = Some(k);
+            out.push(Intent::Offer(Offer {
+                demand: theirs,
+                give: mine,
+                package: false,
+                deadline: Some(self.c.deadline),
+            }));
+        }
+    }
+}

@@ -1,0 +1,21 @@
+//! Unconditional engagement: one step a month, cheapest first, never retaliating
+//! (the "always cooperate" benchmark of Axelrod 1984).
+
+use super::{Intent, KindDoc, View};
+
+pub const DOC: KindDoc = KindDoc {
+    kind: "unconditional",
+    doc: "Unconditional engagement: makes its cheapest available step every month and never retaliates.",
+    source: "Axelrod 1984 (always cooperate)",
+};
+
+#[derive(Debug, Clone, Default)]
+pub struct Unconditional;
+
+impl Unconditional {
+    pub fn decide(&mut self, v: &View, out: &mut Vec<Intent>) {
+        if let Some(m) = v.cheapest_where(|_, _| true) {
+            out.push(Intent::Make(m));
+        }
+    }
+}

@@ -1,0 +1,226 @@
+//! What a strategy sees (its own side's view of the shared state) and what it can propose.
+
+use crate::model::{Actor, ActorIx, Category, Move, MoveIx, MoveSet, Params, Roadmap, gate};
+
+/// A standing proposal: the other side's moves demanded for this side's moves given.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Offer {
+    /// Moves of the other side demanded.
+    pub demand: MoveSet,
+    /// Moves of this side given in exchange.
+    pub give: MoveSet,
+    /// All of `demand` first, then `give` (all-or-nothing); otherwise simultaneous.
+    pub package: bool,
+    /// Months the other side has to deliver (ledger deadline); `None` for no deadline.
+    pub deadline: Option<u32>,
+}
+
+/// What a side perceived of the other this month (after misperception).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Seen {
+    /// Conciliatory moves of the other perceived as such.
+    pub conciliatory: MoveSet,
+    /// Their total value.
+    pub value: f64,
+    /// A hostile act (or a quiet month misread as hostile) was perceived.
+    pub hostile: bool,
+    /// Total severity of perceived hostile acts.
+    pub severity: f64,
+    /// The other withheld a due step or revoked a standing move.
+    pub reneged: bool,
+}
+
+/// What a strategy proposes.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Intent {
+    /// Make a conciliatory move (filtered by prerequisites, gate and feasibility).
+    Make(MoveIx),
+    /// Revoke one of this side's standing moves.
+    Revoke(MoveIx),
+    /// Commit a hostile act.
+    Hostile(MoveIx),
+    /// Post (or re-post) an offer; the ledger records the other's obligations.
+    Offer(Offer),
+    /// Withdraw this side's offer.
+    Withdraw,
+}
+
+/// A side's read-only view of the state at decision time.
+#[derive(Debug, Clone, Copy)]
+pub struct View<'a> {
+    pub me: ActorIx,
+    pub month: u32,
+    /// This side's hidden type is S (sincere).
+    pub sincere: bool,
+    /// This side's trust that the other is S.
+    pub trust: f64,
+    pub tension: f64,
+    /// This side's domestic pressure h.
+    pub pressure: f64,
+    pub actor: &'a Actor,
+    pub moves: &'a [Move],
+    pub params: &'a Params,
+    pub roadmaps: &'a [Roadmap],
+    /// Standing moves in force (both sides).
+    pub in_force: MoveSet,
+    /// Moves ever made (both sides).
+    pub done: MoveSet,
+    /// Month each move was last made.
+    pub since: &'a [u32],
+    pub seen: Seen,
+    pub their_offer: Option<&'a Offer>,
+    pub my_offer: Option<&'a Offer>,
+    /// Consecutive months this side has had steps out while the other gave nothing.
+    pub unreciprocated: u32,
+    /// Month of this side's last unprovoked hostile act (a shock by its own organs).
+    pub my_last_shock: Option<u32>,
+}
+
+impl<'a> View<'a> {
+    pub fn other(&self) -> ActorIx {
+        1 - self.me
+    }
+
+    /// A move counts as delivered: a standing move in force, or a one-shot move done.
+    pub fn delivered_move(&self, m: MoveIx) -> bool {
+        if self.moves[m].standing {
+            self.in_force.contains(m)
+        } else {
+            self.done.contains(m)
+        }
+    }
+
+    /// Every move of the set is delivered.
+    pub fn delivered(&self, set: MoveSet) -> bool {
+        set.iter().all(|m| self.delivered_move(m))
+    }
+
+    /// The moves of the set not yet delivered.
+    pub fn undelivered(&self, set: MoveSet) -> MoveSet {
+        set.iter().filter(|&m| !self.delivered_move(m)).collect()
+    }
+
+    /// This side may make this conciliatory move now, assuming `extra` moves are also in place:
+    /// its own, not yet delivered, prerequisites met, gate passed and domestically feasible.
+    pub fn available_with(&self, m: MoveIx, extra: MoveSet) -> bool {
+        let mv = &self.moves[m];
+        mv.actor == self.me
+            && mv.is_conciliatory()
+            && !self.delivered_move(m)
+            && self.in_force.union(self.done).union(extra).contains_all(mv.requires)
+            && self.trust >= mv.gate
+            && gate::feasible(mv.cost, self.pressure, self.actor.budget, self.params)
+    }
+
+    /// [`View::available_with`] with nothing extra.
+    pub fn available(&self, m: MoveIx) -> bool {
+        self.available_with(m, MoveSet::EMPTY)
+    }
+
+    /// This side can deliver the whole set now (prerequisites inside the set count as met).
+    pub fn can_deliver(&self, set: MoveSet) -> bool {
+        self.undelivered(set)
+            .iter()
+            .all(|m| self.available_with(m, set))
+    }
+
+    /// Push `Make` for every undelivered move of the set, prerequisites first.
+    pub fn make_all(&self, set: MoveSet, out: &mut Vec<Intent>) {
+        let mut placed = MoveSet::EMPTY;
+        let todo = self.undelivered(set);
+        // Repeated passes place each move after its prerequisites inside the set.
+        for _ in 0..todo.len() {
+            for m in todo.minus(placed).iter() {
+                let inner = self.moves[m].requires.intersect(todo);
+                if placed.contains_all(inner) {
+                    placed.insert(m);
+                    out.push(Intent::Make(m));
+                }
+            }
+        }
+    }
+
+    /// This side's available conciliatory moves satisfying `keep`, cheapest stake first.
+    pub fn cheapest_where(&self, keep: impl Fn(MoveIx, &Move) -> bool) -> Option<MoveIx> {
+        let mut best: Option<MoveIx> = None;
+        for (i, m) in self.moves.iter().enumerate() {
+            if m.actor != self.me || !keep(i, m) || !self.available(i) {
+                continue;
+            }
+            let better = match best {
+                None => true,
+                Some(b) => {
+                    let o = &self.moves[b];
+                    (m.stake, m.cost) < (o.stake, o.cost)
+                }
+            };
+            if better {
+                best = Some(i);
+            }
+        }
+        best
+    }
+
+    /// Answer what was perceived with own steps of at least the same value (at least one),
+    /// cheapest first, among moves satisfying `keep`.
+    pub fn reciprocate(&self, keep: impl Fn(MoveIx, &Move) -> bool, out: &mut Vec<Intent>) {
+        let mut given = 0.0;
+        let mut chosen = MoveSet::EMPTY;
+        while given < self.seen.value || chosen.is_empty() {
+            let pick = self.cheapest_where(|i, m| keep(i, m) && !chosen.contains(i));
+            match pick {
+                Some(m) => {
+                    chosen.insert(m);
+                    given += self.moves[m].value.max(0.5);
+                    out.push(Intent::Make(m));
+                }
+                None => break,
+            }
+        }
+    }
+
+    /// Answer a perceived hostile act with this side's retaliation move, if it has one.
+    pub fn retaliate(&self, out: &mut Vec<Intent>) {
+        if let Some(m) = self.actor.retaliation {
+            out.push(Intent::Hostile(m));
+        }
+    }
+
+    /// Revoke this side's most recently made standing conciliatory move that may be revoked now.
+    pub fn revoke_latest(&self, keep: impl Fn(&Move) -> bool, out: &mut Vec<Intent>) {
+        let latest = self
+            .in_force
+            .iter()
+            .filter(|&m| {
+                let mv = &self.moves[m];
+                mv.actor == self.me && mv.is_conciliatory() && self.revocable(m) && keep(mv)
+            })
+            .max_by_key(|&m| (self.since[m], m));
+        if let Some(m) = latest {
+            out.push(Intent::Revoke(m));
+        }
+    }
+
+    /// A standing move of this side that can be revoked now (past its reversal lag).
+    pub fn revocable(&self, m: MoveIx) -> bool {
+        let mv = &self.moves[m];
+        mv.standing
+            && mv.irreversibility < 1.0
+            && self.in_force.contains(m)
+            && self.month >= self.since[m] + mv.reversal_lag
+    }
+
+    /// Sum of c*r over the set, as a stake (the package stake of all-or-nothing).
+    pub fn set_stake(&self, set: MoveSet) -> f64 {
+        let cr: f64 = set
+            .iter()
+            .map(|m| self.moves[m].cost * self.moves[m].irreversibility)
+            .sum();
+        gate::stake(cr, 1.0, self.params)
+    }
+
+    /// Category of a move.
+    pub fn category(&self, m: MoveIx) -> Category {
+        self.moves[m].category
+    }
+}
