@@ -4,7 +4,16 @@
 fn main() {
     println!("cargo:rerun-if-changed=Cargo.lock");
     let lock = std::fs::read_to_string("Cargo.lock").unwrap_or_default();
-    let wanted = ["rand", "rand_chacha", "rand_core", "rayon", "toml", "csv", "serde", "serde_json"];
+    let wanted = [
+        "rand",
+        "rand_chacha",
+        "rand_core",
+        "rayon",
+        "toml",
+        "csv",
+        "serde",
+        "serde_json",
+    ];
     let mut found = Vec::new();
     let mut name: Option<String> = None;
     for line in lock.lines() {

@@ -17,11 +17,23 @@ pub const GROUPS: usize = 1 + TYPE_PAIRS.len();
 
 /// The per-run metrics of the summary, in order; `{0}` and `{1}` stand for the actor ids.
 pub const RUN_METRICS: &[(&str, &str)] = &[
-    ("outcome:agreement", "share of runs ending in an agreement in force (Wilson interval)"),
-    ("outcome:interim_freeze", "share ending with a verified freeze held at least interim_freeze_months"),
-    ("outcome:breakdown", "share in which an agreement or freeze formed and collapsed, and nothing holds at the end"),
+    (
+        "outcome:agreement",
+        "share of runs ending in an agreement in force (Wilson interval)",
+    ),
+    (
+        "outcome:interim_freeze",
+        "share ending with a verified freeze held at least interim_freeze_months",
+    ),
+    (
+        "outcome:breakdown",
+        "share in which an agreement or freeze formed and collapsed, and nothing holds at the end",
+    ),
     ("outcome:war", "share ending in war"),
-    ("outcome:stalemate", "share with no agreement, no interim freeze, no breakdown and no war"),
+    (
+        "outcome:stalemate",
+        "share with no agreement, no interim freeze, no breakdown and no war",
+    ),
     ("final_trust:{0}:{1}", "{0}'s trust in {1} at the end"),
     ("final_trust:{1}:{0}", "{1}'s trust in {0} at the end"),
     ("final_tension", "tension at the end"),
@@ -29,12 +41,30 @@ pub const RUN_METRICS: &[(&str, &str)] = &[
     ("freeze_months", "months with a verified freeze in force"),
     ("agreements", "agreements formed"),
     ("agreement_months", "months with an agreement in force"),
-    ("first_irreversible:{0}", "month of {0}'s first verified irreversible step (runs with one)"),
-    ("first_irreversible:{1}", "month of {1}'s first verified irreversible step (runs with one)"),
-    ("war_risk", "cumulative probability of war over the run, 1 - prod(1 - hazard)"),
-    ("hostile_acts:{0}", "hostile acts by {0} (chosen and exogenous)"),
-    ("hostile_acts:{1}", "hostile acts by {1} (chosen and exogenous)"),
-    ("end_month", "last simulated month (earlier than the horizon only after war)"),
+    (
+        "first_irreversible:{0}",
+        "month of {0}'s first verified irreversible step (runs with one)",
+    ),
+    (
+        "first_irreversible:{1}",
+        "month of {1}'s first verified irreversible step (runs with one)",
+    ),
+    (
+        "war_risk",
+        "cumulative probability of war over the run, 1 - prod(1 - hazard)",
+    ),
+    (
+        "hostile_acts:{0}",
+        "hostile acts by {0} (chosen and exogenous)",
+    ),
+    (
+        "hostile_acts:{1}",
+        "hostile acts by {1} (chosen and exogenous)",
+    ),
+    (
+        "end_month",
+        "last simulated month (earlier than the horizon only after war)",
+    ),
 ];
 /// How many of the run metrics are proportions (the outcomes, first).
 pub const PROPORTIONS: usize = 5;
@@ -44,7 +74,10 @@ pub const NRUN: usize = 18;
 pub fn run_metric_names(sc: &Scenario) -> Vec<String> {
     RUN_METRICS
         .iter()
-        .map(|(n, _)| n.replace("{0}", &sc.actors[0].id).replace("{1}", &sc.actors[1].id))
+        .map(|(n, _)| {
+            n.replace("{0}", &sc.actors[0].id)
+                .replace("{1}", &sc.actors[1].id)
+        })
         .collect()
 }
 
@@ -113,7 +146,11 @@ impl Aggregate {
 
     /// Range of a continuous metric's histogram.
     pub fn range(&self, metric: usize) -> (f64, f64) {
-        if metric == 3 { (0.0, self.arsenal_hi) } else { (0.0, 1.0) }
+        if metric == 3 {
+            (0.0, self.arsenal_hi)
+        } else {
+            (0.0, 1.0)
+        }
     }
 
     #[inline]

@@ -41,7 +41,12 @@ impl Recorder for ArmRecorder<'_> {
 }
 
 /// Simulate every arm of one run into an aggregate; returns the arm records.
-pub fn run_one(sc: &Scenario, seed: u64, ws: &mut Workspace, agg: &mut Aggregate) -> Vec<RunRecord> {
+pub fn run_one(
+    sc: &Scenario,
+    seed: u64,
+    ws: &mut Workspace,
+    agg: &mut Aggregate,
+) -> Vec<RunRecord> {
     let records: Vec<RunRecord> = sc
         .experiment
         .arms
@@ -63,7 +68,9 @@ pub fn run<E>(
     sink: &mut dyn FnMut(&[RunRows]) -> Result<(), E>,
 ) -> Result<Aggregate, E> {
     let workers = rayon::current_num_threads().max(1);
-    let accs: Vec<Mutex<Aggregate>> = (0..workers).map(|_| Mutex::new(Aggregate::new(sc))).collect();
+    let accs: Vec<Mutex<Aggregate>> = (0..workers)
+        .map(|_| Mutex::new(Aggregate::new(sc)))
+        .collect();
     let mut start = runs.start;
     while start < runs.end {
         let end = (start + BLOCK).min(runs.end);
@@ -75,7 +82,11 @@ pub fn run<E>(
                 // Each worker thread has its own aggregate: the lock is never contended.
                 let mut agg = accs[w].lock().unwrap_or_else(|e| e.into_inner());
                 let records = run_one(sc, s, ws, &mut agg);
-                RunRows { run, seed: s, records }
+                RunRows {
+                    run,
+                    seed: s,
+                    records,
+                }
             })
             .collect();
         sink(&rows)?;

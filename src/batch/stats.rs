@@ -46,9 +46,11 @@ impl Moments {
         }
         let n = self.n as i128;
         // n*sumsq - sum^2, exactly when it fits.
-        let num = n
-            .checked_mul(self.sumsq)
-            .and_then(|a| self.sum.checked_mul(self.sum).and_then(|b| a.checked_sub(b)));
+        let num = n.checked_mul(self.sumsq).and_then(|a| {
+            self.sum
+                .checked_mul(self.sum)
+                .and_then(|b| a.checked_sub(b))
+        });
         let var = match num {
             Some(v) => v.max(0) as f64 / (self.n as f64 * (self.n - 1) as f64),
             None => {

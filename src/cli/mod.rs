@@ -119,18 +119,37 @@ impl RunConfig {
         let threads = match a.threads {
             Some(t) => Some(t as usize),
             None => match std::env::var("RAYON_NUM_THREADS") {
-                Ok(v) if !v.trim().is_empty() => Some(v.trim().parse::<usize>().ok().filter(|&t| t >= 1).ok_or_else(|| {
-                    Error::input(format!("RAYON_NUM_THREADS='{v}' is not a positive whole number"))
-                })?),
+                Ok(v) if !v.trim().is_empty() => Some(
+                    v.trim()
+                        .parse::<usize>()
+                        .ok()
+                        .filter(|&t| t >= 1)
+                        .ok_or_else(|| {
+                            Error::input(format!(
+                                "RAYON_NUM_THREADS='{v}' is not a positive whole number"
+                            ))
+                        })?,
+                ),
                 _ => None,
             },
         };
-        Ok(RunConfig { loaded, runs, seed, out, threads, force: a.force, quiet: a.quiet, command_line })
+        Ok(RunConfig {
+            loaded,
+            runs,
+            seed,
+            out,
+            threads,
+            force: a.force,
+            quiet: a.quiet,
+            command_line,
+        })
     }
 }
 
 fn now() -> String {
-    let secs = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    let secs = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
     manifest::rfc3339(secs)
 }
 
@@ -147,7 +166,9 @@ pub fn run(cfg: RunConfig) -> Result<(), Error> {
     if let Some(t) = cfg.threads {
         builder = builder.num_threads(t);
     }
-    let pool = builder.build().map_err(|e| Error::Failed(format!("cannot start worker threads: {e}")))?;
+    let pool = builder
+        .build()
+        .map_err(|e| Error::Failed(format!("cannot start worker threads: {e}")))?;
     let threads = pool.current_num_threads();
 
     let runs_path = staging.file("runs.csv");
@@ -178,8 +199,14 @@ pub fn run(cfg: RunConfig) -> Result<(), Error> {
         .and_then(|mut w| w.flush())
         .map_err(|e| Error::io(&runs_path, e))?;
 
-    write_file(&staging.file("trajectories.csv"), &export::trajectories::csv(sc, &agg))?;
-    write_file(&staging.file("summary.csv"), &export::summary::csv(sc, &agg))?;
+    write_file(
+        &staging.file("trajectories.csv"),
+        &export::trajectories::csv(sc, &agg),
+    )?;
+    write_file(
+        &staging.file("summary.csv"),
+        &export::summary::csv(sc, &agg),
+    )?;
     let finished = now();
     let info = manifest::Info {
         scenario: sc,
@@ -192,7 +219,10 @@ pub fn run(cfg: RunConfig) -> Result<(), Error> {
         started: &started,
         finished: &finished,
     };
-    write_file(&staging.file("manifest.json"), manifest::json(&info).as_bytes())?;
+    write_file(
+        &staging.file("manifest.json"),
+        manifest::json(&info).as_bytes(),
+    )?;
     let out = staging.commit()?;
     if !cfg.quiet {
         let mut stdout = std::io::stdout().lock();
@@ -210,7 +240,11 @@ pub fn validate(files: &[PathBuf]) -> Result<(), Error> {
             errors.push(e.to_string());
         }
     }
-    if errors.is_empty() { Ok(()) } else { Err(Error::Input(errors.join("\nerror: "))) }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Input(errors.join("\nerror: ")))
+    }
 }
 
 /// `detente list`.
@@ -238,7 +272,14 @@ pub fn list(what: ListWhat, scenario_path: Option<&Path>) -> Result<(), Error> {
                         m.cost, m.value, m.verifiability, m.irreversibility, m.gate
                     ),
                 };
-                let _ = writeln!(s, "{:26} {:5} {:17} {} ({detail})", m.id, who, m.category.name(), m.label);
+                let _ = writeln!(
+                    s,
+                    "{:26} {:5} {:17} {} ({detail})",
+                    m.id,
+                    who,
+                    m.category.name(),
+                    m.label
+                );
             }
         }
         ListWhat::Metrics => {
@@ -249,7 +290,9 @@ pub fn list(what: ListWhat, scenario_path: Option<&Path>) -> Result<(), Error> {
                 .into_iter()
                 .zip(batch::aggregate::RUN_METRICS)
             {
-                let doc = doc.replace("{0}", &sc.actors[0].id).replace("{1}", &sc.actors[1].id);
+                let doc = doc
+                    .replace("{0}", &sc.actors[0].id)
+                    .replace("{1}", &sc.actors[1].id);
                 let _ = writeln!(s, "{name:28} summary.csv       {doc}");
             }
         }

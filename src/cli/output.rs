@@ -32,7 +32,12 @@ impl Staging {
         }
         let name = target
             .file_name()
-            .ok_or_else(|| Error::input(format!("output path {} has no folder name", target.display())))?
+            .ok_or_else(|| {
+                Error::input(format!(
+                    "output path {} has no folder name",
+                    target.display()
+                ))
+            })?
             .to_string_lossy()
             .into_owned();
         let parent = match target.parent() {
@@ -47,16 +52,28 @@ impl Staging {
             )));
         }
         fs::create_dir_all(&parent).map_err(|e| {
-            Error::input(format!("output path {}: cannot create {}: {e}", target.display(), parent.display()))
+            Error::input(format!(
+                "output path {}: cannot create {}: {e}",
+                target.display(),
+                parent.display()
+            ))
         })?;
         let tmp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
         if tmp.exists() {
             let _ = fs::remove_dir_all(&tmp);
         }
         fs::create_dir(&tmp).map_err(|e| {
-            Error::input(format!("output folder {} is not writable: {e}", target.display()))
+            Error::input(format!(
+                "output folder {} is not writable: {e}",
+                target.display()
+            ))
         })?;
-        Ok(Staging { target: target.to_path_buf(), tmp, force, committed: false })
+        Ok(Staging {
+            target: target.to_path_buf(),
+            tmp,
+            force,
+            committed: false,
+        })
     }
 
     /// Path of a file inside the temporary folder.

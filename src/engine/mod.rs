@@ -12,9 +12,7 @@ pub use record::{Discard, Event, Keep, MonthRecord, Outcome, Recorder, RunRecord
 use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
 
-use crate::model::{
-    ActorIx, Arm, Category, MoveIx, MoveSet, Scenario, tension, trust,
-};
+use crate::model::{ActorIx, Arm, Category, MoveIx, MoveSet, Scenario, tension, trust};
 use crate::strategies::{self, Intent, Offer, Seen, Strategy, View};
 
 /// An act of one side, observed by the other the month after.
@@ -22,7 +20,8 @@ use crate::strategies::{self, Intent, Offer, Seen, Strategy, View};
 enum Act {
     Made(MoveIx),
     Revoked(MoveIx),
-    Hostile(MoveIx),
+    /// A hostile act; `response` if it answered a hostile act of the other side.
+    Hostile(MoveIx, bool),
 }
 
 /// A pending obligation in the ledger.
@@ -297,8 +296,10 @@ impl<'a> Run<'a> {
     fn agreement_now(&self) -> bool {
         let p = &self.arm.params;
         self.facts.denuclearization_total > 0.0
-            && self.index(self.facts.denuclearization, self.facts.denuclearization_total)
-                >= p.agreement_denuclearization
+            && self.index(
+                self.facts.denuclearization,
+                self.facts.denuclearization_total,
+            ) >= p.agreement_denuclearization
             && self.index(self.facts.peace, self.facts.peace_total) >= p.agreement_peace
     }
 
@@ -395,7 +396,11 @@ impl<'a> Run<'a> {
             let mut rate = sh.rate;
             if let Some(r) = sh.rate_moratorium
                 && !self.in_force.intersect(self.facts.moratoria).is_empty()
-                && self.in_force.intersect(self.facts.moratoria).iter().any(|m| self.arm.moves[m].actor == actor)
+                && self
+                    .in_force
+                    .intersect(self.facts.moratoria)
+                    .iter()
+                    .any(|m| self.arm.moves[m].actor == actor)
             {
                 rate = r;
             }
@@ -422,7 +427,7 @@ impl<'a> Run<'a> {
                 rec.event(t, &Event::Absorbed { actor, mv });
                 continue;
             }
-            self.hostile(t, actor, mv, true, rec);
+            self.hostile(t, actor, mv, true, false, rec);
         }
         // Politics: scheduled administration changes and random leadership changes.
         for i in 0..2 {
@@ -475,8 +480,16 @@ impl<'a> Run<'a> {
     }
 
     /// A hostile act: recorded for the other to observe; it ends the mover's standing moves it breaks.
-    fn hostile(&mut self, t: u32, actor: ActorIx, mv: MoveIx, shock: bool, rec: &mut impl Recorder) {
-        self.ws.acts[actor].push(Act::Hostile(mv));
+    fn hostile(
+        &mut self,
+        t: u32,
+        actor: ActorIx,
+        mv: MoveIx,
+        shock: bool,
+        response: bool,
+        rec: &mut impl Recorder,
+    ) {
+        self.ws.acts[actor].push(Act::Hostile(mv, response));
         self.out.hostile_acts[actor] += 1;
         if shock {
             self.sides[actor].last_shock = Some(t);
@@ -508,26 +521,54 @@ impl<'a> Run<'a> {
                     Act::Made(m) => {
                         let mv = &self.arm.moves[m];
                         let missed = u < eps;
-                        rec.event(t, &Event::Perceived { observer: i, mv: Some(m), misperceived: missed, as_hostile: false });
+                        rec.event(
+                            t,
+                            &Event::Perceived {
+                                observer: i,
+                                mv: Some(m),
+                                misperceived: missed,
+                                as_hostile: false,
+                            },
+                        );
                         if !missed {
                             good += mv.log_lr;
                             seen.value += mv.value;
                             seen.conciliatory.insert(m);
                         }
                     }
-                    Act::Hostile(m) => {
+                    Act::Hostile(m, response) => {
                         let h = self.arm.moves[m].hostile.as_ref();
-                        let (sev, lr, ph) = h.map_or((0.0, 1.0, 1.0), |h| (h.severity, h.lr, h.perceived_hostile));
+                        let (sev, lr, ph) =
+                            h.map_or((0.0, 1.0, 1.0), |h| (h.severity, h.lr, h.perceived_hostile));
                         let as_hostile = u < ph;
-                        rec.event(t, &Event::Perceived { observer: i, mv: Some(m), misperceived: !as_hostile, as_hostile });
+                        rec.event(
+                            t,
+                            &Event::Perceived {
+                                observer: i,
+                                mv: Some(m),
+                                misperceived: !as_hostile,
+                                as_hostile,
+                            },
+                        );
                         if as_hostile {
                             bad += lr.ln();
                             seen.severity += sev;
                             seen.hostile = true;
+                            if !response {
+                                seen.provocation += sev;
+                            }
                         }
                     }
                     Act::Revoked(m) => {
-                        rec.event(t, &Event::Perceived { observer: i, mv: Some(m), misperceived: false, as_hostile: true });
+                        rec.event(
+                            t,
+                            &Event::Perceived {
+                                observer: i,
+                                mv: Some(m),
+                                misperceived: false,
+                                as_hostile: true,
+                            },
+                        );
                         bad += p.renege_lr.ln();
                         seen.severity += p.renege_severity;
                         seen.reneged = true;
@@ -538,10 +579,19 @@ impl<'a> Run<'a> {
                 // A quiet month may be misread as hostile.
                 let u = rng.random::<f64>();
                 if u < eps {
-                    rec.event(t, &Event::Perceived { observer: i, mv: None, misperceived: true, as_hostile: true });
+                    rec.event(
+                        t,
+                        &Event::Perceived {
+                            observer: i,
+                            mv: None,
+                            misperceived: true,
+                            as_hostile: true,
+                        },
+                    );
                     bad += p.misread_lr.ln();
                     seen.severity += p.misread_severity;
                     seen.hostile = true;
+                    seen.provocation += p.misread_severity;
                 }
             }
             // Standing moves of the other, verified and kept, keep informing.
@@ -585,7 +635,13 @@ impl<'a> Run<'a> {
                 continue;
             }
             self.ws.ledger.swap_remove(k);
-            rec.event(t, &Event::Reneged { actor: o.obligor, mv: o.mv });
+            rec.event(
+                t,
+                &Event::Reneged {
+                    actor: o.obligor,
+                    mv: o.mv,
+                },
+            );
             let c = &mut self.sides[1 - o.obligor];
             c.l = trust::clip_log_odds(c.l - p.negativity * p.renege_lr.ln(), p);
             c.seen.reneged = true;
@@ -610,11 +666,7 @@ impl<'a> Run<'a> {
             // An exploiter pockets what it was given: once it holds costly steps of the other,
             // it revokes its own standing moves at a hazard (one draw every month).
             let u = rng.random::<f64>();
-            let holds = self
-                .facts
-                .costly[1 - i]
-                .iter()
-                .any(|m| self.delivered(m));
+            let holds = self.facts.costly[1 - i].iter().any(|m| self.delivered(m));
             if !self.sides[i].sincere && holds && u < p.pocket_hazard {
                 v.revoke_latest(|_| true, out);
             }
@@ -665,18 +717,25 @@ impl<'a> Run<'a> {
                             rec.event(t, &Event::Revoked { actor: i, mv: m });
                         }
                     }
-                    Intent::Hostile(m) => {
+                    Intent::Hostile(m) | Intent::Retaliate(m) => {
                         if self.arm.moves[m].actor == i && self.arm.moves[m].is_hostile() {
-                            self.hostile(t, i, m, false, rec);
+                            let response = matches!(intent, Intent::Retaliate(_));
+                            self.hostile(t, i, m, false, response, rec);
                         }
                     }
                     Intent::Offer(o) => {
                         self.sides[i].offer = Some(o);
                         self.drop_obligations_owed_to(i);
                         if let Some(d) = o.deadline {
-                            let owed: MoveSet = o.demand.iter().filter(|&m| !self.delivered(m)).collect();
+                            let owed: MoveSet =
+                                o.demand.iter().filter(|&m| !self.delivered(m)).collect();
                             for m in owed.iter() {
-                                self.ws.ledger.push(Obligation { obligor: 1 - i, mv: m, due: t + d, deadline: d.max(1) });
+                                self.ws.ledger.push(Obligation {
+                                    obligor: 1 - i,
+                                    mv: m,
+                                    due: t + d,
+                                    deadline: d.max(1),
+                                });
                             }
                         }
                         rec.event(t, &Event::Offered { actor: i });
@@ -746,7 +805,11 @@ impl<'a> Run<'a> {
                 || !self.sides[i].seen.conciliatory.is_empty()
                 || self.ws.acts[j].iter().any(|a| matches!(a, Act::Made(_)));
             let s = &mut self.sides[i];
-            s.unreciprocated = if mine_out && !theirs_out { s.unreciprocated + 1 } else { 0 };
+            s.unreciprocated = if mine_out && !theirs_out {
+                s.unreciprocated + 1
+            } else {
+                0
+            };
         }
         false
     }

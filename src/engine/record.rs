@@ -85,25 +85,56 @@ pub struct MonthRecord {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Event {
     /// A move was made.
-    Made { actor: ActorIx, mv: MoveIx },
+    Made {
+        actor: ActorIx,
+        mv: MoveIx,
+    },
     /// A planned move failed or slipped (implementation noise).
-    Slipped { actor: ActorIx, mv: MoveIx },
+    Slipped {
+        actor: ActorIx,
+        mv: MoveIx,
+    },
     /// A standing move was revoked.
-    Revoked { actor: ActorIx, mv: MoveIx },
+    Revoked {
+        actor: ActorIx,
+        mv: MoveIx,
+    },
     /// A hostile act; `shock` if exogenous (not chosen by the strategy).
-    Hostile { actor: ActorIx, mv: MoveIx, shock: bool },
+    Hostile {
+        actor: ActorIx,
+        mv: MoveIx,
+        shock: bool,
+    },
     /// A hostile shock absorbed by an inclusive process.
-    Absorbed { actor: ActorIx, mv: MoveIx },
+    Absorbed {
+        actor: ActorIx,
+        mv: MoveIx,
+    },
     /// A due step was not delivered although it could have been.
-    Reneged { actor: ActorIx, mv: MoveIx },
+    Reneged {
+        actor: ActorIx,
+        mv: MoveIx,
+    },
     /// An observer perceived an act of the other side; `as_hostile` tells how it was read.
-    Perceived { observer: ActorIx, mv: Option<MoveIx>, misperceived: bool, as_hostile: bool },
+    Perceived {
+        observer: ActorIx,
+        mv: Option<MoveIx>,
+        misperceived: bool,
+        as_hostile: bool,
+    },
     /// An offer was posted.
-    Offered { actor: ActorIx },
+    Offered {
+        actor: ActorIx,
+    },
     /// A scheduled administration change flipped the actor's strategy.
-    Flipped { actor: ActorIx },
+    Flipped {
+        actor: ActorIx,
+    },
     /// A new leader; the type was redrawn.
-    NewLeader { actor: ActorIx, sincere: bool },
+    NewLeader {
+        actor: ActorIx,
+        sincere: bool,
+    },
     AgreementFormed,
     AgreementCollapsed,
     FreezeFormed,

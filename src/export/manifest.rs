@@ -41,7 +41,12 @@ pub fn json(info: &Info) -> String {
         .iter()
         .map(|a| {
             let strategies: Map<String, Value> = (0..2)
-                .map(|i| (sc.actors[i].id.clone(), Value::String(sc.strategies[a.strategies[i]].id.clone())))
+                .map(|i| {
+                    (
+                        sc.actors[i].id.clone(),
+                        Value::String(sc.strategies[a.strategies[i]].id.clone()),
+                    )
+                })
                 .collect();
             json!({ "id": a.id, "label": a.label, "strategies": strategies })
         })

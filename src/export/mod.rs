@@ -11,7 +11,10 @@ pub fn num(x: f64) -> String {
     if x.is_finite() {
         let s = format!("{x:.6}");
         // Avoid "-0.000000".
-        if s.trim_start_matches('-').chars().all(|c| c == '0' || c == '.') {
+        if s.trim_start_matches('-')
+            .chars()
+            .all(|c| c == '0' || c == '.')
+        {
             "0.000000".to_string()
         } else {
             s
@@ -23,7 +26,9 @@ pub fn num(x: f64) -> String {
 
 /// A CSV writer into memory; errors cannot happen when writing to a `Vec`.
 pub(crate) fn csv_bytes(header: &[&str], rows: impl IntoIterator<Item = Vec<String>>) -> Vec<u8> {
-    let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(Vec::new());
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(Vec::new());
     let _ = w.write_record(header);
     for r in rows {
         let _ = w.write_record(&r);

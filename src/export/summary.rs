@@ -43,15 +43,33 @@ pub fn rows(sc: &Scenario, agg: &Aggregate) -> Vec<Row> {
             for (k, name) in names.iter().enumerate() {
                 let m = agg.summary_at(a, g, k);
                 let (mean, low, high) = stat(m, k < PROPORTIONS);
-                let metric = if g == 0 { name.clone() } else { format!("{name}@{}", TYPE_PAIRS[g - 1]) };
-                out.push(Row { arm: arm.id.clone(), metric, n: m.n, mean, low, high });
+                let metric = if g == 0 {
+                    name.clone()
+                } else {
+                    format!("{name}@{}", TYPE_PAIRS[g - 1])
+                };
+                out.push(Row {
+                    arm: arm.id.clone(),
+                    metric,
+                    n: m.n,
+                    mean,
+                    low,
+                    high,
+                });
             }
         }
         if a != base {
             for (k, name) in names.iter().enumerate() {
                 let m = agg.diff_at(a, k);
                 let (mean, low, high) = stat(m, false);
-                out.push(Row { arm: arm.id.clone(), metric: format!("diff:{name}"), n: m.n, mean, low, high });
+                out.push(Row {
+                    arm: arm.id.clone(),
+                    metric: format!("diff:{name}"),
+                    n: m.n,
+                    mean,
+                    low,
+                    high,
+                });
             }
         }
     }
@@ -62,7 +80,14 @@ pub fn csv(sc: &Scenario, agg: &Aggregate) -> Vec<u8> {
     csv_bytes(
         &HEADER,
         rows(sc, agg).into_iter().map(|r| {
-            vec![r.arm, r.metric, r.n.to_string(), num(r.mean), num(r.low), num(r.high)]
+            vec![
+                r.arm,
+                r.metric,
+                r.n.to_string(),
+                num(r.mean),
+                num(r.low),
+                num(r.high),
+            ]
         }),
     )
 }

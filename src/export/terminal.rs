@@ -9,18 +9,35 @@ use crate::export::summary::{self, Row};
 use crate::model::Scenario;
 
 fn pct(r: &Row) -> String {
-    format!("{:5.1}% [{:4.1}, {:4.1}]", 100.0 * r.mean, 100.0 * r.low, 100.0 * r.high)
+    format!(
+        "{:5.1}% [{:4.1}, {:4.1}]",
+        100.0 * r.mean,
+        100.0 * r.low,
+        100.0 * r.high
+    )
 }
 
 fn signed_pct(r: &Row) -> String {
-    format!("{:+5.1} pts [{:+5.1}, {:+5.1}]", 100.0 * r.mean, 100.0 * r.low, 100.0 * r.high)
+    format!(
+        "{:+5.1} pts [{:+5.1}, {:+5.1}]",
+        100.0 * r.mean,
+        100.0 * r.low,
+        100.0 * r.high
+    )
 }
 
 pub fn table(sc: &Scenario, agg: &Aggregate, seed: u64) -> String {
     let rows = summary::rows(sc, agg);
     let names = run_metric_names(sc);
     let find = |arm: &str, metric: &str| rows.iter().find(|r| r.arm == arm && r.metric == metric);
-    let arm_w = sc.experiment.arms.iter().map(|a| a.id.len()).max().unwrap_or(3).max(3);
+    let arm_w = sc
+        .experiment
+        .arms
+        .iter()
+        .map(|a| a.id.len())
+        .max()
+        .unwrap_or(3)
+        .max(3);
     let mut s = String::new();
     let _ = writeln!(
         s,
@@ -39,11 +56,18 @@ pub fn table(sc: &Scenario, agg: &Aggregate, seed: u64) -> String {
         let _ = write!(s, "  {:>22}", o);
     }
     let (t0, t1) = (&names[5], &names[6]);
-    let _ = writeln!(s, "  {:>22}  {:>22}", t0.trim_start_matches("final_"), t1.trim_start_matches("final_"));
+    let _ = writeln!(
+        s,
+        "  {:>22}  {:>22}",
+        t0.trim_start_matches("final_"),
+        t1.trim_start_matches("final_")
+    );
     for arm in &sc.experiment.arms {
         let _ = write!(s, "{:arm_w$}", arm.id);
         for o in outcomes {
-            let cell = find(&arm.id, &format!("outcome:{o}")).map(pct).unwrap_or_default();
+            let cell = find(&arm.id, &format!("outcome:{o}"))
+                .map(pct)
+                .unwrap_or_default();
             let _ = write!(s, "  {cell:>22}");
         }
         for t in [t0, t1] {
@@ -68,7 +92,9 @@ pub fn table(sc: &Scenario, agg: &Aggregate, seed: u64) -> String {
         }
         let _ = write!(s, "{:arm_w$}", arm.id);
         for o in ["agreement", "interim_freeze", "war"] {
-            let cell = find(&arm.id, &format!("diff:outcome:{o}")).map(signed_pct).unwrap_or_default();
+            let cell = find(&arm.id, &format!("diff:outcome:{o}"))
+                .map(signed_pct)
+                .unwrap_or_default();
             let _ = write!(s, "  {cell:>26}");
         }
         let cell = find(&arm.id, &format!("diff:{t0}"))

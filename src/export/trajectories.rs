@@ -8,7 +8,17 @@ use crate::engine::Status;
 use crate::model::Scenario;
 
 pub const HEADER: [&str; 11] = [
-    "arm", "month", "metric", "n", "mean", "sd", "ci95_low", "ci95_high", "p10", "p50", "p90",
+    "arm",
+    "month",
+    "metric",
+    "n",
+    "mean",
+    "sd",
+    "ci95_low",
+    "ci95_high",
+    "p10",
+    "p50",
+    "p90",
 ];
 
 /// Trajectory metric names: trust both ways, tension, arsenal, then one share per status.
@@ -49,9 +59,19 @@ pub fn csv(sc: &Scenario, agg: &Aggregate) -> Vec<u8> {
                     let n = agg.runs;
                     let c = agg.status_at(a, month, s);
                     let p = if n > 0 { c as f64 / n as f64 } else { f64::NAN };
-                    let sd = if n > 1 { (p * (1.0 - p) * n as f64 / (n - 1) as f64).sqrt() } else { 0.0 };
+                    let sd = if n > 1 {
+                        (p * (1.0 - p) * n as f64 / (n - 1) as f64).sqrt()
+                    } else {
+                        0.0
+                    };
                     let (l, u) = wilson(c, n);
-                    let q = |q: f64| if ((n - c) as f64) >= q * n as f64 { 0.0 } else { 1.0 };
+                    let q = |q: f64| {
+                        if ((n - c) as f64) >= q * n as f64 {
+                            0.0
+                        } else {
+                            1.0
+                        }
+                    };
                     [
                         n.to_string(),
                         num(p),
@@ -76,13 +96,31 @@ pub fn csv(sc: &Scenario, agg: &Aggregate) -> Vec<u8> {
 pub fn metric_docs(sc: &Scenario) -> Vec<(String, String)> {
     let (a, b) = (&sc.actors[0].id, &sc.actors[1].id);
     let mut v = vec![
-        (sc.trust_metric(0), format!("{a}'s trust that {b} is sincere (type S), runs still active")),
-        (sc.trust_metric(1), format!("{b}'s trust that {a} is sincere (type S), runs still active")),
-        ("tension".to_string(), "shared tension in [0, 1], runs still active".to_string()),
-        ("arsenal".to_string(), "total warheads of the actors with an arsenal, runs still active".to_string()),
+        (
+            sc.trust_metric(0),
+            format!("{a}'s trust that {b} is sincere (type S), runs still active"),
+        ),
+        (
+            sc.trust_metric(1),
+            format!("{b}'s trust that {a} is sincere (type S), runs still active"),
+        ),
+        (
+            "tension".to_string(),
+            "shared tension in [0, 1], runs still active".to_string(),
+        ),
+        (
+            "arsenal".to_string(),
+            "total warheads of the actors with an arsenal, runs still active".to_string(),
+        ),
     ];
     for s in Status::ALL {
-        v.push((format!("status:{}", s.name()), format!("share of all runs whose process is in status '{}' that month", s.name())));
+        v.push((
+            format!("status:{}", s.name()),
+            format!(
+                "share of all runs whose process is in status '{}' that month",
+                s.name()
+            ),
+        ));
     }
     v
 }

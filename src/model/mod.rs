@@ -306,7 +306,7 @@ pub fn derive_moves(moves: &mut [Move], p: &Params) {
         m.verifiability = (m.verifiability * p.verification).min(1.0);
         m.stake = gate::stake(m.cost, m.irreversibility, p);
         m.log_lr = trust::log_lr_observed(m.cost, m.irreversibility, m.verifiability, p);
-        m.log_lr_standing = if m.standing && m.is_conciliatory() {
+        m.log_lr_standing = if m.standing && m.is_conciliatory() && m.cost >= p.standing_min_cost {
             (1.0 + p.standing_lr * m.verifiability).ln()
         } else {
             0.0

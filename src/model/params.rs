@@ -54,7 +54,9 @@ pub mod check {
     pub fn positive<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
         let v = finite(d)?;
         if v <= 0.0 {
-            return Err(D::Error::custom(format!("expected a number > 0, found {v}")));
+            return Err(D::Error::custom(format!(
+                "expected a number > 0, found {v}"
+            )));
         }
         Ok(v)
     }
@@ -125,6 +127,8 @@ params! {
         "Negativity multiplier kappa on the log likelihood ratio of hostile acts.", "Slovic 1993";
     standing_lr: "check::nonneg" = 0.04, "0.02-0.08",
         "Monthly likelihood-ratio increment per verified standing move in force: 1 + standing_lr * nu.", "model brief s3";
+    standing_min_cost: "check::score" = 2.0, "0-5",
+        "Cost a standing move must have to keep informing trust each month (cheap steps are cheap talk).", "Kydd 2005 (costly signals)";
     mimic_budget: "check::positive" = 8.0, "4-12",
         "E_G: the stake c*r an exploiter can afford to mimic; mimic_G = max(mimic_min, 1 - c*r/E_G).", "Kydd 2000, costly signals";
     mimic_min: "check::unit_open" = 0.1, "0.05-0.3",

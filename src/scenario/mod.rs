@@ -62,7 +62,11 @@ pub fn load(path: &Path) -> Result<Loaded, ScenarioError> {
         message: e.to_string(),
     })?;
     let scenario = parse(&text, &shown)?;
-    Ok(Loaded { scenario, path: shown, text })
+    Ok(Loaded {
+        scenario,
+        path: shown,
+        text,
+    })
 }
 
 /// The embedded default scenario.
@@ -113,12 +117,7 @@ impl Cx<'_> {
         }
     }
 
-    fn lookup(
-        &self,
-        ids: &HashMap<String, usize>,
-        r: &Spanned<String>,
-        what: &str,
-    ) -> R<usize> {
+    fn lookup(&self, ids: &HashMap<String, usize>, r: &Spanned<String>, what: &str) -> R<usize> {
         ids.get(r.get_ref()).copied().ok_or_else(|| {
             let mut known: Vec<&String> = ids.keys().collect();
             known.sort();
@@ -147,7 +146,10 @@ impl Cx<'_> {
             known.sort();
             self.err(
                 span,
-                format!("{context}: unknown {what} '{id}'; expected one of: {}", known.join(", ")),
+                format!(
+                    "{context}: unknown {what} '{id}'; expected one of: {}",
+                    known.join(", ")
+                ),
             )
         })
     }
@@ -165,7 +167,10 @@ impl Cx<'_> {
             return Err(self.err(0..0, "params: trust_floor must be below trust_ceiling"));
         }
         if p.gate_reversible > p.gate_irreversible {
-            return Err(self.err(0..0, "params: gate_reversible must not exceed gate_irreversible"));
+            return Err(self.err(
+                0..0,
+                "params: gate_reversible must not exceed gate_irreversible",
+            ));
         }
 
         // Actors.
@@ -179,7 +184,10 @@ impl Cx<'_> {
         }
         let mut actor_ids = HashMap::new();
         for (i, a) in raw_actors.iter().enumerate() {
-            if actor_ids.insert(a.get_ref().id.get_ref().clone(), i).is_some() {
+            if actor_ids
+                .insert(a.get_ref().id.get_ref().clone(), i)
+                .is_some()
+            {
                 return Err(self.err(a.get_ref().id.span(), "duplicate actor id"));
             }
         }
@@ -188,7 +196,10 @@ impl Cx<'_> {
         if raw.moves.len() > MAX_MOVES {
             return Err(self.err(
                 raw.moves[MAX_MOVES].span(),
-                format!("at most {MAX_MOVES} moves are supported, found {}", raw.moves.len()),
+                format!(
+                    "at most {MAX_MOVES} moves are supported, found {}",
+                    raw.moves.len()
+                ),
             ));
         }
         let mut move_ids = HashMap::new();
@@ -294,25 +305,37 @@ impl Cx<'_> {
                 _ => {
                     return Err(self.err(
                         st.span(),
-                        format!("strategy '{id}' needs a string `kind`; expected one of: {}", kinds_list()),
+                        format!(
+                            "strategy '{id}' needs a string `kind`; expected one of: {}",
+                            kinds_list()
+                        ),
                     ));
                 }
             };
-            if strategy_ids.insert(id.clone(), strategy_heads.len()).is_some() {
+            if strategy_ids
+                .insert(id.clone(), strategy_heads.len())
+                .is_some()
+            {
                 return Err(self.err(st.span(), format!("duplicate strategy id '{id}'")));
             }
             strategy_heads.push((id, kind));
         }
         let mut roadmap_ids = HashMap::new();
         for (i, r) in raw.roadmaps.iter().enumerate() {
-            if roadmap_ids.insert(r.get_ref().id.get_ref().clone(), i).is_some() {
+            if roadmap_ids
+                .insert(r.get_ref().id.get_ref().clone(), i)
+                .is_some()
+            {
                 return Err(self.err(r.get_ref().id.span(), "duplicate roadmap id"));
             }
         }
         let mut strategies = Vec::new();
         for (st, (id, kind)) in raw.strategies.iter().zip(&strategy_heads) {
             let spec = self.strategy(st, id, kind, &move_ids, &roadmap_ids, &strategy_ids)?;
-            strategies.push(StrategyDecl { id: id.clone(), spec });
+            strategies.push(StrategyDecl {
+                id: id.clone(),
+                spec,
+            });
         }
         self.check_type_conditional_cycles(&raw.strategies, &strategies)?;
 
@@ -328,14 +351,22 @@ impl Cx<'_> {
                 if moves[m].hostile.is_none() || moves[m].actor != actor_ids[a.id.get_ref()] {
                     return Err(self.err(
                         r.span(),
-                        format!("'{}' must be a hostile move of actor '{}'", r.get_ref(), a.id.get_ref()),
+                        format!(
+                            "'{}' must be a hostile move of actor '{}'",
+                            r.get_ref(),
+                            a.id.get_ref()
+                        ),
                     ));
                 }
                 Ok(m)
             };
             actors.push(Actor {
                 id: a.id.get_ref().clone(),
-                label: if a.label.is_empty() { a.id.get_ref().clone() } else { a.label.clone() },
+                label: if a.label.is_empty() {
+                    a.id.get_ref().clone()
+                } else {
+                    a.label.clone()
+                },
                 prior_sincere: a.prior_sincere,
                 initial_trust: a.initial_trust,
                 patience: a.patience,
@@ -348,7 +379,10 @@ impl Cx<'_> {
                     flip_to,
                     leadership_hazard: a.politics.leadership_hazard,
                 },
-                arsenal: a.arsenal.as_ref().map(|x| Arsenal { initial: x.initial, growth: x.growth }),
+                arsenal: a.arsenal.as_ref().map(|x| Arsenal {
+                    initial: x.initial,
+                    growth: x.growth,
+                }),
                 retaliation: a.retaliation.as_ref().map(own_hostile).transpose()?,
                 pressure: a.pressure.iter().map(own_hostile).collect::<R<Vec<_>>>()?,
             });
@@ -371,7 +405,11 @@ impl Cx<'_> {
                 if moves[ix].hostile.is_none() || moves[ix].actor != actor {
                     return Err(self.err(
                         m.span(),
-                        format!("shock '{}': '{}' must be a hostile move of the shock's actor", r.id, m.get_ref()),
+                        format!(
+                            "shock '{}': '{}' must be a hostile move of the shock's actor",
+                            r.id,
+                            m.get_ref()
+                        ),
                     ));
                 }
                 ms.push(ix);
@@ -382,14 +420,21 @@ impl Cx<'_> {
                     if w.get_ref().len() != ms.len() {
                         return Err(self.err(
                             w.span(),
-                            format!("shock '{}': {} weights for {} moves", r.id, w.get_ref().len(), ms.len()),
+                            format!(
+                                "shock '{}': {} weights for {} moves",
+                                r.id,
+                                w.get_ref().len(),
+                                ms.len()
+                            ),
                         ));
                     }
                     let mut out = Vec::new();
                     for x in w.get_ref() {
                         let v = *x.get_ref();
                         if !v.is_finite() || v < 0.0 {
-                            return Err(self.err(x.span(), format!("expected a weight >= 0, found {v}")));
+                            return Err(
+                                self.err(x.span(), format!("expected a weight >= 0, found {v}"))
+                            );
                         }
                         out.push(v);
                     }
@@ -429,29 +474,42 @@ impl Cx<'_> {
             for ph in &r.phases {
                 let mut steps = [MoveSet::EMPTY; 2];
                 for (actor_id, list) in &ph.get_ref().steps {
-                    let a = self.lookup_plain(&actor_ids, actor_id, ph.span(), "actor", "phase steps")?;
+                    let a =
+                        self.lookup_plain(&actor_ids, actor_id, ph.span(), "actor", "phase steps")?;
                     for m in list {
                         let ix = self.lookup(&move_ids, m, "move")?;
                         if moves[ix].actor != a || moves[ix].hostile.is_some() {
                             return Err(self.err(
                                 m.span(),
-                                format!("'{}' is not a conciliatory move of actor '{actor_id}'", m.get_ref()),
+                                format!(
+                                    "'{}' is not a conciliatory move of actor '{actor_id}'",
+                                    m.get_ref()
+                                ),
                             ));
                         }
                         steps[a].insert(ix);
                     }
                 }
-                phases.push(Phase { label: ph.get_ref().label.clone(), steps });
+                phases.push(Phase {
+                    label: ph.get_ref().label.clone(),
+                    steps,
+                });
             }
             if phases.is_empty() {
                 return Err(self.err(rm.span(), "a roadmap needs at least one phase"));
             }
-            roadmaps.push(Roadmap { id: r.id.get_ref().clone(), phases });
+            roadmaps.push(Roadmap {
+                id: r.id.get_ref().clone(),
+                phases,
+            });
         }
 
         // Initial state.
         let in_force = set(&raw.initial.in_force)?;
-        let initial = InitialState { tension: raw.initial.tension, in_force };
+        let initial = InitialState {
+            tension: raw.initial.tension,
+            in_force,
+        };
 
         // Experiment.
         let ex = raw.experiment.get_ref();
@@ -478,13 +536,22 @@ impl Cx<'_> {
             }
             let mut strat = [usize::MAX; 2];
             for (actor_id, s) in &a.strategies {
-                let ai = self.lookup_plain(&actor_ids, actor_id, sa.span(), "actor", &format!("arm '{id}' strategies"))?;
+                let ai = self.lookup_plain(
+                    &actor_ids,
+                    actor_id,
+                    sa.span(),
+                    "actor",
+                    &format!("arm '{id}' strategies"),
+                )?;
                 strat[ai] = self.lookup(&strategy_ids, s, "strategy")?;
             }
             if let Some(missing) = (0..2).find(|&i| strat[i] == usize::MAX) {
                 return Err(self.err(
                     sa.span(),
-                    format!("arm '{id}' gives no strategy for actor '{}'", actors[missing].id),
+                    format!(
+                        "arm '{id}' gives no strategy for actor '{}'",
+                        actors[missing].id
+                    ),
                 ));
             }
             let params = match &a.params {
@@ -495,7 +562,11 @@ impl Cx<'_> {
             model::derive_moves(&mut arm_moves, &params);
             arms.push(Arm {
                 id,
-                label: if a.label.is_empty() { a.id.get_ref().clone() } else { a.label.clone() },
+                label: if a.label.is_empty() {
+                    a.id.get_ref().clone()
+                } else {
+                    a.label.clone()
+                },
                 strategies: strat,
                 params,
                 moves: arm_moves,
@@ -515,7 +586,12 @@ impl Cx<'_> {
             roadmaps,
             strategies,
             initial,
-            experiment: Experiment { arms, baseline, runs, seed: ex.seed },
+            experiment: Experiment {
+                arms,
+                baseline,
+                runs,
+                seed: ex.seed,
+            },
         })
         .and_then(|s| self.check_name(&raw.name).map(|_| s))
     }
@@ -523,7 +599,8 @@ impl Cx<'_> {
     fn check_name(&self, name: &Spanned<String>) -> R<()> {
         let n = name.get_ref();
         let ok = !n.is_empty()
-            && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.')
+            && n.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.')
             && !n.starts_with('.');
         if ok {
             Ok(())
@@ -541,9 +618,12 @@ impl Cx<'_> {
         for (k, v) in t.get_ref() {
             table.insert(k.clone(), v.clone());
         }
-        toml::Value::Table(table)
-            .try_into::<Params>()
-            .map_err(|e| self.err(t.span(), format!("arm '{arm}' params: {}", e.message().trim_end())))
+        toml::Value::Table(table).try_into::<Params>().map_err(|e| {
+            self.err(
+                t.span(),
+                format!("arm '{arm}' params: {}", e.message().trim_end()),
+            )
+        })
     }
 
     fn check_cycles(&self, raw: &[Spanned<RawMove>], moves: &[Move]) -> R<()> {
@@ -602,7 +682,11 @@ impl Cx<'_> {
             for sincere in [true, false] {
                 let mut ix = i;
                 let mut steps = 0;
-                while let StrategySpec::TypeConditional { sincere: s, greedy: g } = decls[ix].spec {
+                while let StrategySpec::TypeConditional {
+                    sincere: s,
+                    greedy: g,
+                } = decls[ix].spec
+                {
                     ix = if sincere { s } else { g };
                     steps += 1;
                     if steps > decls.len() {
@@ -617,13 +701,21 @@ impl Cx<'_> {
         Ok(())
     }
 
-    fn params_of<T: DeserializeOwned>(&self, st: &Spanned<toml::Table>, id: &str, kind: &str) -> R<T> {
+    fn params_of<T: DeserializeOwned>(
+        &self,
+        st: &Spanned<toml::Table>,
+        id: &str,
+        kind: &str,
+    ) -> R<T> {
         let mut t = st.get_ref().clone();
         t.remove("id");
         t.remove("kind");
         t.remove("label");
         toml::Value::Table(t).try_into::<T>().map_err(|e| {
-            self.err(st.span(), format!("strategy '{id}' ({kind}): {}", e.message().trim_end()))
+            self.err(
+                st.span(),
+                format!("strategy '{id}' ({kind}): {}", e.message().trim_end()),
+            )
         })
     }
 
@@ -647,7 +739,13 @@ impl Cx<'_> {
         };
         let incremental_config = |p: IncrementalParams| -> R<incremental::Config> {
             Ok(incremental::Config {
-                roadmap: self.lookup_plain(roadmap_ids, &p.roadmap, span.clone(), "roadmap", &ctx)?,
+                roadmap: self.lookup_plain(
+                    roadmap_ids,
+                    &p.roadmap,
+                    span.clone(),
+                    "roadmap",
+                    &ctx,
+                )?,
                 deadline: p.deadline,
                 suspend: p.suspend,
                 max_phases: None,
@@ -660,10 +758,12 @@ impl Cx<'_> {
                 StrategySpec::AllOrNothing(all_or_nothing::Config {
                     package: moves_of(&p.package)?,
                     relief: moves_of(&p.relief)?,
-                    humanitarian: p.humanitarian,
+                    interim: moves_of(&p.interim)?,
                 })
             }
-            "incremental" => StrategySpec::Incremental(incremental_config(self.params_of(st, id, kind)?)?),
+            "incremental" => {
+                StrategySpec::Incremental(incremental_config(self.params_of(st, id, kind)?)?)
+            }
             "freeze_for_freeze" => {
                 StrategySpec::FreezeForFreeze(incremental_config(self.params_of(st, id, kind)?)?)
             }
@@ -682,7 +782,9 @@ impl Cx<'_> {
             }
             "generous_tit_for_tat" => {
                 let p: GenerousParams = self.params_of(st, id, kind)?;
-                StrategySpec::GenerousTitForTat(generous_tit_for_tat::Config { forgiveness: p.forgiveness })
+                StrategySpec::GenerousTitForTat(generous_tit_for_tat::Config {
+                    forgiveness: p.forgiveness,
+                })
             }
             "contrite_tit_for_tat" => {
                 no_params()?;
@@ -694,7 +796,9 @@ impl Cx<'_> {
             }
             "hardline" => {
                 let p: HardlineParams = self.params_of(st, id, kind)?;
-                StrategySpec::Hardline(hardline::Config { pressure_rate: p.pressure_rate })
+                StrategySpec::Hardline(hardline::Config {
+                    pressure_rate: p.pressure_rate,
+                })
             }
             "unconditional" => {
                 no_params()?;
@@ -706,7 +810,9 @@ impl Cx<'_> {
             }
             "greedy" => {
                 let p: GreedyParams = self.params_of(st, id, kind)?;
-                StrategySpec::Greedy(greedy::Config { mimic_stake: p.mimic_stake })
+                StrategySpec::Greedy(greedy::Config {
+                    mimic_stake: p.mimic_stake,
+                })
             }
             "grit_initiator" => {
                 let p: GritInitiatorParams = self.params_of(st, id, kind)?;
@@ -725,14 +831,29 @@ impl Cx<'_> {
             "type_conditional" => {
                 let p: TypeConditionalParams = self.params_of(st, id, kind)?;
                 StrategySpec::TypeConditional {
-                    sincere: self.lookup_plain(strategy_ids, &p.sincere, span.clone(), "strategy", &ctx)?,
-                    greedy: self.lookup_plain(strategy_ids, &p.greedy, span.clone(), "strategy", &ctx)?,
+                    sincere: self.lookup_plain(
+                        strategy_ids,
+                        &p.sincere,
+                        span.clone(),
+                        "strategy",
+                        &ctx,
+                    )?,
+                    greedy: self.lookup_plain(
+                        strategy_ids,
+                        &p.greedy,
+                        span.clone(),
+                        "strategy",
+                        &ctx,
+                    )?,
                 }
             }
             other => {
                 return Err(self.err(
                     span,
-                    format!("strategy '{id}': unknown kind '{other}'; expected one of: {}", kinds_list()),
+                    format!(
+                        "strategy '{id}': unknown kind '{other}'; expected one of: {}",
+                        kinds_list()
+                    ),
                 ));
             }
         })

@@ -215,8 +215,8 @@ pub struct NoParams {}
 pub struct AllOrNothingParams {
     pub package: Vec<String>,
     pub relief: Vec<String>,
-    #[serde(default = "yes")]
-    pub humanitarian: bool,
+    #[serde(default)]
+    pub interim: Vec<String>,
 }
 
 fn two() -> u32 {

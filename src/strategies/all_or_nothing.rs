@@ -3,11 +3,11 @@
 //! hostile acts answered with sanctions (Bolton 2018; Hanoi summit 2019).
 
 use super::{Intent, KindDoc, Offer, View};
-use crate::model::{Category, MoveSet};
+use crate::model::MoveSet;
 
 pub const DOC: KindDoc = KindDoc {
     kind: "all_or_nothing",
-    doc: "Demands the whole `package` first, then delivers the whole `relief` at once; meanwhile only humanitarian steps (a toggle); retaliates.",
+    doc: "Demands the whole `package` first, then delivers the whole `relief` at once; meanwhile only its `interim` humanitarian steps (empty: none); retaliates.",
     source: "Libya model (Bolton 2018); Hanoi 2019",
 };
 
@@ -17,8 +17,8 @@ pub struct Config {
     pub package: MoveSet,
     /// This side's moves delivered once the package is complete.
     pub relief: MoveSet,
-    /// Make humanitarian steps while waiting.
-    pub humanitarian: bool,
+    /// Steps made while waiting (the humanitarian toggle: empty for none).
+    pub interim: MoveSet,
 }
 
 #[derive(Debug, Clone)]
@@ -29,7 +29,10 @@ pub struct AllOrNothing {
 
 impl AllOrNothing {
     pub fn new(c: &Config) -> Self {
-        Self { c: c.clone(), offered: false }
+        Self {
+            c: c.clone(),
+            offered: false,
+        }
     }
 
     pub fn decide(&mut self, v: &View, out: &mut Vec<Intent>) {
@@ -42,14 +45,12 @@ impl AllOrNothing {
                 deadline: None,
             }));
         }
-        if v.seen.hostile || v.seen.reneged {
+        if v.provoked() {
             v.retaliate(out);
         }
         if v.delivered(self.c.package) {
             v.make_all(self.c.relief, out);
-        } else if self.c.humanitarian
-            && let Some(m) = v.cheapest_where(|_, m| m.category == Category::Humanitarian)
-        {
+        } else if let Some(m) = v.cheapest_where(|i, _| self.c.interim.contains(i)) {
             out.push(Intent::Make(m));
         }
     }

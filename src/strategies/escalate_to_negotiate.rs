@@ -27,7 +27,10 @@ pub struct EscalateToNegotiate {
 
 impl EscalateToNegotiate {
     pub fn new(c: &Config) -> Self {
-        Self { c: c.clone(), last_engaged: None }
+        Self {
+            c: c.clone(),
+            last_engaged: None,
+        }
     }
 
     pub fn decide(&mut self, v: &View, rng: &mut ChaCha8Rng, out: &mut Vec<Intent>) {
@@ -42,7 +45,7 @@ impl EscalateToNegotiate {
         if engaged {
             hedger::hedge(v, |_| true, out);
         } else {
-            if v.seen.hostile || v.seen.reneged {
+            if v.provoked() {
                 v.retaliate(out);
             }
             if v.tension < self.c.tension_target {

@@ -26,7 +26,10 @@ pub struct GenerousTitForTat {
 
 impl GenerousTitForTat {
     pub fn new(c: &Config) -> Self {
-        Self { forgiveness: c.forgiveness, opened: false }
+        Self {
+            forgiveness: c.forgiveness,
+            opened: false,
+        }
     }
 
     pub fn decide(&mut self, v: &View, rng: &mut ChaCha8Rng, out: &mut Vec<Intent>) {

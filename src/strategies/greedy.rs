@@ -22,7 +22,9 @@ pub struct Greedy {
 
 impl Greedy {
     pub fn new(c: &Config) -> Self {
-        Self { mimic_stake: c.mimic_stake }
+        Self {
+            mimic_stake: c.mimic_stake,
+        }
     }
 
     pub fn decide(&mut self, v: &View, out: &mut Vec<Intent>) {

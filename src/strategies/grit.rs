@@ -33,11 +33,16 @@ pub struct Grit {
 
 impl Grit {
     pub fn new(c: &Config) -> Self {
-        Self { c: c.clone(), step: c.initial_step, unanswered: 0, next: 0 }
+        Self {
+            c: c.clone(),
+            step: c.initial_step,
+            unanswered: 0,
+            next: 0,
+        }
     }
 
     pub fn decide(&mut self, v: &View, out: &mut Vec<Intent>) {
-        if v.seen.hostile || v.seen.reneged {
+        if v.provoked() {
             // One proportional response, then resume at the next interval.
             v.retaliate(out);
             self.next = v.month + self.c.interval;

@@ -25,13 +25,19 @@ pub struct GritInitiator {
 
 impl GritInitiator {
     pub fn new(c: &Config) -> Self {
-        Self { c: c.clone(), next: 0 }
+        Self {
+            c: c.clone(),
+            next: 0,
+        }
     }
 
     pub fn decide(&mut self, v: &View, out: &mut Vec<Intent>) {
         hedger::hedge(v, |_| true, out);
         if v.month >= self.next
-            && let Some(m) = v.undelivered(self.c.initiatives).iter().find(|&m| v.available(m))
+            && let Some(m) = v
+                .undelivered(self.c.initiatives)
+                .iter()
+                .find(|&m| v.available(m))
         {
             if !out.contains(&Intent::Make(m)) {
                 out.push(Intent::Make(m));

@@ -25,14 +25,16 @@ pub struct Hardline {
 
 impl Hardline {
     pub fn new(c: &Config) -> Self {
-        Self { pressure_rate: c.pressure_rate }
+        Self {
+            pressure_rate: c.pressure_rate,
+        }
     }
 
     pub fn decide(&mut self, v: &View, rng: &mut ChaCha8Rng, out: &mut Vec<Intent>) {
         // Two draws every month keep the decision stream aligned whatever happens.
         let u = rng.random::<f64>();
         let pick = rng.random::<f64>();
-        if v.seen.hostile || v.seen.reneged {
+        if v.provoked() {
             v.retaliate(out);
         }
         v.revoke_latest(|_| true, out);

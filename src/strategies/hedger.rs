@@ -24,7 +24,7 @@ impl Hedger {
 /// The hedging behaviour, limited to own moves satisfying `willing` (the greedy type mimics
 /// only cheap ones).
 pub fn hedge(v: &View, willing: impl Fn(&Move) -> bool + Copy, out: &mut Vec<Intent>) {
-    if v.seen.hostile || v.seen.reneged {
+    if v.provoked() {
         v.retaliate(out);
     }
     let start = out.len();
@@ -34,7 +34,9 @@ pub fn hedge(v: &View, willing: impl Fn(&Move) -> bool + Copy, out: &mut Vec<Int
         if offer.package {
             // Accept a package only when trust clears the gate for the package's whole stake
             // (it must trust that relief will follow disarmament).
-            if willing_all && v.trust >= crate::model::gate::threshold(v.set_stake(offer.demand), v.params) {
+            if willing_all
+                && v.trust >= crate::model::gate::threshold(v.set_stake(offer.demand), v.params)
+            {
                 let ready = demand.iter().filter(|&m| v.available(m)).collect();
                 v.make_all(ready, out);
             }
@@ -47,11 +49,9 @@ pub fn hedge(v: &View, willing: impl Fn(&Move) -> bool + Copy, out: &mut Vec<Int
         }
     }
     if out.len() == start && !v.seen.conciliatory.is_empty() {
-        // Trade reversible steps for what the other gave.
-        v.reciprocate(
-            |_, m| willing(m) && m.irreversibility < v.params.irreversible_threshold,
-            out,
-        );
+        // Trade steps of matching value for what the other gave (the gate keeps the
+        // irreversible ones for when trust allows).
+        v.reciprocate(|_, m| willing(m), out);
     }
     if v.unreciprocated >= v.actor.patience {
         v.revoke_latest(|_| true, out);

@@ -33,7 +33,11 @@ pub struct Incremental {
 
 impl Incremental {
     pub fn new(c: &Config) -> Self {
-        Self { c: c.clone(), suspended_until: 0, offered: None }
+        Self {
+            c: c.clone(),
+            suspended_until: 0,
+            offered: None,
+        }
     }
 
     pub fn decide(&mut self, v: &View, out: &mut Vec<Intent>) {

@@ -42,7 +42,10 @@ pub enum StrategySpec {
     GritInitiator(grit_initiator::Config),
     EscalateToNegotiate(escalate_to_negotiate::Config),
     /// Picks a strategy by the actor's hidden type (indices into the scenario's strategies).
-    TypeConditional { sincere: usize, greedy: usize },
+    TypeConditional {
+        sincere: usize,
+        greedy: usize,
+    },
 }
 
 /// A strategy kind's name, one-line description and source, for `detente list strategies`.
@@ -98,7 +101,9 @@ impl Strategy {
     /// A fresh strategy state for a spec. `TypeConditional` must be resolved first.
     pub fn new(spec: &StrategySpec) -> Strategy {
         match spec {
-            StrategySpec::AllOrNothing(c) => Strategy::AllOrNothing(all_or_nothing::AllOrNothing::new(c)),
+            StrategySpec::AllOrNothing(c) => {
+                Strategy::AllOrNothing(all_or_nothing::AllOrNothing::new(c))
+            }
             StrategySpec::Incremental(c) => Strategy::Incremental(incremental::Incremental::new(c)),
             StrategySpec::FreezeForFreeze(c) => Strategy::Incremental(freeze_for_freeze::new(c)),
             StrategySpec::Grit(c) => Strategy::Grit(grit::Grit::new(c)),
@@ -109,7 +114,9 @@ impl Strategy {
             StrategySpec::ContriteTitForTat => {
                 Strategy::ContriteTitForTat(contrite_tit_for_tat::ContriteTitForTat::default())
             }
-            StrategySpec::GrimTrigger => Strategy::GrimTrigger(grim_trigger::GrimTrigger::default()),
+            StrategySpec::GrimTrigger => {
+                Strategy::GrimTrigger(grim_trigger::GrimTrigger::default())
+            }
             StrategySpec::Hardline(c) => Strategy::Hardline(hardline::Hardline::new(c)),
             StrategySpec::Unconditional => Strategy::Unconditional(unconditional::Unconditional),
             StrategySpec::Hedger => Strategy::Hedger(hedger::Hedger),
@@ -151,7 +158,10 @@ impl Strategy {
 pub fn resolve(decls: &[crate::model::StrategyDecl], mut ix: usize, sincere: bool) -> usize {
     for _ in 0..decls.len() {
         match decls[ix].spec {
-            StrategySpec::TypeConditional { sincere: s, greedy: g } => {
+            StrategySpec::TypeConditional {
+                sincere: s,
+                greedy: g,
+            } => {
                 ix = if sincere { s } else { g };
             }
             _ => return ix,

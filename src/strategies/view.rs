@@ -24,6 +24,8 @@ pub struct Seen {
     pub value: f64,
     /// A hostile act (or a quiet month misread as hostile) was perceived.
     pub hostile: bool,
+    /// Total severity of perceived hostile acts that were unprovoked (not themselves responses).
+    pub provocation: f64,
     /// Total severity of perceived hostile acts.
     pub severity: f64,
     /// The other withheld a due step or revoked a standing move.
@@ -37,8 +39,10 @@ pub enum Intent {
     Make(MoveIx),
     /// Revoke one of this side's standing moves.
     Revoke(MoveIx),
-    /// Commit a hostile act.
+    /// Commit a hostile act on this side's initiative (pressure, escalation).
     Hostile(MoveIx),
+    /// Commit a hostile act in answer to the other's.
+    Retaliate(MoveIx),
     /// Post (or re-post) an offer; the ledger records the other's obligations.
     Offer(Offer),
     /// Withdraw this side's offer.
@@ -107,7 +111,11 @@ impl<'a> View<'a> {
         mv.actor == self.me
             && mv.is_conciliatory()
             && !self.delivered_move(m)
-            && self.in_force.union(self.done).union(extra).contains_all(mv.requires)
+            && self
+                .in_force
+                .union(self.done)
+                .union(extra)
+                .contains_all(mv.requires)
             && self.trust >= mv.gate
             && gate::feasible(mv.cost, self.pressure, self.actor.budget, self.params)
     }
@@ -161,13 +169,16 @@ impl<'a> View<'a> {
         best
     }
 
-    /// Answer what was perceived with own steps of at least the same value (at least one),
-    /// cheapest first, among moves satisfying `keep`.
+    /// Answer what was perceived with own steps of about the same value (at least one step,
+    /// none costing more than one point above the value received), cheapest first, among moves
+    /// satisfying `keep`.
     pub fn reciprocate(&self, keep: impl Fn(MoveIx, &Move) -> bool, out: &mut Vec<Intent>) {
         let mut given = 0.0;
         let mut chosen = MoveSet::EMPTY;
+        let cap = self.seen.value + 1.0;
         while given < self.seen.value || chosen.is_empty() {
-            let pick = self.cheapest_where(|i, m| keep(i, m) && !chosen.contains(i));
+            let pick =
+                self.cheapest_where(|i, m| keep(i, m) && m.cost <= cap && !chosen.contains(i));
             match pick {
                 Some(m) => {
                     chosen.insert(m);
@@ -182,8 +193,21 @@ impl<'a> View<'a> {
     /// Answer a perceived hostile act with this side's retaliation move, if it has one.
     pub fn retaliate(&self, out: &mut Vec<Intent>) {
         if let Some(m) = self.actor.retaliation {
-            out.push(Intent::Hostile(m));
+            out.push(Intent::Retaliate(m));
         }
+    }
+
+    /// The other side provoked this month: an unprovoked hostile act or a renege. Strategies
+    /// with a proportional-response doctrine answer only these, so responses do not echo.
+    /// A provocation counts when its perceived severity is at least half that of the answer
+    /// (a misread quiet month does not earn sanctions).
+    pub fn provoked(&self) -> bool {
+        let answer = self
+            .actor
+            .retaliation
+            .and_then(|m| self.moves[m].hostile.as_ref())
+            .map_or(0.0, |h| h.severity);
+        self.seen.reneged || self.seen.provocation >= 0.5 * answer && self.seen.provocation > 0.0
     }
 
     /// Revoke this side's most recently made standing conciliatory move that may be revoked now.
