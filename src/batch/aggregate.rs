@@ -9,7 +9,7 @@ use crate::model::Scenario;
 /// Continuous trajectory metrics, in order: trust 0->1, trust 1->0, tension, arsenal.
 pub const CONTINUOUS: usize = 4;
 /// Histogram bins of each continuous trajectory metric.
-pub const BINS: usize = 1000;
+pub const BINS: usize = 250;
 /// Statuses tracked per month.
 pub const STATUSES: usize = 5;
 /// Groups of the run summary: all runs, then each type pair.

@@ -14,7 +14,7 @@ use rayon::prelude::*;
 
 pub use aggregate::Aggregate;
 
-use crate::engine::{self, MonthRecord, Recorder, RunRecord, Workspace, rng::run_seed};
+use crate::engine::{self, MonthRecord, Recorder, RunRecord, ShockDraws, Workspace, rng::run_seed};
 use crate::model::Scenario;
 
 /// Runs per block: the unit of parallel work between two hand-offs to the sink.
@@ -45,14 +45,18 @@ pub fn run_one(
     sc: &Scenario,
     seed: u64,
     ws: &mut Workspace,
+    shocks: &mut ShockDraws,
     agg: &mut Aggregate,
 ) -> Vec<RunRecord> {
+    shocks.draw(sc, seed);
     let records: Vec<RunRecord> = sc
         .experiment
         .arms
         .iter()
         .enumerate()
-        .map(|(a, arm)| engine::simulate(sc, arm, seed, ws, &mut ArmRecorder { agg, arm: a }))
+        .map(|(a, arm)| {
+            engine::simulate_with(sc, arm, seed, shocks, ws, &mut ArmRecorder { agg, arm: a })
+        })
         .collect();
     agg.add_run(&records, sc.experiment.baseline);
     records
@@ -76,18 +80,21 @@ pub fn run<E>(
         let end = (start + BLOCK).min(runs.end);
         let rows: Vec<RunRows> = (start..end)
             .into_par_iter()
-            .map_init(Workspace::new, |ws, run| {
-                let s = run_seed(seed, run);
-                let w = rayon::current_thread_index().unwrap_or(0) % workers;
-                // Each worker thread has its own aggregate: the lock is never contended.
-                let mut agg = accs[w].lock().unwrap_or_else(|e| e.into_inner());
-                let records = run_one(sc, s, ws, &mut agg);
-                RunRows {
-                    run,
-                    seed: s,
-                    records,
-                }
-            })
+            .map_init(
+                || (Workspace::new(), ShockDraws::default()),
+                |(ws, shocks), run| {
+                    let s = run_seed(seed, run);
+                    let w = rayon::current_thread_index().unwrap_or(0) % workers;
+                    // Each worker thread has its own aggregate: the lock is never contended.
+                    let mut agg = accs[w].lock().unwrap_or_else(|e| e.into_inner());
+                    let records = run_one(sc, s, ws, shocks, &mut agg);
+                    RunRows {
+                        run,
+                        seed: s,
+                        records,
+                    }
+                },
+            )
             .collect();
         sink(&rows)?;
         progress(end - runs.start);

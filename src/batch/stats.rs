@@ -20,7 +20,13 @@ pub struct Moments {
 impl Moments {
     #[inline]
     pub fn add(&mut self, x: f64) {
-        let q = (x * SCALE).round() as i64 as i128;
+        // Round half away from zero (as f64::round, without a libm call).
+        let y = x * SCALE;
+        let q = if y >= 0.0 {
+            (y + 0.5) as i64
+        } else {
+            (y - 0.5) as i64
+        } as i128;
         self.n += 1;
         self.sum += q;
         self.sumsq += q * q;

@@ -53,6 +53,8 @@ struct Side {
     sincere: bool,
     /// Log-odds of this side's trust in the other.
     l: f64,
+    /// The same as a probability (kept in step with `l`).
+    p: f64,
     l0: f64,
     /// The arm's strategy (before type resolution) and whether an administration flipped it.
     declared: usize,
@@ -71,6 +73,10 @@ struct Side {
 struct Facts {
     /// Conciliatory standing moves per actor.
     standing: [MoveSet; 2],
+    /// Every standing move.
+    standing_all: MoveSet,
+    /// Conciliatory moves per actor.
+    own: [MoveSet; 2],
     /// Moves counting toward the denuclearization index, and the total cost.
     denuclearization: MoveSet,
     denuclearization_total: f64,
@@ -89,6 +95,8 @@ impl Facts {
         let p = &arm.params;
         let mut f = Facts {
             standing: [MoveSet::EMPTY; 2],
+            standing_all: MoveSet::EMPTY,
+            own: [MoveSet::EMPTY; 2],
             denuclearization: MoveSet::EMPTY,
             denuclearization_total: 0.0,
             peace: MoveSet::EMPTY,
@@ -98,9 +106,13 @@ impl Facts {
             costly: [MoveSet::EMPTY; 2],
         };
         for (i, m) in arm.moves.iter().enumerate() {
+            if m.standing {
+                f.standing_all.insert(i);
+            }
             if m.is_hostile() {
                 continue;
             }
+            f.own[m.actor].insert(i);
             if m.standing {
                 f.standing[m.actor].insert(i);
             }
@@ -137,8 +149,49 @@ pub fn simulate(
     ws: &mut Workspace,
     rec: &mut impl Recorder,
 ) -> RunRecord {
+    let mut shocks = ShockDraws::default();
+    shocks.draw(sc, run_seed);
+    simulate_with(sc, arm, run_seed, &shocks, ws, rec)
+}
+
+/// [`simulate`] with the run's shock draws already made (they are the same for every arm, so a
+/// batch draws them once per run).
+pub fn simulate_with(
+    sc: &Scenario,
+    arm: &Arm,
+    run_seed: u64,
+    shocks: &ShockDraws,
+    ws: &mut Workspace,
+    rec: &mut impl Recorder,
+) -> RunRecord {
     let mut streams = rng::Streams::new(run_seed);
-    Run::new(sc, arm, &mut streams.types, ws).go(&mut streams, rec)
+    Run::new(sc, arm, &mut streams.types, ws).go(&mut streams, shocks, rec)
+}
+
+/// The shock stream of one run, drawn up front: a fixed number of 64-bit draws per month (one
+/// per shock source, one per actor for politics, one for war), so every arm of an experiment
+/// sees exactly the same exogenous events in the same month (common random numbers).
+#[derive(Debug, Default, Clone)]
+pub struct ShockDraws {
+    per_month: usize,
+    draws: Vec<u64>,
+}
+
+impl ShockDraws {
+    /// Fill with the draws of the run with this seed.
+    pub fn draw(&mut self, sc: &Scenario, run_seed: u64) {
+        use rand::Rng;
+        let mut rng = rng::stream(run_seed, rng::subsystem::SHOCKS);
+        self.per_month = sc.shocks.len() + 3;
+        let n = self.per_month * sc.horizon as usize;
+        self.draws.clear();
+        self.draws.extend((0..n).map(|_| rng.next_u64()));
+    }
+
+    fn month(&self, t: u32) -> &[u64] {
+        let s = (t as usize - 1) * self.per_month;
+        &self.draws[s..s + self.per_month]
+    }
 }
 
 struct Run<'a> {
@@ -157,6 +210,20 @@ struct Run<'a> {
     collapsed: bool,
     out: RunRecord,
     survival: f64,
+    belief: trust::Belief,
+    ln_renege: f64,
+    ln_misread: f64,
+    /// Derived from the moves in force, recomputed only when they change.
+    derived: Derived,
+}
+
+/// What the moves in force and done imply; valid for `key`.
+#[derive(Clone, Copy)]
+struct Derived {
+    key: (MoveSet, MoveSet),
+    agreement: bool,
+    growth: [f64; 2],
+    removal: [f64; 2],
 }
 
 impl<'a> Run<'a> {
@@ -174,12 +241,13 @@ impl<'a> Run<'a> {
         let side = |i: usize, u: f64| {
             let a = &sc.actors[i];
             let sincere = u < a.prior_sincere;
-            let l0 = trust::clip_log_odds(trust::logit(a.initial_trust), p);
+            let l0 = trust::Belief::new(p).clip(trust::logit(a.initial_trust));
             let declared = arm.strategies[i];
             let resolved = strategies::resolve(&sc.strategies, declared, sincere);
             Side {
                 sincere,
                 l: l0,
+                p: trust::logistic(l0),
                 l0,
                 declared,
                 flipped: false,
@@ -232,6 +300,15 @@ impl<'a> Run<'a> {
                 hostile_acts: [0; 2],
             },
             survival: 1.0,
+            belief: trust::Belief::new(p),
+            ln_renege: p.renege_lr.ln(),
+            ln_misread: p.misread_lr.ln(),
+            derived: Derived {
+                key: (MoveSet(u128::MAX), MoveSet(u128::MAX)),
+                agreement: false,
+                growth: [1.0; 2],
+                removal: [0.0; 2],
+            },
         };
         run.out.sincere = [run.sides[0].sincere, run.sides[1].sincere];
         run.agreement = run.agreement_now();
@@ -243,7 +320,13 @@ impl<'a> Run<'a> {
     }
 
     fn trust(&self, i: ActorIx) -> f64 {
-        trust::logistic(self.sides[i].l)
+        self.sides[i].p
+    }
+
+    fn set_trust(&mut self, i: ActorIx, l: f64) {
+        let s = &mut self.sides[i];
+        s.l = l;
+        s.p = trust::logistic(l);
     }
 
     fn arsenal(&self) -> f64 {
@@ -273,8 +356,14 @@ impl<'a> Run<'a> {
         }
     }
 
+    /// Every delivered move: standing moves in force and one-shot moves done.
+    fn delivered_set(&self) -> MoveSet {
+        let standing = self.facts.standing_all;
+        self.in_force.intersect(standing).union(self.done.minus(standing))
+    }
+
     fn delivered(&self, m: MoveIx) -> bool {
-        if self.arm.moves[m].standing {
+        if self.facts.standing_all.contains(m) {
             self.in_force.contains(m)
         } else {
             self.done.contains(m)
@@ -291,6 +380,27 @@ impl<'a> Run<'a> {
             .map(|m| self.arm.moves[m].cost)
             .sum();
         s / total
+    }
+
+    /// Refresh the derived quantities if the moves in force or done changed.
+    fn derive(&mut self) -> Derived {
+        let key = (self.in_force, self.done);
+        if self.derived.key != key {
+            let mut growth = [1.0; 2];
+            let mut removal = [0.0; 2];
+            for m in self.in_force.iter() {
+                let mv = &self.arm.moves[m];
+                growth[mv.actor] *= mv.arsenal_growth;
+                removal[mv.actor] += mv.arsenal_removal;
+            }
+            self.derived = Derived {
+                key,
+                agreement: self.agreement_now(),
+                growth,
+                removal,
+            };
+        }
+        self.derived
     }
 
     fn agreement_now(&self) -> bool {
@@ -326,6 +436,8 @@ impl<'a> Run<'a> {
             roadmaps: &self.sc.roadmaps,
             in_force: self.in_force,
             done: self.done,
+            standing: self.facts.standing_all,
+            own: self.facts.own[i],
             since: &self.ws.since,
             seen: s.seen,
             their_offer: self.sides[1 - i].offer.as_ref(),
@@ -335,12 +447,17 @@ impl<'a> Run<'a> {
         }
     }
 
-    fn go(mut self, st: &mut rng::Streams, rec: &mut impl Recorder) -> RunRecord {
+    fn go(
+        mut self,
+        st: &mut rng::Streams,
+        shocks: &ShockDraws,
+        rec: &mut impl Recorder,
+    ) -> RunRecord {
         let horizon = self.sc.horizon;
         rec.month(&self.month_record(0, true, self.status()));
         let mut end = horizon;
         for t in 1..=horizon {
-            let war = self.month(t, st, rec);
+            let war = self.month(t, st, shocks.month(t), rec);
             if war {
                 end = t;
                 self.out.outcome = Outcome::War;
@@ -374,8 +491,14 @@ impl<'a> Run<'a> {
     }
 
     /// One month; returns true if war broke out.
-    fn month(&mut self, t: u32, st: &mut rng::Streams, rec: &mut impl Recorder) -> bool {
-        let u_war = self.shocks(t, &mut st.shocks, rec);
+    fn month(
+        &mut self,
+        t: u32,
+        st: &mut rng::Streams,
+        draws: &[u64],
+        rec: &mut impl Recorder,
+    ) -> bool {
+        let u_war = self.shocks(t, draws, rec);
         self.observe(t, &mut st.perception, rec);
         self.audit(t, rec);
         self.decide(t, &mut st.decisions);
@@ -385,13 +508,11 @@ impl<'a> Run<'a> {
 
     /// Step 1: exogenous events, on the shock stream. The number of draws per month is fixed,
     /// so every arm sees the same shocks in the same month of the same run.
-    fn shocks(&mut self, t: u32, rng: &mut ChaCha8Rng, rec: &mut impl Recorder) -> f64 {
+    fn shocks(&mut self, t: u32, draws: &[u64], rec: &mut impl Recorder) -> f64 {
         let p = &self.arm.params;
         let process = self.process_active();
-        for sh in &self.sc.shocks {
-            let u_occ = rng.random::<f64>();
-            let u_pick = rng.random::<f64>();
-            let u_absorb = rng.random::<f64>();
+        for (sh, &x) in self.sc.shocks.iter().zip(draws) {
+            let (u_occ, u_pick, u_absorb) = (rng::hi32(x), rng::mid16(x), rng::lo16(x));
             let actor = sh.actor;
             let mut rate = sh.rate;
             if let Some(r) = sh.rate_moratorium
@@ -431,9 +552,8 @@ impl<'a> Run<'a> {
         }
         // Politics: scheduled administration changes and random leadership changes.
         for i in 0..2 {
-            let u_flip = rng.random::<f64>();
-            let u_lead = rng.random::<f64>();
-            let u_type = rng.random::<f64>();
+            let x = draws[self.sc.shocks.len() + i];
+            let (u_lead, u_flip, u_type) = (rng::hi32(x), rng::mid16(x), rng::lo16(x));
             let pol = &self.sc.actors[i].politics;
             if pol.cycle > 0 && t % pol.cycle == 0 && u_flip < pol.flip {
                 let s = &mut self.sides[i];
@@ -452,12 +572,13 @@ impl<'a> Run<'a> {
                 rec.event(t, &Event::NewLeader { actor: i, sincere });
             }
         }
-        rng.random::<f64>()
+        rng::hi32(draws[self.sc.shocks.len() + 2])
     }
 
     fn reset_trust_of_other(&mut self, i: ActorIx, reset: f64) {
-        let o = &mut self.sides[1 - i];
-        o.l = o.l0 + (o.l - o.l0) * (1.0 - reset);
+        let o = &self.sides[1 - i];
+        let l = o.l0 + (o.l - o.l0) * (1.0 - reset);
+        self.set_trust(1 - i, l);
     }
 
     fn restrategise(&mut self, i: ActorIx) {
@@ -537,9 +658,11 @@ impl<'a> Run<'a> {
                         }
                     }
                     Act::Hostile(m, response) => {
-                        let h = self.arm.moves[m].hostile.as_ref();
-                        let (sev, lr, ph) =
-                            h.map_or((0.0, 1.0, 1.0), |h| (h.severity, h.lr, h.perceived_hostile));
+                        let mv = &self.arm.moves[m];
+                        let (sev, ph) = mv
+                            .hostile
+                            .as_ref()
+                            .map_or((0.0, 1.0), |h| (h.severity, h.perceived_hostile));
                         let as_hostile = u < ph;
                         rec.event(
                             t,
@@ -551,7 +674,7 @@ impl<'a> Run<'a> {
                             },
                         );
                         if as_hostile {
-                            bad += lr.ln();
+                            bad += mv.log_lr;
                             seen.severity += sev;
                             seen.hostile = true;
                             if !response {
@@ -569,7 +692,7 @@ impl<'a> Run<'a> {
                                 as_hostile: true,
                             },
                         );
-                        bad += p.renege_lr.ln();
+                        bad += self.ln_renege;
                         seen.severity += p.renege_severity;
                         seen.reneged = true;
                     }
@@ -588,7 +711,7 @@ impl<'a> Run<'a> {
                             as_hostile: true,
                         },
                     );
-                    bad += p.misread_lr.ln();
+                    bad += self.ln_misread;
                     seen.severity += p.misread_severity;
                     seen.hostile = true;
                     seen.provocation += p.misread_severity;
@@ -600,9 +723,11 @@ impl<'a> Run<'a> {
                     good += self.arm.moves[m].log_lr_standing;
                 }
             }
-            let s = &mut self.sides[i];
-            s.l = trust::update(s.l, s.l0, good, bad, p);
-            s.seen = seen;
+            let l = self
+                .belief
+                .apply(self.sides[i].l, self.sides[i].l0, good, bad);
+            self.set_trust(i, l);
+            self.sides[i].seen = seen;
             severity_total += seen.severity;
             value_total += seen.value;
         }
@@ -642,8 +767,12 @@ impl<'a> Run<'a> {
                     mv: o.mv,
                 },
             );
-            let c = &mut self.sides[1 - o.obligor];
-            c.l = trust::clip_log_odds(c.l - p.negativity * p.renege_lr.ln(), p);
+            let creditor = 1 - o.obligor;
+            let l = self
+                .belief
+                .clip(self.sides[creditor].l - p.negativity * self.ln_renege);
+            self.set_trust(creditor, l);
+            let c = &mut self.sides[creditor];
             c.seen.reneged = true;
             c.seen.severity += p.renege_severity;
             self.tension = (self.tension + p.tension_hostile * p.renege_severity).min(1.0);
@@ -665,9 +794,10 @@ impl<'a> Run<'a> {
             strategy.decide(&v, rng, out);
             // An exploiter pockets what it was given: once it holds costly steps of the other,
             // it revokes its own standing moves at a hazard (one draw every month).
-            let u = rng.random::<f64>();
-            let holds = self.facts.costly[1 - i].iter().any(|m| self.delivered(m));
-            if !self.sides[i].sincere && holds && u < p.pocket_hazard {
+            if !self.sides[i].sincere
+                && !self.facts.costly[1 - i].intersect(self.delivered_set()).is_empty()
+                && rng.random::<f64>() < p.pocket_hazard
+            {
                 v.revoke_latest(|_| true, out);
             }
             self.sides[i].strategy = strategy;
@@ -758,22 +888,15 @@ impl<'a> Run<'a> {
         if u_war < h {
             return true;
         }
+        let d = self.derive();
         for i in 0..2 {
             if let Some(a) = &self.sc.actors[i].arsenal {
-                let mut mult = 1.0;
-                let mut removal = 0.0;
-                for m in self.in_force.iter() {
-                    let mv = &self.arm.moves[m];
-                    if mv.actor == i {
-                        mult *= mv.arsenal_growth;
-                        removal += mv.arsenal_removal;
-                    }
-                }
                 let w = self.sides[i].arsenal;
-                self.sides[i].arsenal = (w + a.growth * mult - w * removal.min(1.0)).max(0.0);
+                self.sides[i].arsenal =
+                    (w + a.growth * d.growth[i] - w * d.removal[i].min(1.0)).max(0.0);
             }
         }
-        let agreement = self.agreement_now();
+        let agreement = d.agreement;
         if agreement && !self.agreement {
             self.out.agreements += 1;
             self.formed = true;

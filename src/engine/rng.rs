@@ -33,10 +33,28 @@ pub fn stream(run_seed: u64, subsystem: u64) -> ChaCha8Rng {
     rng
 }
 
-/// The four streams of one run.
+/// A uniform in [0, 1) from the high 32 bits of a draw.
+#[inline]
+pub fn hi32(x: u64) -> f64 {
+    (x >> 32) as f64 * (1.0 / 4_294_967_296.0)
+}
+
+/// A uniform in [0, 1) from bits 16..32 of a draw (resolution 2^-16).
+#[inline]
+pub fn mid16(x: u64) -> f64 {
+    ((x >> 16) & 0xFFFF) as f64 * (1.0 / 65_536.0)
+}
+
+/// A uniform in [0, 1) from the low 16 bits of a draw (resolution 2^-16).
+#[inline]
+pub fn lo16(x: u64) -> f64 {
+    (x & 0xFFFF) as f64 * (1.0 / 65_536.0)
+}
+
+/// The per-arm streams of one run (the shock stream is drawn once per run, see
+/// `engine::ShockDraws`).
 pub struct Streams {
     pub types: ChaCha8Rng,
-    pub shocks: ChaCha8Rng,
     pub perception: ChaCha8Rng,
     pub decisions: ChaCha8Rng,
 }
@@ -45,7 +63,6 @@ impl Streams {
     pub fn new(run_seed: u64) -> Self {
         Self {
             types: stream(run_seed, subsystem::TYPES),
-            shocks: stream(run_seed, subsystem::SHOCKS),
             perception: stream(run_seed, subsystem::PERCEPTION),
             decisions: stream(run_seed, subsystem::DECISIONS),
         }

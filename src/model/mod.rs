@@ -109,7 +109,8 @@ pub struct Move {
     // Derived quantities (computed once at validation).
     /// Stake x = min(1, c*r/stake_scale): what the mover loses if exploited.
     pub stake: f64,
-    /// ln LR_obs: trust gained when the move is observed.
+    /// ln LR_obs: trust gained when the move is observed (for a hostile act, ln of its
+    /// likelihood ratio G vs S, before the negativity multiplier).
     pub log_lr: f64,
     /// ln(1 + standing_lr*nu): trust gained per month in force (standing moves).
     pub log_lr_standing: f64,
@@ -305,7 +306,10 @@ pub fn derive_moves(moves: &mut [Move], p: &Params) {
     for m in moves.iter_mut() {
         m.verifiability = (m.verifiability * p.verification).min(1.0);
         m.stake = gate::stake(m.cost, m.irreversibility, p);
-        m.log_lr = trust::log_lr_observed(m.cost, m.irreversibility, m.verifiability, p);
+        m.log_lr = match &m.hostile {
+            Some(h) => h.lr.ln(),
+            None => trust::log_lr_observed(m.cost, m.irreversibility, m.verifiability, p),
+        };
         m.log_lr_standing = if m.standing && m.is_conciliatory() && m.cost >= p.standing_min_cost {
             (1.0 + p.standing_lr * m.verifiability).ln()
         } else {

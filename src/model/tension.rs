@@ -22,5 +22,10 @@ pub fn pressure(h0: f64, tau: f64, p: &Params) -> f64 {
 
 /// Monthly war hazard `hmax * tau^k`.
 pub fn war_hazard(tau: f64, p: &Params) -> f64 {
-    p.war_hazard * tau.powf(p.war_exponent)
+    let k = p.war_exponent;
+    if k == 3.0 {
+        p.war_hazard * tau * tau * tau
+    } else {
+        p.war_hazard * tau.powf(k)
+    }
 }

@@ -26,15 +26,46 @@ pub fn log_lr_observed(cost: f64, irreversibility: f64, verifiability: f64, p: &
     lr_observed(cost, irreversibility, verifiability, p).ln()
 }
 
-/// Clip a log-odds value so that the probability stays in [floor, ceiling].
-pub fn clip_log_odds(l: f64, p: &Params) -> f64 {
-    l.clamp(logit(p.trust_floor), logit(p.trust_ceiling))
+/// The trust-update rule with its constants precomputed (the engine builds one per run).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Belief {
+    pub forgetting: f64,
+    pub negativity: f64,
+    /// Log-odds of the trust floor and ceiling.
+    pub lo: f64,
+    pub hi: f64,
 }
 
-/// One month's trust update in log-odds:
-/// forgetting toward the initial belief, then the evidence (already in log-odds; hostile
-/// evidence is multiplied by the negativity multiplier here), then the clip.
+impl Belief {
+    pub fn new(p: &Params) -> Self {
+        Belief {
+            forgetting: p.forgetting,
+            negativity: p.negativity,
+            lo: logit(p.trust_floor),
+            hi: logit(p.trust_ceiling),
+        }
+    }
+
+    /// Clip a log-odds value so that the probability stays in [floor, ceiling].
+    pub fn clip(&self, l: f64) -> f64 {
+        l.clamp(self.lo, self.hi)
+    }
+
+    /// One month's update in log-odds: forgetting toward the initial belief `l0`, then the
+    /// evidence (`good` and `bad` are sums of log likelihood ratios; `bad` is multiplied by the
+    /// negativity multiplier), then the clip.
+    pub fn apply(&self, l: f64, l0: f64, good: f64, bad: f64) -> f64 {
+        let forgotten = l + self.forgetting * (l0 - l);
+        self.clip(forgotten + good - self.negativity * bad)
+    }
+}
+
+/// Clip a log-odds value so that the probability stays in [floor, ceiling].
+pub fn clip_log_odds(l: f64, p: &Params) -> f64 {
+    Belief::new(p).clip(l)
+}
+
+/// One month's trust update in log-odds (see [`Belief::apply`]).
 pub fn update(l: f64, l0: f64, good: f64, bad: f64, p: &Params) -> f64 {
-    let forgotten = l + p.forgetting * (l0 - l);
-    clip_log_odds(forgotten + good - p.negativity * bad, p)
+    Belief::new(p).apply(l, l0, good, bad)
 }

@@ -2,7 +2,6 @@
 //! back to provocation if no offer or step comes for `patience` months (Cha and Kang 2003;
 //! the 2017 "fire and fury" to 2018 summit sequence).
 
-use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
 
 use super::{Intent, KindDoc, View, hardline, hedger};
@@ -34,8 +33,6 @@ impl EscalateToNegotiate {
     }
 
     pub fn decide(&mut self, v: &View, rng: &mut ChaCha8Rng, out: &mut Vec<Intent>) {
-        let u = rng.random::<f64>();
-        let pick = rng.random::<f64>();
         if v.their_offer.is_some() || !v.seen.conciliatory.is_empty() {
             self.last_engaged = Some(v.month);
         }
@@ -49,7 +46,7 @@ impl EscalateToNegotiate {
                 v.retaliate(out);
             }
             if v.tension < self.c.tension_target {
-                hardline::pressure(v, u, pick, self.c.escalation_rate, out);
+                hardline::pressure(v, rng, self.c.escalation_rate, out);
             }
         }
     }

@@ -31,22 +31,22 @@ impl Hardline {
     }
 
     pub fn decide(&mut self, v: &View, rng: &mut ChaCha8Rng, out: &mut Vec<Intent>) {
-        // Two draws every month keep the decision stream aligned whatever happens.
-        let u = rng.random::<f64>();
-        let pick = rng.random::<f64>();
         if v.provoked() {
             v.retaliate(out);
         }
         v.revoke_latest(|_| true, out);
-        pressure(v, u, pick, self.pressure_rate, out);
+        pressure(v, rng, self.pressure_rate, out);
     }
 }
 
-/// With probability `rate` (given uniform `u`), one of the actor's pressure moves chosen by `pick`.
-pub fn pressure(v: &View, u: f64, pick: f64, rate: f64, out: &mut Vec<Intent>) {
+/// With probability `rate`, one of the actor's pressure moves, chosen uniformly.
+pub fn pressure(v: &View, rng: &mut ChaCha8Rng, rate: f64, out: &mut Vec<Intent>) {
     let n = v.actor.pressure.len();
-    if n > 0 && u < rate {
-        let i = ((pick * n as f64) as usize).min(n - 1);
-        out.push(Intent::Hostile(v.actor.pressure[i]));
+    if n > 0 && rate > 0.0 {
+        let x = rng.random::<u64>();
+        if crate::engine::rng::hi32(x) < rate {
+            let i = ((crate::engine::rng::lo16(x) * n as f64) as usize).min(n - 1);
+            out.push(Intent::Hostile(v.actor.pressure[i]));
+        }
     }
 }

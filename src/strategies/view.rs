@@ -69,6 +69,10 @@ pub struct View<'a> {
     pub in_force: MoveSet,
     /// Moves ever made (both sides).
     pub done: MoveSet,
+    /// Every standing move of the catalogue (both sides).
+    pub standing: MoveSet,
+    /// This side's conciliatory moves.
+    pub own: MoveSet,
     /// Month each move was last made.
     pub since: &'a [u32],
     pub seen: Seen,
@@ -87,21 +91,19 @@ impl<'a> View<'a> {
 
     /// A move counts as delivered: a standing move in force, or a one-shot move done.
     pub fn delivered_move(&self, m: MoveIx) -> bool {
-        if self.moves[m].standing {
-            self.in_force.contains(m)
-        } else {
-            self.done.contains(m)
-        }
+        self.undelivered(MoveSet::single(m)).is_empty()
     }
 
     /// Every move of the set is delivered.
     pub fn delivered(&self, set: MoveSet) -> bool {
-        set.iter().all(|m| self.delivered_move(m))
+        self.undelivered(set).is_empty()
     }
 
     /// The moves of the set not yet delivered.
     pub fn undelivered(&self, set: MoveSet) -> MoveSet {
-        set.iter().filter(|&m| !self.delivered_move(m)).collect()
+        let standing = set.intersect(self.standing).minus(self.in_force);
+        let one_shot = set.minus(self.standing).minus(self.done);
+        standing.union(one_shot)
     }
 
     /// This side may make this conciliatory move now, assuming `extra` moves are also in place:
@@ -151,8 +153,9 @@ impl<'a> View<'a> {
     /// This side's available conciliatory moves satisfying `keep`, cheapest stake first.
     pub fn cheapest_where(&self, keep: impl Fn(MoveIx, &Move) -> bool) -> Option<MoveIx> {
         let mut best: Option<MoveIx> = None;
-        for (i, m) in self.moves.iter().enumerate() {
-            if m.actor != self.me || !keep(i, m) || !self.available(i) {
+        for i in self.undelivered(self.own).iter() {
+            let m = &self.moves[i];
+            if !keep(i, m) || !self.available(i) {
                 continue;
             }
             let better = match best {
