@@ -359,7 +359,9 @@ impl<'a> Run<'a> {
     /// Every delivered move: standing moves in force and one-shot moves done.
     fn delivered_set(&self) -> MoveSet {
         let standing = self.facts.standing_all;
-        self.in_force.intersect(standing).union(self.done.minus(standing))
+        self.in_force
+            .intersect(standing)
+            .union(self.done.minus(standing))
     }
 
     fn delivered(&self, m: MoveIx) -> bool {
@@ -795,7 +797,9 @@ impl<'a> Run<'a> {
             // An exploiter pockets what it was given: once it holds costly steps of the other,
             // it revokes its own standing moves at a hazard (one draw every month).
             if !self.sides[i].sincere
-                && !self.facts.costly[1 - i].intersect(self.delivered_set()).is_empty()
+                && !self.facts.costly[1 - i]
+                    .intersect(self.delivered_set())
+                    .is_empty()
                 && rng.random::<f64>() < p.pocket_hazard
             {
                 v.revoke_latest(|_| true, out);

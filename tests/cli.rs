@@ -1,0 +1,348 @@
+//! The command line: the README's commands, the listings, and every kind of bad input (exit 2,
+//! one clear line naming the place, nothing written).
+
+mod common;
+
+use common::{KOREA, detente, edited, write_scenario};
+use predicates::prelude::*;
+
+#[test]
+fn run_writes_the_results_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("r");
+    detente()
+        .args(["run", "--runs", "300", "--seed", "7", "--out"])
+        .arg(&out)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "paired difference from all_or_nothing",
+        ))
+        .stdout(predicate::str::contains("incremental"));
+    for f in [
+        "trajectories.csv",
+        "summary.csv",
+        "runs.csv",
+        "manifest.json",
+    ] {
+        assert!(out.join(f).is_file(), "missing {f}");
+    }
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest["complete"], true);
+    assert_eq!(manifest["runs"], 300);
+    assert_eq!(manifest["seed"], 7);
+    assert_eq!(manifest["scenario"]["text"].as_str().unwrap(), KOREA);
+    assert_eq!(manifest["scenario"]["sha256"].as_str().unwrap().len(), 64);
+    assert!(manifest["dependencies"]["rand"].is_string());
+    let keys: Vec<&String> = manifest.as_object().unwrap().keys().collect();
+    assert_eq!(keys.last().unwrap().as_str(), "complete");
+    let runs = std::fs::read_to_string(out.join("runs.csv")).unwrap();
+    assert_eq!(runs.lines().count(), 1 + 300 * 4);
+    // No temporary folder is left beside the results.
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(leftovers.len(), 1, "{leftovers:?}");
+}
+
+#[test]
+fn threads_flag_does_not_change_results() {
+    let dir = tempfile::tempdir().unwrap();
+    for t in ["1", "2"] {
+        detente()
+            .args([
+                "run",
+                "--runs",
+                "300",
+                "--seed",
+                "3",
+                "--quiet",
+                "--threads",
+                t,
+                "--out",
+            ])
+            .arg(dir.path().join(t))
+            .assert()
+            .success()
+            .stdout("");
+    }
+    for f in ["trajectories.csv", "summary.csv", "runs.csv"] {
+        let a = std::fs::read(dir.path().join("1").join(f)).unwrap();
+        let b = std::fs::read(dir.path().join("2").join(f)).unwrap();
+        assert!(a == b, "{f} differs between 1 and 2 threads");
+    }
+}
+
+#[test]
+fn existing_folder_needs_force() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("r");
+    let run = |force: bool| {
+        let mut c = detente();
+        c.args(["run", "--runs", "50", "--quiet", "--out"])
+            .arg(&out);
+        if force {
+            c.arg("--force");
+        }
+        c.assert()
+    };
+    run(false).success();
+    std::fs::write(out.join("marker"), "old").unwrap();
+    run(false).code(2).stderr(
+        predicate::str::contains("already exists").and(predicate::str::contains("--force")),
+    );
+    assert!(
+        out.join("marker").exists(),
+        "refused run changed the folder"
+    );
+    run(true).success();
+    assert!(
+        !out.join("marker").exists(),
+        "--force did not replace the folder"
+    );
+    assert!(out.join("summary.csv").exists());
+}
+
+#[test]
+fn lists() {
+    detente()
+        .args(["list", "moves"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("liaison_offices"))
+        .stdout(predicate::str::contains("end_of_war_declaration"))
+        .stdout(predicate::str::contains("family_reunion"));
+    let strategies = detente().args(["list", "strategies"]).assert().success();
+    let out = String::from_utf8(strategies.get_output().stdout.clone()).unwrap();
+    for k in detente::strategies::KINDS {
+        assert!(out.contains(k.kind), "{} not listed", k.kind);
+    }
+    detente()
+        .args(["list", "metrics"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("trust:US:DPRK"))
+        .stdout(predicate::str::contains("outcome:agreement"));
+    detente()
+        .args(["list", "params"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("negativity"));
+}
+
+#[test]
+fn validate_accepts_the_shipped_scenarios_silently() {
+    let mut c = detente();
+    c.arg("validate");
+    for e in std::fs::read_dir("scenarios").unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_some_and(|x| x == "toml") {
+            c.arg(p);
+        }
+    }
+    c.assert().success().stdout("").stderr("");
+}
+
+/// A bad scenario: `run` and `validate` exit 2 with one error line that contains `needle`
+/// (and a file:line:column position), and `run` writes nothing.
+fn rejects(text: &str, needle: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_scenario(dir.path(), "bad.toml", text);
+    let out = dir.path().join("out");
+    let a = detente()
+        .args(["run", "--quiet", "--runs", "10", "--out"])
+        .arg(&out)
+        .arg(&path)
+        .assert()
+        .code(2);
+    let err = String::from_utf8(a.get_output().stderr.clone()).unwrap();
+    assert_eq!(err.lines().count(), 1, "not one line: {err}");
+    assert!(err.starts_with("error: "), "{err}");
+    assert!(err.contains(needle), "error '{err}' lacks '{needle}'");
+    let position = regex_lite_position(&err);
+    assert!(position, "error names no file:line:column: {err}");
+    assert!(!out.exists(), "a results folder was written");
+    let names: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(names.len(), 1, "something was written: {names:?}");
+    detente()
+        .arg("validate")
+        .arg(&path)
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::contains(needle));
+}
+
+/// `bad.toml:LINE:COL:` appears in the message.
+fn regex_lite_position(err: &str) -> bool {
+    err.split("bad.toml:").nth(1).is_some_and(|rest| {
+        let mut parts = rest.splitn(3, ':');
+        let line = parts.next().unwrap_or("");
+        let col = parts.next().unwrap_or("");
+        !line.is_empty()
+            && line.chars().all(|c| c.is_ascii_digit())
+            && !col.is_empty()
+            && col.chars().all(|c| c.is_ascii_digit())
+    })
+}
+
+#[test]
+fn malformed_toml() {
+    rejects("name = \"bad\"\n[experiment\nruns = 3\n", "bad.toml:2:");
+}
+
+#[test]
+fn unknown_key() {
+    rejects(
+        &format!("unknown_key_xyz = 1\n{KOREA}"),
+        "unknown field `unknown_key_xyz`",
+    );
+    rejects(
+        &edited("negativity = 1.5", "negativty = 1.5"),
+        "unknown field `negativty`",
+    );
+}
+
+#[test]
+fn missing_required_key() {
+    rejects(&edited("horizon = 120\n", ""), "missing field `horizon`");
+}
+
+#[test]
+fn probability_out_of_range() {
+    rejects(
+        &edited("prior_sincere = 0.7", "prior_sincere = 1.5"),
+        "expected a probability in [0, 1], found 1.5",
+    );
+}
+
+#[test]
+fn negative_cost() {
+    rejects(
+        &edited(
+            "category = \"humanitarian\"\ncost = 0.5",
+            "category = \"humanitarian\"\ncost = -0.5",
+        ),
+        "expected a score in [0, 10], found -0.5",
+    );
+}
+
+#[test]
+fn nan_and_infinity() {
+    rejects(
+        &edited("negativity = 1.5", "negativity = nan"),
+        "expected a finite number",
+    );
+    rejects(
+        &edited("budget = 15.0", "budget = inf"),
+        "expected a finite number",
+    );
+}
+
+#[test]
+fn unknown_move_strategy_and_actor() {
+    rejects(
+        &edited(
+            "requires = [\"liaison_offices\"]",
+            "requires = [\"liason_offices\"]",
+        ),
+        "unknown move 'liason_offices'",
+    );
+    rejects(
+        &edited("US = \"grit\"", "US = \"grits\""),
+        "unknown strategy 'grits'",
+    );
+    rejects(
+        &edited(
+            "actor = \"US\"\ncategory = \"humanitarian\"",
+            "actor = \"USA\"\ncategory = \"humanitarian\"",
+        ),
+        "unknown actor 'USA'",
+    );
+}
+
+#[test]
+fn prerequisite_cycle() {
+    rejects(
+        &edited(
+            "irreversibility = 0.3\nfreeze = true",
+            "irreversibility = 0.3\nrequires = [\"ship_out_warheads\"]\nfreeze = true",
+        ),
+        "prerequisite cycle",
+    );
+}
+
+#[test]
+fn experiment_without_arms_or_baseline() {
+    let cut = KOREA.find("[[experiment.arms]]").unwrap();
+    rejects(&KOREA[..cut], "no arms");
+    rejects(
+        &edited("baseline = \"all_or_nothing\"", "baseline = \"nothing\""),
+        "unknown baseline arm 'nothing'",
+    );
+}
+
+#[test]
+fn zero_horizon() {
+    rejects(
+        &edited("horizon = 120", "horizon = 0"),
+        "horizon must be between 1",
+    );
+}
+
+#[test]
+fn zero_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    detente()
+        .args(["run", "--runs", "0", "--out"])
+        .arg(&out)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--runs").and(predicate::str::contains("0")));
+    assert!(!out.exists());
+    rejects(
+        &edited("runs = 10000", "runs = 0"),
+        "runs must be between 1",
+    );
+}
+
+#[test]
+fn output_path_is_a_file_or_not_writable() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("afile");
+    std::fs::write(&file, "x").unwrap();
+    detente()
+        .args(["run", "--runs", "10", "--out"])
+        .arg(&file)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("is a file"));
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "x");
+    detente()
+        .args(["run", "--runs", "10", "--out"])
+        .arg(file.join("sub"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("is a file"));
+    // /proc refuses new folders even to root.
+    detente()
+        .args(["run", "--runs", "10", "--out", "/proc/detente-test/out"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::starts_with("error: output path"));
+}
+
+#[test]
+fn unreadable_scenario_file() {
+    detente()
+        .args(["validate", "/nonexistent/x.toml"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("/nonexistent/x.toml: cannot read"));
+}

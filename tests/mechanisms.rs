@@ -1,0 +1,172 @@
+//! Each mechanism against its closed form.
+
+use detente::batch::stats::{Moments, quantile, wilson};
+use detente::model::{Params, gate, tension, trust};
+
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() < 1e-12
+}
+
+#[test]
+fn log_odds_update_matches_closed_form() {
+    let p = Params::default();
+    let l0 = trust::logit(0.15);
+    let l = trust::logit(0.3);
+    let good = 0.2;
+    let bad = 0.1;
+    let expected = l + p.forgetting * (l0 - l) + good - p.negativity * bad;
+    assert!(close(trust::update(l, l0, good, bad, &p), expected));
+    // With no evidence trust decays toward the initial belief, geometrically.
+    let mut x = l;
+    for _ in 0..10 {
+        x = trust::update(x, l0, 0.0, 0.0, &p);
+    }
+    let geometric = l0 + (l - l0) * (1.0 - p.forgetting).powi(10);
+    assert!((x - geometric).abs() < 1e-12);
+}
+
+#[test]
+fn trust_is_clipped() {
+    let p = Params::default();
+    let l0 = trust::logit(0.5);
+    let up = trust::logistic(trust::update(0.0, l0, 100.0, 0.0, &p));
+    let down = trust::logistic(trust::update(0.0, l0, 0.0, 100.0, &p));
+    assert!((up - p.trust_ceiling).abs() < 1e-12);
+    assert!((down - p.trust_floor).abs() < 1e-12);
+}
+
+#[test]
+fn nuclear_test_undoes_three_or_four_good_steps() {
+    // Brief s3: with the negativity multiplier a nuclear test costs about 0.54 in log-odds.
+    let p = Params::default();
+    let cost = p.negativity * 1.43f64.ln();
+    assert!((cost - 0.5365).abs() < 1e-3, "{cost}");
+}
+
+#[test]
+fn derived_likelihood_ratio_matches_closed_form() {
+    let p = Params::default();
+    // Freeze Yongbyon: c 4, r 0.3, nu 0.9: mimic = 1 - 1.2/8 = 0.85.
+    let mimic = trust::mimic_probability(4.0, 0.3, &p);
+    assert!(close(mimic, 0.85));
+    let lr = trust::lr_observed(4.0, 0.3, 0.9, &p);
+    assert!(close(lr, 1.0 + 0.9 * (1.0 / 0.85 - 1.0)));
+    // Shipping out warheads hits the mimic floor: LR = 1 + 0.8*(1/0.1 - 1) = 8.2.
+    assert!(close(trust::lr_observed(10.0, 1.0, 0.8, &p), 8.2));
+    // An unverifiable move carries no information.
+    assert!(close(trust::lr_observed(10.0, 1.0, 0.0, &p), 1.0));
+    // More cost, more irreversibility or more verifiability never lowers the ratio.
+    let mut last = 1.0;
+    for k in 0..=20 {
+        let c = k as f64 * 0.5;
+        let lr = trust::lr_observed(c, 0.6, 0.9, &p);
+        assert!(lr >= last);
+        last = lr;
+    }
+}
+
+#[test]
+fn gate_is_monotone_in_stake_and_trust() {
+    let p = Params::default();
+    assert!(close(gate::threshold(0.0, &p), p.gate_reversible));
+    assert!(close(gate::threshold(1.0, &p), p.gate_irreversible));
+    assert!(close(gate::stake(10.0, 1.0, &p), 1.0));
+    assert!(close(gate::stake(20.0, 1.0, &p), 1.0));
+    assert!(close(gate::stake(4.0, 0.3, &p), 0.12));
+    let mut last = 0.0;
+    for k in 0..=100 {
+        let x = k as f64 / 100.0;
+        let t = gate::threshold(x, &p);
+        assert!(t >= last);
+        last = t;
+        // Passing at some trust implies passing at any higher trust.
+        assert!(!gate::passes(t - 1e-9, x, &p));
+        assert!(gate::passes(t, x, &p) && gate::passes((t + 0.1).min(1.0), x, &p));
+    }
+    // The starting trusts of the flagship scenario clear the gate for cheap reversible steps.
+    assert!(gate::passes(0.15, gate::stake(2.0, 0.1, &p), &p));
+}
+
+#[test]
+fn domestic_feasibility_and_gift_framing() {
+    let mut p = Params::default();
+    // h = 0.5: c*(1 + 0.5) <= 15*0.5 allows c <= 5 at gamma = 1.
+    assert!(gate::feasible(5.0, 0.5, 15.0, &p));
+    assert!(!gate::feasible(5.1, 0.5, 15.0, &p));
+    p.gift_framing = 0.0;
+    assert!(gate::feasible(7.5, 0.5, 15.0, &p));
+    assert!(!gate::feasible(7.6, 0.5, 15.0, &p));
+    assert!(close(tension::pressure(0.3, 0.8, &Params::default()), 0.5));
+    assert!(close(tension::pressure(0.9, 1.0, &Params::default()), 1.0));
+}
+
+#[test]
+fn tension_update_and_hazards() {
+    let p = Params::default();
+    let t = tension::update(0.8, 5.0, 3.0, &p);
+    assert!(close(t, 0.8 + 0.02 * 5.0 - 0.02 * 3.0 - 0.05 * (0.8 - 0.4)));
+    assert!(close(tension::update(0.99, 100.0, 0.0, &p), 1.0));
+    assert!(close(tension::update(0.01, 0.0, 100.0, &p), 0.0));
+    // With no acts, tension relaxes to its base.
+    let mut x: f64 = 0.9;
+    for _ in 0..500 {
+        x = tension::update(x, 0.0, 0.0, &p);
+    }
+    assert!((x - p.tension_base).abs() < 1e-9);
+    assert!(close(tension::misperception(0.5, &p), 0.03 + 0.07 * 0.5));
+    assert!(close(tension::war_hazard(0.5, &p), 0.001 * 0.125));
+    let mut q = Params::default();
+    q.war_exponent = 2.0;
+    assert!(close(tension::war_hazard(0.5, &q), 0.001 * 0.25));
+}
+
+#[test]
+fn wilson_interval_known_values() {
+    // 0 of 10: (0, 0.2775); 5 of 10: (0.2366, 0.7634) (Wilson 1927, z = 1.96).
+    let (l, u) = wilson(0, 10);
+    assert!(l.abs() < 1e-12 && (u - 0.277_53).abs() < 1e-4, "{l} {u}");
+    let (l, u) = wilson(5, 10);
+    assert!(
+        (l - 0.236_59).abs() < 1e-4 && (u - 0.763_41).abs() < 1e-4,
+        "{l} {u}"
+    );
+    let (l, u) = wilson(10, 10);
+    assert!(
+        (l - 0.722_47).abs() < 1e-4 && (u - 1.0).abs() < 1e-12,
+        "{l} {u}"
+    );
+}
+
+#[test]
+fn moments_are_exact_and_merge_in_any_order() {
+    let xs: Vec<f64> = (0..1000)
+        .map(|i| ((i * 7919) % 1000) as f64 / 997.0)
+        .collect();
+    let mut all = Moments::default();
+    xs.iter().for_each(|&x| all.add(x));
+    let mut a = Moments::default();
+    let mut b = Moments::default();
+    xs.iter()
+        .rev()
+        .enumerate()
+        .for_each(|(i, &x)| if i % 3 == 0 { a.add(x) } else { b.add(x) });
+    b.merge(&a);
+    assert_eq!(all, b);
+    let mean = xs.iter().sum::<f64>() / xs.len() as f64;
+    let sd = (xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (xs.len() - 1) as f64).sqrt();
+    assert!((all.mean() - mean).abs() < 1e-7);
+    assert!((all.sd() - sd).abs() < 1e-7);
+}
+
+#[test]
+fn histogram_quantiles() {
+    // 100 values spread evenly over [0, 1) in 100 bins: the quantiles are the values.
+    let counts = vec![1u32; 100];
+    assert!((quantile(&counts, 0.0, 1.0, 0.5) - 0.5).abs() < 1e-12);
+    assert!((quantile(&counts, 0.0, 1.0, 0.1) - 0.1).abs() < 1e-12);
+    // All mass in one bin: the quantile lies inside it.
+    let mut c = vec![0u32; 10];
+    c[3] = 50;
+    let q = quantile(&c, 0.0, 1.0, 0.9);
+    assert!((0.3..=0.4).contains(&q));
+}
