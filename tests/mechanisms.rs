@@ -115,8 +115,7 @@ fn tension_update_and_hazards() {
     assert!((x - p.tension_base).abs() < 1e-9);
     assert!(close(tension::misperception(0.5, &p), 0.03 + 0.07 * 0.5));
     assert!(close(tension::war_hazard(0.5, &p), 0.001 * 0.125));
-    let mut q = Params::default();
-    q.war_exponent = 2.0;
+    let q = Params { war_exponent: 2.0, ..Params::default() };
     assert!(close(tension::war_hazard(0.5, &q), 0.001 * 0.25));
 }
 
