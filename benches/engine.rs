@@ -18,7 +18,13 @@ fn one_run(c: &mut Criterion) {
         g.bench_function(arm.id.as_str(), |b| {
             b.iter(|| {
                 run += 1;
-                black_box(engine::simulate(&sc, arm, rng::run_seed(1, run), &mut ws, &mut Discard))
+                black_box(engine::simulate(
+                    &sc,
+                    arm,
+                    rng::run_seed(1, run),
+                    &mut ws,
+                    &mut Discard,
+                ))
             })
         });
     }
@@ -33,7 +39,10 @@ fn batch_of_runs(c: &mut Criterion) {
     g.sample_size(10);
     g.throughput(Throughput::Elements(run_months));
     for threads in [1usize, 2] {
-        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
         g.bench_function(format!("{runs}_runs_{threads}_threads"), |b| {
             b.iter(|| {
                 pool.install(|| {

@@ -115,7 +115,10 @@ fn tension_update_and_hazards() {
     assert!((x - p.tension_base).abs() < 1e-9);
     assert!(close(tension::misperception(0.5, &p), 0.03 + 0.07 * 0.5));
     assert!(close(tension::war_hazard(0.5, &p), 0.001 * 0.125));
-    let q = Params { war_exponent: 2.0, ..Params::default() };
+    let q = Params {
+        war_exponent: 2.0,
+        ..Params::default()
+    };
     assert!(close(tension::war_hazard(0.5, &q), 0.001 * 0.25));
 }
 
@@ -168,4 +171,74 @@ fn histogram_quantiles() {
     c[3] = 50;
     let q = quantile(&c, 0.0, 1.0, 0.9);
     assert!((0.3..=0.4).contains(&q));
+}
+
+#[test]
+fn an_arm_override_of_verification_applies_once() {
+    let text = include_str!("../scenarios/korea-2019.toml").replacen(
+        "strategies = { US = \"grit\", DPRK = \"dprk_type_conditional\" }",
+        "strategies = { US = \"grit\", DPRK = \"dprk_type_conditional\" }\nparams = { verification = 0.5 }",
+        1,
+    );
+    let sc = detente::scenario::parse(&text, "test.toml").unwrap();
+    let m = sc.move_ix("freeze_yongbyon").unwrap();
+    assert!(close(sc.moves[m].verifiability, 0.9));
+    let grit = sc.experiment.arms.iter().find(|a| a.id == "grit").unwrap();
+    assert!(close(grit.moves[m].verifiability, 0.45));
+    assert!(close(grit.params.verification, 0.5));
+    let inc = sc
+        .experiment
+        .arms
+        .iter()
+        .find(|a| a.id == "incremental")
+        .unwrap();
+    assert!(close(inc.moves[m].verifiability, 0.9));
+}
+
+#[test]
+fn a_revoked_prerequisite_blocks_the_move_again() {
+    use detente::model::MoveSet;
+    use detente::strategies::{Seen, View};
+    let sc = detente::scenario::default_scenario().scenario;
+    let arm = &sc.experiment.arms[0];
+    let us = sc.actor_ix("US").unwrap();
+    let freeze = sc.move_ix("freeze_yongbyon").unwrap();
+    let relief = sc.move_ix("partial_sanctions_relief").unwrap();
+    let since = vec![0u32; arm.moves.len()];
+    let standing: MoveSet = arm
+        .moves
+        .iter()
+        .enumerate()
+        .filter(|(_, m)| m.standing)
+        .map(|(i, _)| i)
+        .collect();
+    let view = |in_force: MoveSet, done: MoveSet| View {
+        me: us,
+        month: 10,
+        sincere: true,
+        trust: 0.99,
+        tension: 0.0,
+        pressure: 0.0,
+        actor: &sc.actors[us],
+        moves: &arm.moves,
+        params: &arm.params,
+        roadmaps: &sc.roadmaps,
+        in_force,
+        done,
+        standing,
+        own: MoveSet::EMPTY,
+        since: &since,
+        seen: Seen::default(),
+        their_offer: None,
+        my_offer: None,
+        unreciprocated: 0,
+        my_last_shock: None,
+    };
+    // Freeze in force: relief is available. Freeze made once but revoked: it is not.
+    assert!(view(MoveSet::single(freeze), MoveSet::single(freeze)).available(relief));
+    assert!(!view(MoveSet::EMPTY, MoveSet::single(freeze)).available(relief));
+    // Trust below the gate blocks it too.
+    let mut v = view(MoveSet::single(freeze), MoveSet::single(freeze));
+    v.trust = arm.moves[relief].gate - 1e-6;
+    assert!(!v.available(relief));
 }

@@ -27,7 +27,7 @@ pub const RUN_METRICS: &[(&str, &str)] = &[
     ),
     (
         "outcome:breakdown",
-        "share in which an agreement or freeze formed and collapsed, and nothing holds at the end",
+        "share in which an agreement or freeze formed and collapsed, and neither an agreement nor an interim freeze holds at the end",
     ),
     ("outcome:war", "share ending in war"),
     (

@@ -206,7 +206,6 @@ struct Run<'a> {
     // Process tracking.
     agreement: bool,
     freeze_streak: u32,
-    formed: bool,
     collapsed: bool,
     out: RunRecord,
     survival: f64,
@@ -283,7 +282,6 @@ impl<'a> Run<'a> {
             done: sc.initial.in_force,
             agreement: false,
             freeze_streak: 0,
-            formed: false,
             collapsed: false,
             out: RunRecord {
                 sincere: [false; 2],
@@ -312,7 +310,6 @@ impl<'a> Run<'a> {
         };
         run.out.sincere = [run.sides[0].sincere, run.sides[1].sincere];
         run.agreement = run.agreement_now();
-        run.formed = run.agreement || run.freeze_now();
         if run.freeze_now() {
             run.freeze_streak = 0;
         }
@@ -778,6 +775,10 @@ impl<'a> Run<'a> {
             c.seen.reneged = true;
             c.seen.severity += p.renege_severity;
             self.tension = (self.tension + p.tension_hostile * p.renege_severity).min(1.0);
+            for i in 0..2 {
+                self.sides[i].pressure =
+                    tension::pressure(self.sc.actors[i].pressure_base, self.tension, p);
+            }
         }
     }
 
@@ -795,7 +796,7 @@ impl<'a> Run<'a> {
             v.month = t;
             strategy.decide(&v, rng, out);
             // An exploiter pockets what it was given: once it holds costly steps of the other,
-            // it revokes its own standing moves at a hazard (one draw every month).
+            // it revokes its own standing moves at a hazard (drawn only in those months).
             if !self.sides[i].sincere
                 && !self.facts.costly[1 - i]
                     .intersect(self.delivered_set())
@@ -903,7 +904,6 @@ impl<'a> Run<'a> {
         let agreement = d.agreement;
         if agreement && !self.agreement {
             self.out.agreements += 1;
-            self.formed = true;
             rec.event(t, &Event::AgreementFormed);
         } else if !agreement && self.agreement {
             self.collapsed = true;
@@ -915,7 +915,6 @@ impl<'a> Run<'a> {
         }
         if self.freeze_now() {
             if self.freeze_streak == 0 {
-                self.formed = true;
                 rec.event(t, &Event::FreezeFormed);
             }
             self.freeze_streak += 1;

@@ -90,7 +90,8 @@ pub struct Move {
     pub irreversibility: f64,
     /// Months a standing move must be in force before it can be revoked.
     pub reversal_lag: u32,
-    /// Moves (of any actor) that must be in force, or done for one-shot moves, first.
+    /// Moves (of any actor) that must be delivered first: standing ones in force, one-shot
+    /// ones done.
     pub requires: MoveSet,
     /// A standing move stays in force until revoked; a one-shot move is an event.
     pub standing: bool,
@@ -98,8 +99,6 @@ pub struct Move {
     pub freeze: bool,
     /// Counts as a test moratorium (shock rates `when_moratorium`).
     pub moratorium: bool,
-    /// Counts as relief for the counterpart (all-or-nothing package, pocketing).
-    pub relief: bool,
     /// Multiplier on the mover's arsenal growth while in force.
     pub arsenal_growth: f64,
     /// Share of the mover's arsenal removed each month while in force.
@@ -125,11 +124,12 @@ impl Move {
     pub fn is_conciliatory(&self) -> bool {
         self.hostile.is_none()
     }
-    /// Whether the move is irreversible and verified by the scenario's thresholds.
+    /// Whether the move is a costly, irreversible and verified step by the scenario's thresholds.
     pub fn verified_irreversible(&self, p: &Params) -> bool {
         self.is_conciliatory()
             && self.irreversibility >= p.irreversible_threshold
             && self.verifiability >= p.verified_threshold
+            && self.cost >= p.irreversible_min_cost
     }
 }
 

@@ -187,6 +187,8 @@ params! {
         "Share of hostile shocks absorbed during a process at inclusion 1.", "Krause, Krause and Branfors 2018";
     irreversible_threshold: "check::prob" = 0.5, "0.3-0.8",
         "Irreversibility r at which a step counts as irreversible (per-run metric).", "model brief s6";
+    irreversible_min_cost: "check::score" = 2.0, "0-5",
+        "Cost at which an irreversible verified step counts as the first irreversible step (cheap gestures do not).", "model brief s8, pattern 2";
     verified_threshold: "check::prob" = 0.8, "0.5-0.95",
         "Verifiability nu at which a step counts as verified (per-run metric and freezes).", "model brief s6";
     agreement_denuclearization: "check::prob" = 0.8, "0.6-1",

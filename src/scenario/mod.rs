@@ -263,7 +263,6 @@ impl Cx<'_> {
                 standing: m.standing && hostile.is_none(),
                 freeze: m.freeze,
                 moratorium: m.moratorium,
-                relief: m.relief,
                 arsenal_growth: m.arsenal_growth,
                 arsenal_removal: m.arsenal_removal,
                 hostile,
@@ -289,6 +288,9 @@ impl Cx<'_> {
             }
         }
         self.check_cycles(&raw.moves, &moves)?;
+        // Each arm derives its own copy from the catalogue as written (derivation scales
+        // verifiability by the arm's verification regime, so it must be applied once).
+        let catalogue = moves.clone();
         model::derive_moves(&mut moves, p);
 
         // Strategies (ids first: type-conditional strategies refer to others).
@@ -558,7 +560,7 @@ impl Cx<'_> {
                 None => raw.params.clone(),
                 Some(t) => self.override_params(&raw.params, t, &id)?,
             };
-            let mut arm_moves = moves.clone();
+            let mut arm_moves = catalogue.clone();
             model::derive_moves(&mut arm_moves, &params);
             arms.push(Arm {
                 id,
@@ -817,7 +819,11 @@ impl Cx<'_> {
             "grit_initiator" => {
                 let p: GritInitiatorParams = self.params_of(st, id, kind)?;
                 StrategySpec::GritInitiator(grit_initiator::Config {
-                    initiatives: moves_of(&p.initiatives)?,
+                    initiatives: p
+                        .initiatives
+                        .iter()
+                        .map(|id| self.lookup_plain(move_ids, id, span.clone(), "move", &ctx))
+                        .collect::<R<Vec<_>>>()?,
                     interval: p.interval.max(1),
                 })
             }

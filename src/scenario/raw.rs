@@ -135,8 +135,6 @@ pub struct RawMove {
     pub freeze: bool,
     #[serde(default)]
     pub moratorium: bool,
-    #[serde(default)]
-    pub relief: bool,
     #[serde(default = "one", deserialize_with = "check::nonneg")]
     pub arsenal_growth: f64,
     #[serde(default, deserialize_with = "check::prob")]

@@ -3,7 +3,7 @@
 //! (Osgood 1962; the DPRK's 2018 sequence in the events timeline).
 
 use super::{Intent, KindDoc, View, hedger};
-use crate::model::MoveSet;
+use crate::model::{MoveIx, MoveSet};
 
 pub const DOC: KindDoc = KindDoc {
     kind: "grit_initiator",
@@ -13,7 +13,8 @@ pub const DOC: KindDoc = KindDoc {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Config {
-    pub initiatives: MoveSet,
+    /// Initiatives in the order they are made.
+    pub initiatives: Vec<MoveIx>,
     pub interval: u32,
 }
 
@@ -34,10 +35,11 @@ impl GritInitiator {
     pub fn decide(&mut self, v: &View, out: &mut Vec<Intent>) {
         hedger::hedge(v, |_| true, out);
         if v.month >= self.next
-            && let Some(m) = v
-                .undelivered(self.c.initiatives)
+            && let Some(&m) = self
+                .c
+                .initiatives
                 .iter()
-                .find(|&m| v.available(m))
+                .find(|&&m| !v.delivered(MoveSet::single(m)) && v.available(m))
         {
             if !out.contains(&Intent::Make(m)) {
                 out.push(Intent::Make(m));

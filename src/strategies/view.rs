@@ -113,11 +113,7 @@ impl<'a> View<'a> {
         mv.actor == self.me
             && mv.is_conciliatory()
             && !self.delivered_move(m)
-            && self
-                .in_force
-                .union(self.done)
-                .union(extra)
-                .contains_all(mv.requires)
+            && self.undelivered(mv.requires.minus(extra)).is_empty()
             && self.trust >= mv.gate
             && gate::feasible(mv.cost, self.pressure, self.actor.budget, self.params)
     }
@@ -202,15 +198,15 @@ impl<'a> View<'a> {
 
     /// The other side provoked this month: an unprovoked hostile act or a renege. Strategies
     /// with a proportional-response doctrine answer only these, so responses do not echo.
-    /// A provocation counts when its perceived severity is at least half that of the answer
-    /// (a misread quiet month does not earn sanctions).
+    /// A provocation counts when its perceived severity exceeds half that of the answer
+    /// (a misread quiet month, severity 0.5, earns no answer of severity 1 or more).
     pub fn provoked(&self) -> bool {
         let answer = self
             .actor
             .retaliation
             .and_then(|m| self.moves[m].hostile.as_ref())
             .map_or(0.0, |h| h.severity);
-        self.seen.reneged || self.seen.provocation >= 0.5 * answer && self.seen.provocation > 0.0
+        self.seen.reneged || self.seen.provocation > 0.5 * answer
     }
 
     /// Revoke this side's most recently made standing conciliatory move that may be revoked now.
