@@ -41,7 +41,7 @@ pub fn batch_bytes(
     let mut w = detente::export::runs::RunsWriter::new(sc, Vec::new()).unwrap();
     let agg = pool
         .install(|| {
-            detente::batch::run::<csv::Error>(sc, seed, runs, &|_| {}, &mut |rows| {
+            detente::batch::run::<std::io::Error>(sc, seed, runs, &|_| {}, &mut |rows| {
                 w.write(sc, rows)
             })
         })
