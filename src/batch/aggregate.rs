@@ -2,7 +2,7 @@
 //! type pair, and paired differences from the baseline. Memory depends on arms and months,
 //! never on the number of runs; two aggregates merge exactly.
 
-use super::stats::{Moments, bin};
+use super::stats::Moments;
 use crate::engine::{MonthRecord, Outcome, RunRecord, Status, record::TYPE_PAIRS};
 use crate::model::Scenario;
 
@@ -113,6 +113,8 @@ pub struct Aggregate {
     pub months: usize,
     /// Upper end of the arsenal histogram.
     pub arsenal_hi: f64,
+    /// BINS / (upper end) per continuous metric.
+    bins_per_unit: [f64; CONTINUOUS],
     /// [arm][month][CONTINUOUS]
     pub moments: Vec<Moments>,
     /// [arm][month][CONTINUOUS][BINS]
@@ -135,6 +137,12 @@ impl Aggregate {
             arms,
             months,
             arsenal_hi: sc.arsenal_bound(),
+            bins_per_unit: [
+                BINS as f64,
+                BINS as f64,
+                BINS as f64,
+                BINS as f64 / sc.arsenal_bound(),
+            ],
             moments: vec![Moments::default(); arms * months * CONTINUOUS],
             hist: vec![0; arms * months * CONTINUOUS * BINS],
             status: vec![0; arms * months * STATUSES],
@@ -166,10 +174,14 @@ impl Aggregate {
         }
         let values = [r.trust[0], r.trust[1], r.tension, r.arsenal];
         let base = (arm * self.months + m) * CONTINUOUS;
-        for (k, &x) in values.iter().enumerate() {
-            self.moments[base + k].add(x);
-            let (lo, hi) = self.range(k);
-            self.hist[(base + k) * BINS + bin(x, lo, hi, BINS)] += 1;
+        let moments = &mut self.moments[base..base + CONTINUOUS];
+        let hist = &mut self.hist[base * BINS..(base + CONTINUOUS) * BINS];
+        for k in 0..CONTINUOUS {
+            let x = values[k];
+            moments[k].add(x);
+            // Every range starts at 0 and values are >= 0; the cast saturates and maps NaN to 0.
+            let b = ((x * self.bins_per_unit[k]) as usize).min(BINS - 1);
+            hist[k * BINS + b] += 1;
         }
     }
 

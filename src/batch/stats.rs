@@ -92,17 +92,6 @@ pub fn wilson(k: u64, n: u64) -> (f64, f64) {
     ((centre - half).max(0.0), (centre + half).min(1.0))
 }
 
-/// Bin of `x` in a histogram of `bins` equal bins over [lo, hi] (values outside are clamped).
-#[inline]
-pub fn bin(x: f64, lo: f64, hi: f64, bins: usize) -> usize {
-    let f = (x - lo) / (hi - lo) * bins as f64;
-    if f <= 0.0 || f.is_nan() {
-        0
-    } else {
-        (f as usize).min(bins - 1)
-    }
-}
-
 /// The q-quantile of a histogram over [lo, hi], interpolating linearly inside the bin.
 pub fn quantile(counts: &[u32], lo: f64, hi: f64, q: f64) -> f64 {
     let n: u64 = counts.iter().map(|&c| c as u64).sum();

@@ -223,6 +223,8 @@ struct Derived {
     agreement: bool,
     growth: [f64; 2],
     removal: [f64; 2],
+    /// Sum of ln LR of each actor's standing moves in force (monthly evidence).
+    standing_lr: [f64; 2],
 }
 
 impl<'a> Run<'a> {
@@ -306,6 +308,7 @@ impl<'a> Run<'a> {
                 agreement: false,
                 growth: [1.0; 2],
                 removal: [0.0; 2],
+                standing_lr: [0.0; 2],
             },
         };
         run.out.sincere = [run.sides[0].sincere, run.sides[1].sincere];
@@ -387,16 +390,19 @@ impl<'a> Run<'a> {
         if self.derived.key != key {
             let mut growth = [1.0; 2];
             let mut removal = [0.0; 2];
+            let mut standing_lr = [0.0; 2];
             for m in self.in_force.iter() {
                 let mv = &self.arm.moves[m];
                 growth[mv.actor] *= mv.arsenal_growth;
                 removal[mv.actor] += mv.arsenal_removal;
+                standing_lr[mv.actor] += mv.log_lr_standing;
             }
             self.derived = Derived {
                 key,
                 agreement: self.agreement_now(),
                 growth,
                 removal,
+                standing_lr,
             };
         }
         self.derived
@@ -716,12 +722,9 @@ impl<'a> Run<'a> {
                     seen.provocation += p.misread_severity;
                 }
             }
-            // Standing moves of the other, verified and kept, keep informing.
-            for m in self.in_force.intersect(self.facts.standing[j]).iter() {
-                if self.ws.since[m] < t {
-                    good += self.arm.moves[m].log_lr_standing;
-                }
-            }
+            // Standing moves of the other, verified and kept, keep informing (every move in
+            // force now was made in an earlier month: this month's moves come later).
+            good += self.derive().standing_lr[j];
             let l = self
                 .belief
                 .apply(self.sides[i].l, self.sides[i].l0, good, bad);

@@ -6,11 +6,11 @@ use crate::model::{ActorIx, MoveIx};
 /// The state of the process in a month, one-hot in the trajectories.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Status {
-    Stalemate,
-    Freeze,
-    Agreement,
-    Breakdown,
-    War,
+    Agreement = 0,
+    Freeze = 1,
+    Breakdown = 2,
+    War = 3,
+    Stalemate = 4,
 }
 
 impl Status {
@@ -30,19 +30,20 @@ impl Status {
             Status::Stalemate => "stalemate",
         }
     }
+    /// Position in [`Status::ALL`].
     pub fn index(self) -> usize {
-        Status::ALL.iter().position(|&s| s == self).unwrap_or(0)
+        self as usize
     }
 }
 
 /// The outcome of a run at its horizon.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {
-    Agreement,
-    InterimFreeze,
-    Breakdown,
-    War,
-    Stalemate,
+    Agreement = 0,
+    InterimFreeze = 1,
+    Breakdown = 2,
+    War = 3,
+    Stalemate = 4,
 }
 
 impl Outcome {
@@ -62,8 +63,9 @@ impl Outcome {
             Outcome::Stalemate => "stalemate",
         }
     }
+    /// Position in [`Outcome::ALL`].
     pub fn index(self) -> usize {
-        Outcome::ALL.iter().position(|&s| s == self).unwrap_or(0)
+        self as usize
     }
 }
 
