@@ -157,7 +157,7 @@ params! {
         "Lower clip of trust.", "model brief s4";
     trust_ceiling: "check::prob" = 0.99, "0.95-0.999",
         "Upper clip of trust.", "model brief s4";
-    gate_reversible: "check::prob" = 0.1, "0-0.2",
+    gate_reversible: "check::prob" = 0.02, "0-0.2",
         "t_rev: trust needed for a move with zero stake.", "model brief s4; Hanoi 2019";
     gate_irreversible: "check::prob" = 0.7, "0.5-0.9",
         "t_irr: trust needed for a move with full stake.", "model brief s4";
