@@ -85,7 +85,8 @@ struct Facts {
     peace_total: f64,
     /// Verified freeze moves.
     freezes: MoveSet,
-    moratoria: MoveSet,
+    /// Moratorium moves per actor.
+    moratoria: [MoveSet; 2],
     /// Moves with stake at least `pocket_stake`, per actor.
     costly: [MoveSet; 2],
 }
@@ -102,7 +103,7 @@ impl Facts {
             peace: MoveSet::EMPTY,
             peace_total: 0.0,
             freezes: MoveSet::EMPTY,
-            moratoria: MoveSet::EMPTY,
+            moratoria: [MoveSet::EMPTY; 2],
             costly: [MoveSet::EMPTY; 2],
         };
         for (i, m) in arm.moves.iter().enumerate() {
@@ -131,7 +132,7 @@ impl Facts {
                 f.freezes.insert(i);
             }
             if m.moratorium {
-                f.moratoria.insert(i);
+                f.moratoria[m.actor].insert(i);
             }
             if m.stake >= p.pocket_stake {
                 f.costly[m.actor].insert(i);
@@ -372,20 +373,21 @@ impl<'a> Run<'a> {
         }
     }
 
+    /// Cost-weighted share of the set's moves that are delivered.
     fn index(&self, set: MoveSet, total: f64) -> f64 {
         if total <= 0.0 {
             return 0.0;
         }
         let s: f64 = set
+            .intersect(self.delivered_set())
             .iter()
-            .filter(|&m| self.delivered(m))
             .map(|m| self.arm.moves[m].cost)
             .sum();
         s / total
     }
 
     /// Refresh the derived quantities if the moves in force or done changed.
-    fn derive(&mut self) -> Derived {
+    fn derive(&mut self) {
         let key = (self.in_force, self.done);
         if self.derived.key != key {
             let mut growth = [1.0; 2];
@@ -405,7 +407,6 @@ impl<'a> Run<'a> {
                 standing_lr,
             };
         }
-        self.derived
     }
 
     fn agreement_now(&self) -> bool {
@@ -521,12 +522,10 @@ impl<'a> Run<'a> {
             let actor = sh.actor;
             let mut rate = sh.rate;
             if let Some(r) = sh.rate_moratorium
-                && !self.in_force.intersect(self.facts.moratoria).is_empty()
-                && self
+                && !self
                     .in_force
-                    .intersect(self.facts.moratoria)
-                    .iter()
-                    .any(|m| self.arm.moves[m].actor == actor)
+                    .intersect(self.facts.moratoria[actor])
+                    .is_empty()
             {
                 rate = r;
             }
@@ -632,6 +631,8 @@ impl<'a> Run<'a> {
     /// Steps 2 to 4: each side observes the other's acts with misperception, then trust and
     /// tension are updated.
     fn observe(&mut self, t: u32, rng: &mut ChaCha8Rng, rec: &mut impl Recorder) {
+        // Shocks may have ended standing moves this month.
+        self.derive();
         let p = &self.arm.params;
         let eps = tension::misperception(self.tension, p);
         let mut severity_total = 0.0;
@@ -724,7 +725,7 @@ impl<'a> Run<'a> {
             }
             // Standing moves of the other, verified and kept, keep informing (every move in
             // force now was made in an earlier month: this month's moves come later).
-            good += self.derive().standing_lr[j];
+            good += self.derived.standing_lr[j];
             let l = self
                 .belief
                 .apply(self.sides[i].l, self.sides[i].l0, good, bad);
@@ -896,7 +897,8 @@ impl<'a> Run<'a> {
         if u_war < h {
             return true;
         }
-        let d = self.derive();
+        self.derive();
+        let d = &self.derived;
         for i in 0..2 {
             if let Some(a) = &self.sc.actors[i].arsenal {
                 let w = self.sides[i].arsenal;
