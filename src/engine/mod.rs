@@ -519,6 +519,10 @@ impl<'a> Run<'a> {
         let process = self.process_active();
         for (sh, &x) in self.sc.shocks.iter().zip(draws) {
             let (u_occ, u_pick, u_absorb) = (rng::hi32(x), rng::mid16(x), rng::lo16(x));
+            // Most months nothing happens: reject against the highest possible rate first.
+            if u_occ >= sh.max_rate {
+                continue;
+            }
             let actor = sh.actor;
             let mut rate = sh.rate;
             if let Some(r) = sh.rate_moratorium

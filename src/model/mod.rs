@@ -197,6 +197,19 @@ pub struct Shock {
     pub only_in_process: bool,
     /// Candidate hostile moves with cumulative weights in (0, 1].
     pub moves: Vec<(MoveIx, f64)>,
+    /// The highest rate this source can have in any state (a quick reject in the loop).
+    pub max_rate: f64,
+}
+
+impl Shock {
+    /// The highest monthly rate over every state (moratorium, process, tension 1).
+    pub fn highest_rate(&self) -> f64 {
+        let base = self
+            .rate
+            .max(self.rate_moratorium.unwrap_or(0.0))
+            .max(self.rate_process.unwrap_or(0.0));
+        (base * (1.0 + self.tension_slope)).min(1.0)
+    }
 }
 
 /// One phase of a roadmap: each actor's half.

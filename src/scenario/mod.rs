@@ -456,7 +456,7 @@ impl Cx<'_> {
                     (m, cum)
                 })
                 .collect();
-            shocks.push(Shock {
+            let mut shock = Shock {
                 id: r.id.clone(),
                 actor,
                 rate: r.rate,
@@ -465,7 +465,10 @@ impl Cx<'_> {
                 rate_process: r.rate_process,
                 only_in_process: r.only_in_process,
                 moves: moves_cum,
-            });
+                max_rate: 0.0,
+            };
+            shock.max_rate = shock.highest_rate();
+            shocks.push(shock);
         }
 
         // Roadmaps.

@@ -9,7 +9,7 @@ use super::{Intent, KindDoc, View, hardline, hedger};
 pub const DOC: KindDoc = KindDoc {
     kind: "escalate_to_negotiate",
     doc: "Makes pressure moves at `escalation_rate` while tension is below `tension_target` and nobody offers; hedges once offered.",
-    source: "Cha and Kang 2003; DPRK 2017-18",
+    source: "Cha and Kang 2003; the 2017-18 sequence",
 };
 
 #[derive(Debug, Clone, PartialEq)]

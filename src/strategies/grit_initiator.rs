@@ -1,6 +1,6 @@
 //! GRIT-initiator: the 2018 pattern, a counterpart that opens with unilateral initiatives
 //! (test moratorium, detainees released, remains, a test site closed) and then hedges
-//! (Osgood 1962; the DPRK's 2018 sequence in the events timeline).
+//! (Osgood 1962; the 2018 sequence of unilateral steps in the events timeline).
 
 use super::{Intent, KindDoc, View, hedger};
 use crate::model::{MoveIx, MoveSet};
@@ -8,7 +8,7 @@ use crate::model::{MoveIx, MoveSet};
 pub const DOC: KindDoc = KindDoc {
     kind: "grit_initiator",
     doc: "Opens with its listed `initiatives`, one every `interval` months when it can, then behaves as the hedger.",
-    source: "Osgood 1962; DPRK 2018",
+    source: "Osgood 1962; the 2018 unilateral initiatives",
 };
 
 #[derive(Debug, Clone, PartialEq)]

@@ -1,7 +1,7 @@
 //! The hedger, a sincere (type S) counterpart: tit-for-tat-like, it trades reversible steps,
 //! meets offers when its trust clears the gate, makes irreversible steps only under the gate,
-//! and reverses its steps after `patience` months unreciprocated (Kydd 2005; the DPRK's
-//! conduct in 1994-2002 and 2018 as read in the model brief, s5).
+//! and reverses its steps after `patience` months unreciprocated (Kydd 2005; the conduct of
+//! 1994-2002 and 2018 as read in the model brief, s5).
 
 use super::{Intent, KindDoc, View};
 use crate::model::Move;
