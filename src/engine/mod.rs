@@ -563,7 +563,7 @@ impl<'a> Run<'a> {
             let x = draws[self.sc.shocks.len() + i];
             let (u_lead, u_flip, u_type) = (rng::hi32(x), rng::mid16(x), rng::lo16(x));
             let pol = &self.sc.actors[i].politics;
-            if pol.cycle > 0 && t.is_multiple_of(pol.cycle) && u_flip < pol.flip {
+            if pol.change_due(t) && u_flip < pol.flip {
                 let s = &mut self.sides[i];
                 s.flipped = !s.flipped;
                 self.reset_trust_of_other(i, pol.trust_reset);

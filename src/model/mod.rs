@@ -138,6 +138,8 @@ impl Move {
 pub struct Politics {
     /// Months between scheduled administration changes (0: none).
     pub cycle: u32,
+    /// Month of the first scheduled change (then every `cycle` months).
+    pub first_change: u32,
     /// Probability that a scheduled change flips the strategy.
     pub flip: f64,
     /// Share of the other side's trust gains (above its initial belief) lost at a flip.
@@ -146,6 +148,15 @@ pub struct Politics {
     pub flip_to: Option<usize>,
     /// Monthly hazard of an unscheduled change of leader (type redrawn from the prior).
     pub leadership_hazard: f64,
+}
+
+impl Politics {
+    /// Whether a scheduled administration change falls in month `t`.
+    pub fn change_due(&self, t: u32) -> bool {
+        self.cycle > 0
+            && t >= self.first_change
+            && (t - self.first_change).is_multiple_of(self.cycle)
+    }
 }
 
 /// An actor's nuclear arsenal.

@@ -376,6 +376,7 @@ impl Cx<'_> {
                 budget: a.budget,
                 politics: Politics {
                     cycle: a.politics.cycle,
+                    first_change: a.politics.first_change.unwrap_or(a.politics.cycle).max(1),
                     flip: a.politics.flip,
                     trust_reset: a.politics.trust_reset,
                     flip_to,

@@ -79,6 +79,8 @@ pub struct RawActor {
 pub struct RawPolitics {
     #[serde(default)]
     pub cycle: u32,
+    /// Month of the first scheduled change (default: `cycle`).
+    pub first_change: Option<u32>,
     #[serde(default, deserialize_with = "check::prob")]
     pub flip: f64,
     #[serde(default, deserialize_with = "check::prob")]

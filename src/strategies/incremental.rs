@@ -1,9 +1,11 @@
 //! Incremental, action-for-action: a roadmap of matched phases, each side's half delivered
-//! simultaneously with a deadline; the next phase opens once both halves are verified; on a
+//! simultaneously with a deadline (a step that needs the other's half of the phase is escrowed
+//! until that half is in); the next phase opens once both halves are verified; on a
 //! default, suspend (not retaliate) and re-offer (the Agreed Framework and Six-Party
 //! "action for action" principle; Hecker, Carlin and Serbin 2018).
 
 use super::{Intent, KindDoc, Offer, View};
+use crate::model::MoveSet;
 
 pub const DOC: KindDoc = KindDoc {
     kind: "incremental",
@@ -61,11 +63,23 @@ impl Incremental {
         let mine = phases[k].steps[v.me];
         let theirs = phases[k].steps[v.other()];
         if !v.delivered(mine) {
-            // A phase is offered only when this side can deliver its whole half now.
-            if !v.can_deliver(mine) {
+            // A phase is offered only when this side can deliver its whole half now (steps
+            // that need the other's half of the phase count it as delivered: they are escrowed).
+            if !v.can_deliver_given(mine, theirs) {
                 return;
             }
-            v.make_all(mine, out);
+            // Escrowed steps wait until the other's whole half is in.
+            let escrowed: MoveSet = mine
+                .iter()
+                .filter(|&m| !v.moves[m].requires.intersect(theirs).is_empty())
+                .collect();
+            let now = if v.delivered(theirs) {
+                mine
+            } else {
+                mine.minus(escrowed)
+            };
+            let ready = now.iter().filter(|&m| v.available_with(m, mine)).collect();
+            v.make_all(ready, out);
         }
         if self.offered != Some(k) && !theirs.is_empty() {
             self.offered = Some(k);

@@ -125,9 +125,15 @@ impl<'a> View<'a> {
 
     /// This side can deliver the whole set now (prerequisites inside the set count as met).
     pub fn can_deliver(&self, set: MoveSet) -> bool {
+        self.can_deliver_given(set, MoveSet::EMPTY)
+    }
+
+    /// [`View::can_deliver`], also counting the moves of `given` as delivered.
+    pub fn can_deliver_given(&self, set: MoveSet, given: MoveSet) -> bool {
+        let extra = set.union(given);
         self.undelivered(set)
             .iter()
-            .all(|m| self.available_with(m, set))
+            .all(|m| self.available_with(m, extra))
     }
 
     /// Push `Make` for every undelivered move of the set, prerequisites first.
