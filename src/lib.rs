@@ -9,6 +9,7 @@ pub mod batch;
 pub mod cli;
 pub mod engine;
 pub mod export;
+pub mod game;
 pub mod model;
 pub mod scenario;
 pub mod strategies;

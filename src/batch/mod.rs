@@ -6,6 +6,7 @@
 //! Memory is bounded by the block size, whatever the number of runs.
 
 pub mod aggregate;
+pub mod game;
 pub mod stats;
 
 use std::sync::Mutex;
@@ -71,36 +72,71 @@ pub fn run<E>(
     progress: &(dyn Fn(u64) + Sync),
     sink: &mut dyn FnMut(&[RunRows]) -> Result<(), E>,
 ) -> Result<Aggregate, E> {
+    blocks(
+        seed,
+        runs,
+        &|| Aggregate::new(sc),
+        &|| (Workspace::new(), ShockDraws::default()),
+        &|run, s, (ws, shocks), agg| RunRows {
+            run,
+            seed: s,
+            records: run_one(sc, s, ws, shocks, agg),
+        },
+        progress,
+        sink,
+    )
+}
+
+/// An aggregate that two parts of a batch can be merged into, exactly.
+pub trait Merge {
+    fn merge(&mut self, other: &Self);
+}
+
+impl Merge for Aggregate {
+    fn merge(&mut self, other: &Self) {
+        Aggregate::merge(self, other)
+    }
+}
+
+/// The block runner shared by every kind of batch: runs in blocks of [`BLOCK`] consecutive
+/// indices, in parallel inside a block, each worker thread adding into its own aggregate `A`
+/// (built by `new_acc`) with its own scratch `W` (built by `new_worker`); `one` simulates a run
+/// (index, seed) and returns its row; rows reach `sink` in run order.
+#[allow(clippy::too_many_arguments)]
+pub fn blocks<A, W, T, E>(
+    seed: u64,
+    runs: std::ops::Range<u64>,
+    new_acc: &(dyn Fn() -> A + Sync),
+    new_worker: &(dyn Fn() -> W + Sync),
+    one: &(dyn Fn(u64, u64, &mut W, &mut A) -> T + Sync),
+    progress: &(dyn Fn(u64) + Sync),
+    sink: &mut dyn FnMut(&[T]) -> Result<(), E>,
+) -> Result<A, E>
+where
+    A: Merge + Send,
+    W: Send,
+    T: Send,
+{
     let workers = rayon::current_num_threads().max(1);
-    let accs: Vec<Mutex<Aggregate>> = (0..workers)
-        .map(|_| Mutex::new(Aggregate::new(sc)))
-        .collect();
+    let accs: Vec<Mutex<A>> = (0..workers).map(|_| Mutex::new(new_acc())).collect();
     let mut start = runs.start;
     while start < runs.end {
         let end = (start + BLOCK).min(runs.end);
-        let rows: Vec<RunRows> = (start..end)
+        let rows: Vec<T> = (start..end)
             .into_par_iter()
-            .map_init(
-                || (Workspace::new(), ShockDraws::default()),
-                |(ws, shocks), run| {
-                    let s = run_seed(seed, run);
-                    let w = rayon::current_thread_index().unwrap_or(0) % workers;
-                    // Each worker thread has its own aggregate: the lock is never contended.
-                    let mut agg = accs[w].lock().unwrap_or_else(|e| e.into_inner());
-                    let records = run_one(sc, s, ws, shocks, &mut agg);
-                    RunRows {
-                        run,
-                        seed: s,
-                        records,
-                    }
-                },
-            )
+            .map_init(new_worker, |w, run| {
+                let s = run_seed(seed, run);
+                let i = rayon::current_thread_index().unwrap_or(0) % workers;
+                // Each worker thread has its own aggregate: the lock is never contended.
+                let mut acc = accs[i].lock().unwrap_or_else(|e| e.into_inner());
+                one(run, s, w, &mut acc)
+            })
             .collect();
         sink(&rows)?;
         progress(end - runs.start);
         start = end;
     }
-    let mut total = Aggregate::new(sc);
+    let mut total = new_acc();
     for acc in accs {
         total.merge(&acc.into_inner().unwrap_or_else(|e| e.into_inner()));
     }

@@ -14,7 +14,7 @@ use clap::Parser;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::batch;
-use crate::export::{self, manifest, runs::RunsWriter};
+use crate::export::{self, manifest};
 use crate::model::params::PARAM_DOCS;
 use crate::scenario::{self, Loaded};
 use crate::strategies::KINDS;
@@ -95,7 +95,7 @@ pub fn execute(cli: Cli, command_line: Vec<String>) -> Result<(), Error> {
 
 /// Validated settings of `detente run` (the second stage after clap).
 pub struct RunConfig {
-    pub loaded: Loaded,
+    pub loaded: scenario::Any,
     pub runs: u64,
     pub seed: u64,
     pub out: PathBuf,
@@ -108,14 +108,22 @@ pub struct RunConfig {
 impl RunConfig {
     pub fn from_args(a: RunArgs, command_line: Vec<String>) -> Result<Self, Error> {
         let loaded = match &a.scenario {
-            Some(p) => scenario::load(p)?,
-            None => scenario::default_scenario(),
+            Some(p) => scenario::load_any(p)?,
+            None => scenario::Any::Negotiation(Box::new(scenario::default_scenario())),
         };
-        let runs = a.runs.unwrap_or(loaded.scenario.experiment.runs);
-        let seed = a.seed.unwrap_or(loaded.scenario.experiment.seed);
-        let out = a
-            .out
-            .unwrap_or_else(|| PathBuf::from("results").join(&loaded.scenario.name));
+        let (name, default_runs, default_seed) = match &loaded {
+            scenario::Any::Negotiation(l) => (
+                l.scenario.name.clone(),
+                l.scenario.experiment.runs,
+                l.scenario.experiment.seed,
+            ),
+            scenario::Any::Game { scenario, .. } => {
+                (scenario.name.clone(), scenario.runs, scenario.seed)
+            }
+        };
+        let runs = a.runs.unwrap_or(default_runs);
+        let seed = a.seed.unwrap_or(default_seed);
+        let out = a.out.unwrap_or_else(|| PathBuf::from("results").join(name));
         let threads = match a.threads {
             Some(t) => Some(t as usize),
             None => match std::env::var("RAYON_NUM_THREADS") {
@@ -157,86 +165,193 @@ fn write_file(path: &Path, bytes: &[u8]) -> Result<(), Error> {
     std::fs::write(path, bytes).map_err(|e| Error::io(path, e))
 }
 
+/// A batch's shared machinery: the staging folder, the thread pool, the progress bar and the
+/// streamed `runs.csv`.
+struct Batch {
+    staging: output::Staging,
+    pool: rayon::ThreadPool,
+    bar: ProgressBar,
+    runs_path: PathBuf,
+    runs_csv: std::io::BufWriter<std::fs::File>,
+    started: String,
+}
+
+impl Batch {
+    fn start(cfg: &RunConfig, header: &[u8]) -> Result<Batch, Error> {
+        let staging = output::Staging::prepare(&cfg.out, cfg.force)?;
+        let started = now();
+        let mut builder = rayon::ThreadPoolBuilder::new();
+        if let Some(t) = cfg.threads {
+            builder = builder.num_threads(t);
+        }
+        let pool = builder
+            .build()
+            .map_err(|e| Error::Failed(format!("cannot start worker threads: {e}")))?;
+        let runs_path = staging.file("runs.csv");
+        let file = std::fs::File::create(&runs_path).map_err(|e| Error::io(&runs_path, e))?;
+        let mut runs_csv = std::io::BufWriter::with_capacity(1 << 20, file);
+        runs_csv
+            .write_all(header)
+            .map_err(|e| Error::io(&runs_path, e))?;
+        let bar = if cfg.quiet || !std::io::stderr().is_terminal() {
+            ProgressBar::hidden()
+        } else {
+            let b = ProgressBar::with_draw_target(Some(cfg.runs), ProgressDrawTarget::stderr());
+            b.set_style(
+                ProgressStyle::with_template("{bar:40} {pos}/{len} runs  {per_sec}  eta {eta}")
+                    .unwrap_or_else(|_| ProgressStyle::default_bar()),
+            );
+            b
+        };
+        Ok(Batch {
+            staging,
+            pool,
+            bar,
+            runs_path,
+            runs_csv,
+            started,
+        })
+    }
+
+    /// Write the other files and the manifest, rename into place, print the table.
+    fn finish(
+        mut self,
+        cfg: &RunConfig,
+        files: &[(&str, Vec<u8>)],
+        info: impl FnOnce(usize, &str, &str) -> String,
+        table: String,
+    ) -> Result<(), Error> {
+        self.bar.finish_and_clear();
+        self.runs_csv
+            .flush()
+            .map_err(|e| Error::io(&self.runs_path, e))?;
+        for (name, bytes) in files {
+            write_file(&self.staging.file(name), bytes)?;
+        }
+        let finished = now();
+        let manifest = info(self.pool.current_num_threads(), &self.started, &finished);
+        write_file(&self.staging.file("manifest.json"), manifest.as_bytes())?;
+        let out = self.staging.commit()?;
+        if !cfg.quiet {
+            let mut stdout = std::io::stdout().lock();
+            let _ = writeln!(stdout, "{table}\nresults in {}", out.display());
+        }
+        Ok(())
+    }
+}
+
 /// `detente run`.
 pub fn run(cfg: RunConfig) -> Result<(), Error> {
-    let sc = &cfg.loaded.scenario;
-    let staging = output::Staging::prepare(&cfg.out, cfg.force)?;
-    let started = now();
-    let mut builder = rayon::ThreadPoolBuilder::new();
-    if let Some(t) = cfg.threads {
-        builder = builder.num_threads(t);
+    match &cfg.loaded {
+        scenario::Any::Negotiation(l) => run_negotiation(&cfg, l),
+        scenario::Any::Game {
+            scenario,
+            path,
+            text,
+        } => run_game(&cfg, scenario, path, text),
     }
-    let pool = builder
-        .build()
-        .map_err(|e| Error::Failed(format!("cannot start worker threads: {e}")))?;
-    let threads = pool.current_num_threads();
+}
 
-    let runs_path = staging.file("runs.csv");
-    let file = std::fs::File::create(&runs_path).map_err(|e| Error::io(&runs_path, e))?;
-    let mut writer = RunsWriter::new(sc, std::io::BufWriter::with_capacity(1 << 20, file))
-        .map_err(|e| Error::Failed(format!("{}: {e}", runs_path.display())))?;
-
-    let bar = if cfg.quiet || !std::io::stderr().is_terminal() {
-        ProgressBar::hidden()
-    } else {
-        let b = ProgressBar::with_draw_target(Some(cfg.runs), ProgressDrawTarget::stderr());
-        b.set_style(
-            ProgressStyle::with_template("{bar:40} {pos}/{len} runs  {per_sec}  eta {eta}")
-                .unwrap_or_else(|_| ProgressStyle::default_bar()),
-        );
-        b
-    };
-    let progress = |done: u64| bar.set_position(done);
+fn run_negotiation(cfg: &RunConfig, loaded: &Loaded) -> Result<(), Error> {
+    let sc = &loaded.scenario;
+    let mut b = Batch::start(cfg, &export::runs::header_bytes(sc))?;
+    let bar = b.bar.clone();
+    let progress = move |done: u64| bar.set_position(done);
     let mut sink = |rows: &[batch::RunRows]| -> Result<(), Error> {
-        writer
-            .write(sc, rows)
-            .map_err(|e| Error::Failed(format!("{}: {e}", runs_path.display())))
+        let bytes = export::runs::rows_bytes_parallel(sc, rows);
+        b.runs_csv
+            .write_all(&bytes)
+            .map_err(|e| Error::io(&b.runs_path, e))
     };
-    let agg = pool.install(|| batch::run(sc, cfg.seed, 0..cfg.runs, &progress, &mut sink))?;
-    bar.finish_and_clear();
-    writer
-        .finish()
-        .and_then(|mut w| w.flush())
-        .map_err(|e| Error::io(&runs_path, e))?;
+    let agg = b
+        .pool
+        .install(|| batch::run(sc, cfg.seed, 0..cfg.runs, &progress, &mut sink))?;
+    let files = [
+        ("trajectories.csv", export::trajectories::csv(sc, &agg)),
+        ("summary.csv", export::summary::csv(sc, &agg)),
+    ];
+    let table = export::terminal::table(sc, &agg, cfg.seed);
+    b.finish(
+        cfg,
+        &files,
+        |threads, started, finished| {
+            manifest::json(&manifest::Info {
+                name: &sc.name,
+                horizon: Some(sc.horizon),
+                arms: manifest::negotiation_arms(sc),
+                baseline: Some(&sc.experiment.arms[sc.experiment.baseline].id),
+                scenario_path: &loaded.path,
+                scenario_text: &loaded.text,
+                seed: cfg.seed,
+                runs: cfg.runs,
+                threads,
+                command_line: &cfg.command_line,
+                started,
+                finished,
+            })
+        },
+        table,
+    )
+}
 
-    write_file(
-        &staging.file("trajectories.csv"),
-        &export::trajectories::csv(sc, &agg),
-    )?;
-    write_file(
-        &staging.file("summary.csv"),
-        &export::summary::csv(sc, &agg),
-    )?;
-    let finished = now();
-    let info = manifest::Info {
-        scenario: sc,
-        scenario_path: &cfg.loaded.path,
-        scenario_text: &cfg.loaded.text,
-        seed: cfg.seed,
-        runs: cfg.runs,
-        threads,
-        command_line: &cfg.command_line,
-        started: &started,
-        finished: &finished,
+fn run_game(
+    cfg: &RunConfig,
+    sc: &scenario::game::GameScenario,
+    path: &str,
+    text: &str,
+) -> Result<(), Error> {
+    let header = {
+        let mut w = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::Any(b'\n'))
+            .from_writer(Vec::new());
+        let _ = w.write_record(export::game::runs_header(sc));
+        w.into_inner().unwrap_or_default()
     };
-    write_file(
-        &staging.file("manifest.json"),
-        manifest::json(&info).as_bytes(),
-    )?;
-    let out = staging.commit()?;
-    if !cfg.quiet {
-        let mut stdout = std::io::stdout().lock();
-        let text = export::terminal::table(sc, &agg, cfg.seed);
-        let _ = writeln!(stdout, "{text}\nresults in {}", out.display());
-    }
-    Ok(())
+    let mut b = Batch::start(cfg, &header)?;
+    let bar = b.bar.clone();
+    let progress = move |done: u64| bar.set_position(done);
+    let mut sink = |rows: &[batch::game::MatchRows]| -> Result<(), Error> {
+        let bytes = export::game::runs_rows(sc, rows);
+        b.runs_csv
+            .write_all(&bytes)
+            .map_err(|e| Error::io(&b.runs_path, e))
+    };
+    let agg = b
+        .pool
+        .install(|| batch::game::run(sc, cfg.seed, 0..cfg.runs, &progress, &mut sink))?;
+    let files = [
+        ("summary.csv", export::game::summary_csv(sc, &agg)),
+        ("ranking.csv", export::game::ranking_csv(sc, &agg)),
+    ];
+    let table = export::game::table(sc, &agg, cfg.seed);
+    b.finish(
+        cfg,
+        &files,
+        |threads, started, finished| {
+            manifest::json(&manifest::Info {
+                name: &sc.name,
+                horizon: None,
+                arms: manifest::game_arms(sc),
+                baseline: None,
+                scenario_path: path,
+                scenario_text: text,
+                seed: cfg.seed,
+                runs: cfg.runs,
+                threads,
+                command_line: &cfg.command_line,
+                started,
+                finished,
+            })
+        },
+        table,
+    )
 }
 
 /// `detente validate`: every file is checked; the first error of each is printed.
 pub fn validate(files: &[PathBuf]) -> Result<(), Error> {
     let mut errors = Vec::new();
     for f in files {
-        if let Err(e) = scenario::load(f) {
+        if let Err(e) = scenario::load_any(f) {
             errors.push(e.to_string());
         }
     }
@@ -260,6 +375,10 @@ pub fn list(what: ListWhat, scenario_path: Option<&Path>) -> Result<(), Error> {
         ListWhat::Strategies => {
             for k in KINDS {
                 let _ = writeln!(s, "{:24} {} ({})", k.kind, k.doc, k.source);
+            }
+            let _ = writeln!(s, "\nrepeated games ([game] scenarios):");
+            for (kind, doc) in scenario::game::PLAYER_KINDS {
+                let _ = writeln!(s, "{kind:24} {doc}");
             }
         }
         ListWhat::Moves => {

@@ -17,7 +17,13 @@ pub fn sha256_hex(text: &str) -> String {
 
 /// What the manifest records about a batch.
 pub struct Info<'a> {
-    pub scenario: &'a Scenario,
+    /// The scenario's name.
+    pub name: &'a str,
+    /// Months simulated (negotiation) or none (repeated games).
+    pub horizon: Option<u32>,
+    /// The arms, from [`negotiation_arms`] or [`game_arms`].
+    pub arms: Value,
+    pub baseline: Option<&'a str>,
     pub scenario_path: &'a str,
     pub scenario_text: &'a str,
     pub seed: u64,
@@ -28,43 +34,67 @@ pub struct Info<'a> {
     pub finished: &'a str,
 }
 
+/// The arms of a negotiation experiment: id, label and each actor's strategy.
+pub fn negotiation_arms(sc: &Scenario) -> Value {
+    Value::Array(
+        sc.experiment
+            .arms
+            .iter()
+            .map(|a| {
+                let strategies: Map<String, Value> = (0..2)
+                    .map(|i| {
+                        (
+                            sc.actors[i].id.clone(),
+                            Value::String(sc.strategies[a.strategies[i]].id.clone()),
+                        )
+                    })
+                    .collect();
+                json!({ "id": a.id, "label": a.label, "strategies": strategies })
+            })
+            .collect(),
+    )
+}
+
+/// The arms of a repeated-game experiment: id, label and each side's strategy.
+pub fn game_arms(sc: &crate::scenario::game::GameScenario) -> Value {
+    Value::Array(
+        sc.arms
+            .iter()
+            .map(|a| {
+                let strategies: Map<String, Value> = (0..2)
+                    .map(|i| {
+                        (
+                            sc.actors[i].clone(),
+                            Value::String(sc.players[a.players[i]].0.clone()),
+                        )
+                    })
+                    .collect();
+                json!({ "id": a.id, "label": a.label, "strategies": strategies })
+            })
+            .collect(),
+    )
+}
+
 pub fn json(info: &Info) -> String {
-    let sc = info.scenario;
     let deps: Map<String, Value> = DEPENDENCIES
         .split(',')
         .filter_map(|kv| kv.split_once('='))
         .map(|(k, v)| (k.to_string(), Value::String(v.to_string())))
         .collect();
-    let arms: Vec<Value> = sc
-        .experiment
-        .arms
-        .iter()
-        .map(|a| {
-            let strategies: Map<String, Value> = (0..2)
-                .map(|i| {
-                    (
-                        sc.actors[i].id.clone(),
-                        Value::String(sc.strategies[a.strategies[i]].id.clone()),
-                    )
-                })
-                .collect();
-            json!({ "id": a.id, "label": a.label, "strategies": strategies })
-        })
-        .collect();
     let v = json!({
         "program": { "name": env!("CARGO_PKG_NAME"), "version": env!("CARGO_PKG_VERSION") },
         "dependencies": deps,
         "scenario": {
-            "name": sc.name,
+            "name": info.name,
             "path": info.scenario_path,
             "sha256": sha256_hex(info.scenario_text),
             "text": info.scenario_text,
         },
         "seed": info.seed,
         "runs": info.runs,
-        "horizon": sc.horizon,
-        "arms": arms,
-        "baseline": sc.experiment.arms[sc.experiment.baseline].id,
+        "horizon": info.horizon,
+        "arms": info.arms,
+        "baseline": info.baseline,
         "threads": info.threads,
         "command_line": info.command_line,
         "started": info.started,

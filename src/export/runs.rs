@@ -85,6 +85,12 @@ pub fn rows_bytes(sc: &Scenario, rows: &[RunRows]) -> Vec<u8> {
     w.into_inner().unwrap_or_default()
 }
 
+/// The rows of some runs, formatted in parallel chunks on the current rayon pool, in order.
+pub fn rows_bytes_parallel(sc: &Scenario, rows: &[RunRows]) -> Vec<u8> {
+    let parts: Vec<Vec<u8>> = rows.par_chunks(CHUNK).map(|c| rows_bytes(sc, c)).collect();
+    parts.concat()
+}
+
 /// Streams rows into a writer.
 pub struct RunsWriter<W: Write> {
     inner: W,
@@ -98,11 +104,7 @@ impl<W: Write> RunsWriter<W> {
 
     /// Append the rows of a block (formatted on the current rayon pool).
     pub fn write(&mut self, sc: &Scenario, rows: &[RunRows]) -> std::io::Result<()> {
-        let parts: Vec<Vec<u8>> = rows.par_chunks(CHUNK).map(|c| rows_bytes(sc, c)).collect();
-        for p in parts {
-            self.inner.write_all(&p)?;
-        }
-        Ok(())
+        self.inner.write_all(&rows_bytes_parallel(sc, rows))
     }
 
     pub fn finish(mut self) -> std::io::Result<W> {

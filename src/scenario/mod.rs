@@ -1,6 +1,7 @@
 //! Reading scenario files: TOML text to a validated [`Scenario`], with errors that name the file,
 //! line and column, what is wrong and what would be valid.
 
+pub mod game;
 pub mod raw;
 
 use std::collections::HashMap;
@@ -80,6 +81,50 @@ pub fn default_scenario() -> Loaded {
     }
 }
 
+/// Any kind of scenario file.
+#[derive(Debug, Clone)]
+pub enum Any {
+    /// The negotiation model.
+    Negotiation(Box<Loaded>),
+    /// A classic repeated game (a `[game]` table).
+    Game {
+        scenario: Box<game::GameScenario>,
+        path: String,
+        text: String,
+    },
+}
+
+/// Read and validate a scenario file of either kind.
+pub fn load_any(path: &Path) -> Result<Any, ScenarioError> {
+    let shown = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|e| ScenarioError::Read {
+        path: shown.clone(),
+        message: e.to_string(),
+    })?;
+    let cx = Cx {
+        text: &text,
+        path: &shown,
+    };
+    let is_game = toml::from_str::<toml::Table>(&text)
+        .map_err(|e| cx.err(e.span().unwrap_or(0..0), e.message().trim_end().to_string()))?
+        .contains_key("game");
+    if is_game {
+        let scenario = cx.build_game()?;
+        Ok(Any::Game {
+            scenario: Box::new(scenario),
+            path: shown,
+            text,
+        })
+    } else {
+        let scenario = parse(&text, &shown)?;
+        Ok(Any::Negotiation(Box::new(Loaded {
+            scenario,
+            path: shown,
+            text,
+        })))
+    }
+}
+
 /// Parse and validate scenario text; `path` is used in error messages.
 pub fn parse(text: &str, path: &str) -> Result<Scenario, ScenarioError> {
     let cx = Cx { text, path };
@@ -99,15 +144,15 @@ fn line_col(text: &str, offset: usize) -> (usize, usize) {
     (line, col)
 }
 
-struct Cx<'a> {
+pub(crate) struct Cx<'a> {
     text: &'a str,
     path: &'a str,
 }
 
-type R<T> = Result<T, ScenarioError>;
+pub(crate) type R<T> = Result<T, ScenarioError>;
 
 impl Cx<'_> {
-    fn err(&self, span: Range<usize>, message: impl Into<String>) -> ScenarioError {
+    pub(crate) fn err(&self, span: Range<usize>, message: impl Into<String>) -> ScenarioError {
         let (line, column) = line_col(self.text, span.start);
         ScenarioError::At {
             path: self.path.to_string(),
@@ -133,7 +178,7 @@ impl Cx<'_> {
         })
     }
 
-    fn lookup_plain(
+    pub(crate) fn lookup_plain(
         &self,
         ids: &HashMap<String, usize>,
         id: &str,
@@ -602,7 +647,7 @@ impl Cx<'_> {
         .and_then(|s| self.check_name(&raw.name).map(|_| s))
     }
 
-    fn check_name(&self, name: &Spanned<String>) -> R<()> {
+    pub(crate) fn check_name(&self, name: &Spanned<String>) -> R<()> {
         let n = name.get_ref();
         let ok = !n.is_empty()
             && n.chars()
@@ -707,7 +752,7 @@ impl Cx<'_> {
         Ok(())
     }
 
-    fn params_of<T: DeserializeOwned>(
+    pub(crate) fn params_of<T: DeserializeOwned>(
         &self,
         st: &Spanned<toml::Table>,
         id: &str,

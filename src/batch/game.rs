@@ -1,0 +1,94 @@
+//! Batches of repeated-game matches: every arm (pairing) plays one match per run, all arms of a
+//! run on the same streams; aggregates are exact and mergeable like the negotiation's.
+
+use super::stats::Moments;
+use super::{Merge, blocks};
+use crate::game::{self, MatchRecord};
+use crate::scenario::game::GameScenario;
+
+/// Per-arm metrics, in order.
+pub const METRICS: usize = 5;
+
+/// The aggregate of a game batch: per arm, payoff and cooperation of each side, and turns.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GameAggregate {
+    /// [arm][payoff 0, payoff 1, coop 0, coop 1, turns]
+    pub moments: Vec<Moments>,
+    pub runs: u64,
+}
+
+impl GameAggregate {
+    pub fn new(sc: &GameScenario) -> Self {
+        GameAggregate {
+            moments: vec![Moments::default(); sc.arms.len() * METRICS],
+            runs: 0,
+        }
+    }
+
+    pub fn add(&mut self, records: &[MatchRecord]) {
+        self.runs += 1;
+        for (a, r) in records.iter().enumerate() {
+            let m = &mut self.moments[a * METRICS..(a + 1) * METRICS];
+            m[0].add(r.payoff[0]);
+            m[1].add(r.payoff[1]);
+            m[2].add(r.coop[0]);
+            m[3].add(r.coop[1]);
+            m[4].add(r.turns as f64);
+        }
+    }
+
+    pub fn at(&self, arm: usize, k: usize) -> &Moments {
+        &self.moments[arm * METRICS + k]
+    }
+}
+
+impl Merge for GameAggregate {
+    fn merge(&mut self, o: &Self) {
+        for (a, b) in self.moments.iter_mut().zip(&o.moments) {
+            a.merge(b);
+        }
+        self.runs += o.runs;
+    }
+}
+
+/// The matches of one run: index, seed, one record per arm.
+#[derive(Debug, Clone)]
+pub struct MatchRows {
+    pub run: u64,
+    pub seed: u64,
+    pub records: Vec<MatchRecord>,
+}
+
+/// Play runs `runs` of every arm with master seed `seed` in the current rayon pool.
+pub fn run<E>(
+    sc: &GameScenario,
+    seed: u64,
+    runs: std::ops::Range<u64>,
+    progress: &(dyn Fn(u64) + Sync),
+    sink: &mut dyn FnMut(&[MatchRows]) -> Result<(), E>,
+) -> Result<GameAggregate, E> {
+    blocks(
+        seed,
+        runs,
+        &|| GameAggregate::new(sc),
+        &|| (),
+        &|run, s, _, acc| {
+            let records: Vec<MatchRecord> = sc
+                .arms
+                .iter()
+                .map(|arm| {
+                    let players = [&sc.players[arm.players[0]].2, &sc.players[arm.players[1]].2];
+                    game::play(&sc.game, players, s)
+                })
+                .collect();
+            acc.add(&records);
+            MatchRows {
+                run,
+                seed: s,
+                records,
+            }
+        },
+        progress,
+        sink,
+    )
+}

@@ -1,0 +1,87 @@
+//! The players of the repeated games: the memory-one family (always cooperate, always defect,
+//! tit-for-tat, generous tit-for-tat, win-stay lose-shift, random, any four probabilities) and the
+//! two that need more memory (grim trigger, contrite tit-for-tat).
+
+use rand::RngExt;
+use rand_chacha::ChaCha8Rng;
+
+/// A player's rule.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Player {
+    /// Cooperation probabilities after CC, CD, DC, DD (own move first) and at the opening.
+    /// Always cooperate (1,1,1,1; 1), always defect (0,0,0,0; 0), tit-for-tat (1,0,1,0; 1;
+    /// Axelrod 1984), generous tit-for-tat (1,g,1,g; 1; Nowak and Sigmund 1992), win-stay
+    /// lose-shift (1,0,0,1; 1; Nowak and Sigmund 1993), random (p,p,p,p; p).
+    MemoryOne { p: [f64; 4], opening: f64 },
+    /// Cooperates until the other's first defection, then defects for ever (Friedman 1971).
+    Grim,
+    /// Contrite tit-for-tat: defects only when in good standing while the other is not, so an
+    /// own error is followed by acceptance of the punishment (Boyd 1989; Wu and Axelrod 1995).
+    Contrite,
+}
+
+/// What a player remembers during a match.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct PlayerState {
+    triggered: bool,
+    /// Standing (contrite tit-for-tat): true is bad standing.
+    my_bad: bool,
+    their_bad: bool,
+}
+
+impl Player {
+    /// Intended action (true = cooperate) given the last turn as (own, other's).
+    pub fn choose(
+        &self,
+        s: &mut PlayerState,
+        last: Option<(bool, bool)>,
+        rng: &mut ChaCha8Rng,
+    ) -> bool {
+        match self {
+            Player::MemoryOne { p, opening } => {
+                let prob = match last {
+                    None => *opening,
+                    Some((me, other)) => p[index(me, other)],
+                };
+                if prob >= 1.0 {
+                    true
+                } else if prob <= 0.0 {
+                    false
+                } else {
+                    rng.random::<f64>() < prob
+                }
+            }
+            Player::Grim => !s.triggered,
+            Player::Contrite => s.my_bad || !s.their_bad,
+        }
+    }
+
+    /// Update memory after a turn with the actions actually played.
+    pub fn observe(&self, s: &mut PlayerState, me: bool, other: bool) {
+        match self {
+            Player::MemoryOne { .. } => {}
+            Player::Grim => s.triggered |= !other,
+            Player::Contrite => {
+                // A defection is justified only against a player in bad standing by a player
+                // in good standing; any unjustified defection puts the defector in bad standing.
+                let my_bad = !me && (s.my_bad || !s.their_bad);
+                let their_bad = !other && (s.their_bad || !s.my_bad);
+                s.my_bad = my_bad;
+                s.their_bad = their_bad;
+            }
+        }
+    }
+
+    /// The memory-one probabilities, if this is a memory-one player.
+    pub fn memory_one(&self) -> Option<([f64; 4], f64)> {
+        match self {
+            Player::MemoryOne { p, opening } => Some((*p, *opening)),
+            _ => None,
+        }
+    }
+}
+
+/// Index of a state (own, other's) in CC, CD, DC, DD order.
+pub fn index(me: bool, other: bool) -> usize {
+    (!me as usize) * 2 + (!other as usize)
+}

@@ -1,0 +1,414 @@
+//! Repeated-game scenario files (a `[game]` table): payoffs, length, noise, players and the
+//! experiment (explicit arms or a round robin), validated with positioned errors.
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::{Cx, R};
+use crate::game::{Game, Payoffs, Player, Turns};
+use crate::model::params::check;
+
+/// A validated repeated-game scenario.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GameScenario {
+    pub name: String,
+    pub title: String,
+    pub description: String,
+    /// The two sides' names (metric suffixes: `payoff:<actor>`).
+    pub actors: [String; 2],
+    pub game: Game,
+    /// Declared players: id, label, rule.
+    pub players: Vec<(String, String, Player)>,
+    pub arms: Vec<GameArm>,
+    pub runs: u64,
+    pub seed: u64,
+    /// Arms are every pairing of the players (self-play included).
+    pub round_robin: bool,
+}
+
+/// One pairing.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GameArm {
+    pub id: String,
+    pub label: String,
+    /// Indices into `players`, per side.
+    pub players: [usize; 2],
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Raw {
+    name: Spanned<String>,
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    description: String,
+    game: Spanned<RawGame>,
+    strategies: Vec<Spanned<toml::Table>>,
+    experiment: Spanned<RawExperiment>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawGame {
+    #[serde(default = "default_actors")]
+    actors: [String; 2],
+    payoffs: RawPayoffs,
+    turns: Option<Spanned<u32>>,
+    #[serde(default, deserialize_with = "crate::model::params::check_opt::prob")]
+    continuation: Option<f64>,
+    #[serde(default = "max_turns")]
+    max_turns: u32,
+    #[serde(default, deserialize_with = "check::prob")]
+    noise: f64,
+}
+
+fn default_actors() -> [String; 2] {
+    ["row".to_string(), "col".to_string()]
+}
+fn max_turns() -> u32 {
+    100_000
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(non_snake_case)]
+struct RawPayoffs {
+    #[serde(deserialize_with = "finite")]
+    R: f64,
+    #[serde(deserialize_with = "finite")]
+    S: f64,
+    #[serde(deserialize_with = "finite")]
+    T: f64,
+    #[serde(deserialize_with = "finite")]
+    P: f64,
+}
+
+fn finite<'de, D: serde::Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+    let v = f64::deserialize(d)?;
+    if v.is_finite() {
+        Ok(v)
+    } else {
+        Err(serde::de::Error::custom(format!(
+            "expected a finite number, found {v}"
+        )))
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawExperiment {
+    runs: Spanned<u64>,
+    #[serde(default = "one")]
+    seed: u64,
+    #[serde(default)]
+    round_robin: bool,
+    /// Players of the round robin (default: every declared strategy).
+    players: Option<Vec<Spanned<String>>>,
+    #[serde(default)]
+    arms: Vec<Spanned<RawArm>>,
+}
+
+fn one() -> u64 {
+    1
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawArm {
+    id: Spanned<String>,
+    #[serde(default)]
+    label: String,
+    strategies: BTreeMap<String, Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NoParams {}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct GenerousParams {
+    #[serde(default, deserialize_with = "crate::model::params::check_opt::prob")]
+    generosity: Option<f64>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RandomParams {
+    #[serde(default = "half", deserialize_with = "check::prob")]
+    p: f64,
+}
+
+fn half() -> f64 {
+    0.5
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MemoryOneParams {
+    #[serde(deserialize_with = "check::prob")]
+    cc: f64,
+    #[serde(deserialize_with = "check::prob")]
+    cd: f64,
+    #[serde(deserialize_with = "check::prob")]
+    dc: f64,
+    #[serde(deserialize_with = "check::prob")]
+    dd: f64,
+    #[serde(default = "one_f", deserialize_with = "check::prob")]
+    opening: f64,
+}
+
+fn one_f() -> f64 {
+    1.0
+}
+
+/// The player kinds of the repeated games, with one-line docs and sources.
+pub const PLAYER_KINDS: &[(&str, &str)] = &[
+    ("always_cooperate", "cooperates every turn (Axelrod 1984)"),
+    (
+        "always_defect",
+        "defects every turn, from the first (Axelrod 1984)",
+    ),
+    (
+        "tit_for_tat",
+        "cooperates first, then copies the other's last move (Axelrod 1984)",
+    ),
+    (
+        "generous_tit_for_tat",
+        "tit-for-tat that forgives a defection with probability `generosity`, by default min(1-(T-R)/(R-S), (R-P)/(T-P)) (Nowak and Sigmund 1992)",
+    ),
+    (
+        "win_stay_lose_shift",
+        "Pavlov: repeats its move after R or T, switches after S or P (Nowak and Sigmund 1993)",
+    ),
+    (
+        "grim_trigger",
+        "cooperates until the other's first defection, then defects for ever (Friedman 1971)",
+    ),
+    (
+        "random",
+        "cooperates with probability `p` every turn (Axelrod 1984)",
+    ),
+    (
+        "contrite_tit_for_tat",
+        "defects only when in good standing against a player in bad standing (Boyd 1989; Wu and Axelrod 1995)",
+    ),
+    (
+        "memory_one",
+        "cooperates with probabilities `cc`, `cd`, `dc`, `dd` after each outcome (own move first), `opening` at the start (Nowak and Sigmund 1993)",
+    ),
+];
+
+impl Cx<'_> {
+    pub(super) fn build_game(&self) -> R<GameScenario> {
+        let raw: Raw = toml::from_str(self.text).map_err(|e| {
+            let span = e.span().unwrap_or(0..0);
+            self.err(span, e.message().trim_end().to_string())
+        })?;
+        self.check_name(&raw.name)?;
+        let g = raw.game.get_ref();
+        let pay = Payoffs {
+            r: g.payoffs.R,
+            s: g.payoffs.S,
+            t: g.payoffs.T,
+            p: g.payoffs.P,
+        };
+        let turns = match (&g.turns, g.continuation) {
+            (Some(n), None) => {
+                if *n.get_ref() == 0 {
+                    return Err(self.err(n.span(), "turns must be at least 1"));
+                }
+                Turns::Fixed(*n.get_ref())
+            }
+            (None, Some(w)) => Turns::Continuation {
+                probability: w,
+                max: g.max_turns.max(1),
+            },
+            _ => {
+                return Err(self.err(
+                    raw.game.span(),
+                    "[game] needs exactly one of `turns` (a fixed number) or `continuation` (a probability)",
+                ));
+            }
+        };
+        if g.actors[0] == g.actors[1] {
+            return Err(self.err(raw.game.span(), "[game] actors must be two different names"));
+        }
+        let game = Game {
+            payoffs: pay,
+            turns,
+            noise: g.noise,
+        };
+
+        let mut ids = HashMap::new();
+        let mut players = Vec::new();
+        for st in &raw.strategies {
+            let t = st.get_ref();
+            let id = match t.get("id") {
+                Some(toml::Value::String(s)) => s.clone(),
+                _ => return Err(self.err(st.span(), "a strategy needs a string `id`")),
+            };
+            let kind = match t.get("kind") {
+                Some(toml::Value::String(s)) => s.clone(),
+                _ => {
+                    let kinds: Vec<&str> = PLAYER_KINDS.iter().map(|k| k.0).collect();
+                    return Err(self.err(
+                        st.span(),
+                        format!(
+                            "strategy '{id}' needs a string `kind`; expected one of: {}",
+                            kinds.join(", ")
+                        ),
+                    ));
+                }
+            };
+            let label = match t.get("label") {
+                Some(toml::Value::String(s)) => s.clone(),
+                _ => id.clone(),
+            };
+            if ids.insert(id.clone(), players.len()).is_some() {
+                return Err(self.err(st.span(), format!("duplicate strategy id '{id}'")));
+            }
+            let m1 = |p: [f64; 4], opening: f64| Player::MemoryOne { p, opening };
+            let player = match kind.as_str() {
+                "always_cooperate" => self
+                    .params_of::<NoParams>(st, &id, &kind)
+                    .map(|_| m1([1.0; 4], 1.0))?,
+                "always_defect" => self
+                    .params_of::<NoParams>(st, &id, &kind)
+                    .map(|_| m1([0.0; 4], 0.0))?,
+                "tit_for_tat" => self
+                    .params_of::<NoParams>(st, &id, &kind)
+                    .map(|_| m1([1.0, 0.0, 1.0, 0.0], 1.0))?,
+                "generous_tit_for_tat" => {
+                    let p: GenerousParams = self.params_of(st, &id, &kind)?;
+                    let g = p.generosity.unwrap_or_else(|| pay.default_generosity());
+                    m1([1.0, g, 1.0, g], 1.0)
+                }
+                "win_stay_lose_shift" => self
+                    .params_of::<NoParams>(st, &id, &kind)
+                    .map(|_| m1([1.0, 0.0, 0.0, 1.0], 1.0))?,
+                "grim_trigger" => self
+                    .params_of::<NoParams>(st, &id, &kind)
+                    .map(|_| Player::Grim)?,
+                "random" => {
+                    let p: RandomParams = self.params_of(st, &id, &kind)?;
+                    m1([p.p; 4], p.p)
+                }
+                "contrite_tit_for_tat" => self
+                    .params_of::<NoParams>(st, &id, &kind)
+                    .map(|_| Player::Contrite)?,
+                "memory_one" => {
+                    let p: MemoryOneParams = self.params_of(st, &id, &kind)?;
+                    m1([p.cc, p.cd, p.dc, p.dd], p.opening)
+                }
+                other => {
+                    let kinds: Vec<&str> = PLAYER_KINDS.iter().map(|k| k.0).collect();
+                    return Err(self.err(
+                        st.span(),
+                        format!(
+                            "strategy '{id}': unknown kind '{other}'; expected one of: {}",
+                            kinds.join(", ")
+                        ),
+                    ));
+                }
+            };
+            players.push((id, label, player));
+        }
+
+        let ex = raw.experiment.get_ref();
+        let runs = *ex.runs.get_ref();
+        if runs == 0 || runs > super::MAX_RUNS {
+            return Err(self.err(
+                ex.runs.span(),
+                format!(
+                    "runs must be between 1 and {}, found {runs}",
+                    super::MAX_RUNS
+                ),
+            ));
+        }
+        let actor_ids: HashMap<String, usize> = g
+            .actors
+            .iter()
+            .cloned()
+            .enumerate()
+            .map(|(i, a)| (a, i))
+            .collect();
+        let mut arms = Vec::new();
+        if ex.round_robin {
+            if !ex.arms.is_empty() {
+                return Err(self.err(
+                    raw.experiment.span(),
+                    "a round robin takes no [[experiment.arms]]",
+                ));
+            }
+            let list: Vec<usize> = match &ex.players {
+                Some(ps) => ps
+                    .iter()
+                    .map(|p| self.lookup(&ids, p, "strategy"))
+                    .collect::<R<_>>()?,
+                None => (0..players.len()).collect(),
+            };
+            for (a, &i) in list.iter().enumerate() {
+                for &j in &list[a..] {
+                    arms.push(GameArm {
+                        id: format!("{}_vs_{}", players[i].0, players[j].0),
+                        label: format!("{} vs {}", players[i].1, players[j].1),
+                        players: [i, j],
+                    });
+                }
+            }
+        } else {
+            let mut seen = HashMap::new();
+            for sa in &ex.arms {
+                let a = sa.get_ref();
+                let id = a.id.get_ref().clone();
+                if seen.insert(id.clone(), ()).is_some() {
+                    return Err(self.err(a.id.span(), format!("duplicate arm id '{id}'")));
+                }
+                let mut side = [usize::MAX; 2];
+                for (actor, s) in &a.strategies {
+                    let ai = self.lookup_plain(
+                        &actor_ids,
+                        actor,
+                        sa.span(),
+                        "actor",
+                        &format!("arm '{id}' strategies"),
+                    )?;
+                    side[ai] = self.lookup(&ids, s, "strategy")?;
+                }
+                if let Some(m) = (0..2).find(|&i| side[i] == usize::MAX) {
+                    return Err(self.err(
+                        sa.span(),
+                        format!("arm '{id}' gives no strategy for '{}'", g.actors[m]),
+                    ));
+                }
+                arms.push(GameArm {
+                    id,
+                    label: a.label.clone(),
+                    players: side,
+                });
+            }
+        }
+        if arms.is_empty() {
+            return Err(self.err(
+                raw.experiment.span(),
+                "the experiment has no arms; add [[experiment.arms]] or set round_robin = true",
+            ));
+        }
+        Ok(GameScenario {
+            name: raw.name.get_ref().clone(),
+            title: raw.title,
+            description: raw.description,
+            actors: g.actors.clone(),
+            game,
+            players,
+            arms,
+            runs,
+            seed: ex.seed,
+            round_robin: ex.round_robin,
+        })
+    }
+}
