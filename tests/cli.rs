@@ -346,3 +346,48 @@ fn unreadable_scenario_file() {
         .code(2)
         .stderr(predicate::str::contains("/nonexistent/x.toml: cannot read"));
 }
+
+#[test]
+fn repeated_game_scenario_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("pd");
+    detente()
+        .args([
+            "run",
+            "scenarios/prisoners-dilemma.toml",
+            "--runs",
+            "20",
+            "--seed",
+            "3",
+            "--out",
+        ])
+        .arg(&out)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("mean payoff per turn"));
+    let summary = std::fs::read_to_string(out.join("summary.csv")).unwrap();
+    assert!(summary.starts_with("arm,metric,n,mean,ci95_low,ci95_high\n"));
+    assert!(summary.contains("tit_for_tat_vs_defector,payoff:row,20,"));
+    assert!(summary.contains(",coop:col,"));
+    let ranking = std::fs::read_to_string(out.join("ranking.csv")).unwrap();
+    assert_eq!(ranking.lines().count(), 1 + 9);
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest["complete"], true);
+    assert_eq!(manifest["arms"].as_array().unwrap().len(), 45);
+    // A game file with a mistake is rejected like any scenario.
+    let bad = std::fs::read_to_string("scenarios/prisoners-dilemma.toml")
+        .unwrap()
+        .replace("noise = 0.05", "noise = 1.5");
+    let path = write_scenario(dir.path(), "bad.toml", &bad);
+    detente()
+        .arg("validate")
+        .arg(&path)
+        .assert()
+        .code(2)
+        .stderr(
+            predicate::str::contains("bad.toml:").and(predicate::str::contains(
+                "expected a probability in [0, 1], found 1.5",
+            )),
+        );
+}

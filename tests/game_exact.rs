@@ -162,3 +162,26 @@ fn classic_results_without_noise() {
     let j = arm("tft", "tft");
     assert!((agg.at(j, 0).mean() - 3.0).abs() < 1e-6);
 }
+
+#[test]
+fn contrite_tit_for_tat_accepts_punishment_for_its_own_noisy_defection() {
+    use detente::game::PlayerState;
+    let ctft = Player::Contrite;
+    let mut s = PlayerState::default();
+    let mut rng = detente::engine::rng::stream(1, 9);
+    // Turn 1: both intend C; noise flips CTFT's move to D; the other cooperated.
+    assert!(ctft.choose(&mut s, None, &mut rng));
+    ctft.observe(&mut s, true, false, true);
+    // Turn 2: it plays the other's last move (C) and is now contrite.
+    assert!(ctft.choose(&mut s, Some((false, true)), &mut rng));
+    ctft.observe(&mut s, true, true, false);
+    // Turn 3: the other punishes (D); contrite and it cooperated, so it cooperates, not echo.
+    assert!(ctft.choose(&mut s, Some((true, false)), &mut rng));
+    ctft.observe(&mut s, true, true, true);
+    // Turn 4: back to plain tit-for-tat.
+    assert!(ctft.choose(&mut s, Some((true, true)), &mut rng));
+    // A defection of the other that noise did not cause on its side is answered.
+    let mut t = PlayerState::default();
+    ctft.observe(&mut t, true, true, false);
+    assert!(!ctft.choose(&mut t, Some((true, false)), &mut rng));
+}

@@ -97,8 +97,8 @@ pub fn play(game: &Game, players: [&Player; 2], run_seed: u64) -> MatchRecord {
         pay[1] += game.payoffs.get(acted[1], acted[0]);
         coop[0] += acted[0] as u32;
         coop[1] += acted[1] as u32;
-        players[0].observe(&mut state[0], acted[0], acted[1]);
-        players[1].observe(&mut state[1], acted[1], acted[0]);
+        players[0].observe(&mut state[0], intended[0], acted[0], acted[1]);
+        players[1].observe(&mut state[1], intended[1], acted[1], acted[0]);
         last = Some(acted);
         t += 1;
         let more = match game.turns {

@@ -15,8 +15,10 @@ pub enum Player {
     MemoryOne { p: [f64; 4], opening: f64 },
     /// Cooperates until the other's first defection, then defects for ever (Friedman 1971).
     Grim,
-    /// Contrite tit-for-tat: defects only when in good standing while the other is not, so an
-    /// own error is followed by acceptance of the punishment (Boyd 1989; Wu and Axelrod 1995).
+    /// Contrite tit-for-tat (Wu and Axelrod 1995, as the `axelrod` library implements it):
+    /// tit-for-tat, except that when noise turned its own intended move into a defection against
+    /// a cooperator it becomes contrite, and once it has cooperated again it cooperates whatever
+    /// the other did, accepting the punishment instead of echoing it.
     Contrite,
 }
 
@@ -24,9 +26,10 @@ pub enum Player {
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct PlayerState {
     triggered: bool,
-    /// Standing (contrite tit-for-tat): true is bad standing.
-    my_bad: bool,
-    their_bad: bool,
+    /// Contrite tit-for-tat: contrite after an own noisy defection.
+    contrite: bool,
+    /// The move this player intended last turn (before noise).
+    intended: bool,
 }
 
 impl Player {
@@ -52,23 +55,27 @@ impl Player {
                 }
             }
             Player::Grim => !s.triggered,
-            Player::Contrite => s.my_bad || !s.their_bad,
+            Player::Contrite => match last {
+                None => true,
+                Some((me, other)) => {
+                    if s.contrite && me {
+                        s.contrite = false;
+                        return true;
+                    }
+                    if s.intended != me && !me && other {
+                        s.contrite = true;
+                    }
+                    other
+                }
+            },
         }
     }
 
-    /// Update memory after a turn with the actions actually played.
-    pub fn observe(&self, s: &mut PlayerState, me: bool, other: bool) {
-        match self {
-            Player::MemoryOne { .. } => {}
-            Player::Grim => s.triggered |= !other,
-            Player::Contrite => {
-                // A defection is justified only against a player in bad standing by a player
-                // in good standing; any unjustified defection puts the defector in bad standing.
-                let my_bad = !me && (s.my_bad || !s.their_bad);
-                let their_bad = !other && (s.their_bad || !s.my_bad);
-                s.my_bad = my_bad;
-                s.their_bad = their_bad;
-            }
+    /// Update memory after a turn: the move this player intended, and the moves actually played.
+    pub fn observe(&self, s: &mut PlayerState, intended: bool, _me: bool, other: bool) {
+        s.intended = intended;
+        if let Player::Grim = self {
+            s.triggered |= !other;
         }
     }
 
