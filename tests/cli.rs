@@ -367,7 +367,7 @@ fn repeated_game_scenario_runs() {
         .stdout(predicate::str::contains("mean payoff per turn"));
     let summary = std::fs::read_to_string(out.join("summary.csv")).unwrap();
     assert!(summary.starts_with("arm,metric,n,mean,ci95_low,ci95_high\n"));
-    assert!(summary.contains("tit_for_tat_vs_defector,payoff:row,20,"));
+    assert!(summary.contains("defector_vs_tit_for_tat,payoff:row,20,"));
     assert!(summary.contains(",coop:col,"));
     let ranking = std::fs::read_to_string(out.join("ranking.csv")).unwrap();
     assert_eq!(ranking.lines().count(), 1 + 9);
