@@ -368,23 +368,8 @@ impl Cx<'_> {
                 if seen.insert(id.clone(), ()).is_some() {
                     return Err(self.err(a.id.span(), format!("duplicate arm id '{id}'")));
                 }
-                let mut side = [usize::MAX; 2];
-                for (actor, s) in &a.strategies {
-                    let ai = self.lookup_plain(
-                        &actor_ids,
-                        actor,
-                        sa.span(),
-                        "actor",
-                        &format!("arm '{id}' strategies"),
-                    )?;
-                    side[ai] = self.lookup(&ids, s, "strategy")?;
-                }
-                if let Some(m) = (0..2).find(|&i| side[i] == usize::MAX) {
-                    return Err(self.err(
-                        sa.span(),
-                        format!("arm '{id}' gives no strategy for '{}'", g.actors[m]),
-                    ));
-                }
+                let names = [g.actors[0].as_str(), g.actors[1].as_str()];
+                let side = self.pairing(sa.span(), &id, &a.strategies, &actor_ids, &ids, names)?;
                 arms.push(GameArm {
                     id,
                     label: a.label.clone(),

@@ -585,26 +585,15 @@ impl Cx<'_> {
             if arm_ids.insert(id.clone(), arms.len()).is_some() {
                 return Err(self.err(a.id.span(), format!("duplicate arm id '{id}'")));
             }
-            let mut strat = [usize::MAX; 2];
-            for (actor_id, s) in &a.strategies {
-                let ai = self.lookup_plain(
-                    &actor_ids,
-                    actor_id,
-                    sa.span(),
-                    "actor",
-                    &format!("arm '{id}' strategies"),
-                )?;
-                strat[ai] = self.lookup(&strategy_ids, s, "strategy")?;
-            }
-            if let Some(missing) = (0..2).find(|&i| strat[i] == usize::MAX) {
-                return Err(self.err(
-                    sa.span(),
-                    format!(
-                        "arm '{id}' gives no strategy for actor '{}'",
-                        actors[missing].id
-                    ),
-                ));
-            }
+            let actor_names = [actors[0].id.as_str(), actors[1].id.as_str()];
+            let strat = self.pairing(
+                sa.span(),
+                &id,
+                &a.strategies,
+                &actor_ids,
+                &strategy_ids,
+                actor_names,
+            )?;
             let params = match &a.params {
                 None => raw.params.clone(),
                 Some(t) => self.override_params(&raw.params, t, &id)?,
@@ -661,6 +650,39 @@ impl Cx<'_> {
                 format!("name '{n}' must be letters, digits, '-', '_' or '.' (it names the results folder)"),
             ))
         }
+    }
+
+    /// Resolve an arm's `strategies = { <actor> = <strategy> }` to a strategy index per side.
+    pub(crate) fn pairing(
+        &self,
+        span: Range<usize>,
+        arm: &str,
+        strategies: &std::collections::BTreeMap<String, Spanned<String>>,
+        actor_ids: &HashMap<String, usize>,
+        strategy_ids: &HashMap<String, usize>,
+        actor_names: [&str; 2],
+    ) -> R<[usize; 2]> {
+        let mut side = [usize::MAX; 2];
+        for (actor, s) in strategies {
+            let ai = self.lookup_plain(
+                actor_ids,
+                actor,
+                span.clone(),
+                "actor",
+                &format!("arm '{arm}' strategies"),
+            )?;
+            side[ai] = self.lookup(strategy_ids, s, "strategy")?;
+        }
+        if let Some(m) = (0..2).find(|&i| side[i] == usize::MAX) {
+            return Err(self.err(
+                span,
+                format!(
+                    "arm '{arm}' gives no strategy for actor '{}'",
+                    actor_names[m]
+                ),
+            ));
+        }
+        Ok(side)
     }
 
     fn override_params(&self, base: &Params, t: &Spanned<toml::Table>, arm: &str) -> R<Params> {
