@@ -85,3 +85,49 @@ fn every_output_column_and_metric_is_documented() {
         );
     }
 }
+
+/// Every key the scenario format accepts (the fields of the serde structs that read scenario
+/// files) is documented in docs/model.md, so the format and the document cannot drift apart.
+#[test]
+fn every_scenario_key_is_documented_in_the_model_document() {
+    let doc = std::fs::read_to_string("docs/model.md").unwrap();
+    let mut keys = std::collections::BTreeSet::new();
+    for file in ["src/scenario/raw.rs", "src/scenario/game.rs"] {
+        let src = std::fs::read_to_string(file).unwrap();
+        let mut in_struct = false;
+        let mut derives = false;
+        for line in src.lines() {
+            let t = line.trim();
+            if t.starts_with("#[derive(") {
+                derives = t.contains("Deserialize");
+            } else if (t.starts_with("pub struct ") || t.starts_with("struct ")) && t.ends_with('{')
+            {
+                in_struct = derives;
+            } else if line == "}" {
+                in_struct = false;
+            } else if in_struct && !t.starts_with("//") && !t.starts_with("#[") {
+                let field = t.trim_start_matches("pub ").split(':').next().unwrap_or("");
+                if !field.is_empty() && field.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                {
+                    keys.insert(field.to_string());
+                }
+            }
+        }
+    }
+    assert!(
+        keys.len() > 80,
+        "found only {} keys: the scan is broken",
+        keys.len()
+    );
+    for p in detente::model::params::PARAM_DOCS {
+        keys.insert(p.name.to_string());
+    }
+    let missing: Vec<&String> = keys
+        .iter()
+        .filter(|k| !doc.contains(&format!("`{k}`")))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "docs/model.md does not document these scenario keys: {missing:?}"
+    );
+}
