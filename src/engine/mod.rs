@@ -427,11 +427,11 @@ impl<'a> Run<'a> {
         self.agreement || self.freeze_now()
     }
 
-    fn view<'v>(&'v self, i: ActorIx) -> View<'v> {
+    fn view<'v>(&'v self, i: ActorIx, month: u32) -> View<'v> {
         let s = &self.sides[i];
         View {
             me: i,
-            month: 0,
+            month,
             sincere: s.sincere,
             trust: self.trust(i),
             tension: self.tension,
@@ -761,7 +761,7 @@ impl<'a> Run<'a> {
                 k += 1;
                 continue;
             }
-            if !self.view(o.obligor).available(o.mv) {
+            if !self.view(o.obligor, t).available(o.mv) {
                 self.ws.ledger[k].due = t + o.deadline;
                 k += 1;
                 continue;
@@ -800,8 +800,7 @@ impl<'a> Run<'a> {
                 &mut self.sides[i].strategy,
                 Strategy::Unconditional(strategies::unconditional::Unconditional),
             );
-            let mut v = self.view(i);
-            v.month = t;
+            let v = self.view(i, t);
             strategy.decide(&v, rng, out);
             // An exploiter pockets what it was given: once it holds costly steps of the other,
             // it revokes its own standing moves at a hazard (drawn only in those months).
@@ -830,8 +829,7 @@ impl<'a> Run<'a> {
             for &intent in list {
                 match intent {
                     Intent::Make(m) => {
-                        let mut v = self.view(i);
-                        v.month = t;
+                        let v = self.view(i, t);
                         if !v.available(m) {
                             continue;
                         }
@@ -852,8 +850,7 @@ impl<'a> Run<'a> {
                         rec.event(t, &Event::Made { actor: i, mv: m });
                     }
                     Intent::Revoke(m) => {
-                        let mut v = self.view(i);
-                        v.month = t;
+                        let v = self.view(i, t);
                         if self.arm.moves[m].actor == i && v.revocable(m) {
                             self.in_force.remove(m);
                             self.ws.acts[i].push(Act::Revoked(m));
