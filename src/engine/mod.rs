@@ -812,6 +812,18 @@ impl<'a> Run<'a> {
             {
                 v.revoke_latest(|_| true, out);
             }
+            // The gate applies to keeping as well as making, with hysteresis: when trust falls
+            // below keep_fraction of a standing step's gate, the costliest such step is suspended.
+            let trust = self.trust(i);
+            if let Some(m) = self
+                .in_force
+                .intersect(self.facts.standing[i])
+                .iter()
+                .filter(|&m| trust < p.keep_fraction * self.arm.moves[m].gate && v.revocable(m))
+                .max_by(|&a, &b| self.arm.moves[a].gate.total_cmp(&self.arm.moves[b].gate))
+            {
+                out.push(Intent::Revoke(m));
+            }
             self.sides[i].strategy = strategy;
         }
         self.ws.intents = intents;

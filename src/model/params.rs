@@ -175,6 +175,8 @@ params! {
         "hmax: monthly war hazard at tension 1; hazard = hmax*tau^war_exponent.", "model brief s4";
     war_exponent: "check::positive" = 3.0, "1-4",
         "Exponent of tension in the war hazard.", "model brief s4";
+    keep_fraction: "check::prob" = 0.3, "0-1",
+        "A side suspends a standing step when its trust falls below keep_fraction times the step's gate (0: steps are kept whatever the trust).", "model brief s8, pattern 2; snapback of 2009";
     pocket_hazard: "check::prob" = 0.05, "0-0.2",
         "Monthly hazard that an exploiter (type G) revokes a standing move once it holds costly steps of the other.", "model brief s6";
     pocket_stake: "check::prob" = 0.3, "0.1-0.6",
