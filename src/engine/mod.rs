@@ -89,6 +89,8 @@ struct Facts {
     moratoria: [MoveSet; 2],
     /// Moves with stake at least `pocket_stake`, per actor.
     costly: [MoveSet; 2],
+    /// Trust below which some standing step of the actor could fail its keeping gate.
+    keep_below: [f64; 2],
 }
 
 impl Facts {
@@ -105,6 +107,7 @@ impl Facts {
             freezes: MoveSet::EMPTY,
             moratoria: [MoveSet::EMPTY; 2],
             costly: [MoveSet::EMPTY; 2],
+            keep_below: [0.0; 2],
         };
         for (i, m) in arm.moves.iter().enumerate() {
             if m.standing {
@@ -136,6 +139,9 @@ impl Facts {
             }
             if m.stake >= p.pocket_stake {
                 f.costly[m.actor].insert(i);
+            }
+            if m.standing {
+                f.keep_below[m.actor] = f.keep_below[m.actor].max(p.keep_fraction * m.gate);
             }
         }
         f
@@ -815,12 +821,13 @@ impl<'a> Run<'a> {
             // The gate applies to keeping as well as making, with hysteresis: when trust falls
             // below keep_fraction of a standing step's gate, the costliest such step is suspended.
             let trust = self.trust(i);
-            if let Some(m) = self
-                .in_force
-                .intersect(self.facts.standing[i])
-                .iter()
-                .filter(|&m| trust < p.keep_fraction * self.arm.moves[m].gate && v.revocable(m))
-                .max_by(|&a, &b| self.arm.moves[a].gate.total_cmp(&self.arm.moves[b].gate))
+            if trust < self.facts.keep_below[i]
+                && let Some(m) = self
+                    .in_force
+                    .intersect(self.facts.standing[i])
+                    .iter()
+                    .filter(|&m| trust < p.keep_fraction * self.arm.moves[m].gate && v.revocable(m))
+                    .max_by(|&a, &b| self.arm.moves[a].gate.total_cmp(&self.arm.moves[b].gate))
             {
                 out.push(Intent::Revoke(m));
             }
