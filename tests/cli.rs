@@ -391,3 +391,114 @@ fn repeated_game_scenario_runs() {
             )),
         );
 }
+
+#[test]
+fn replay_tells_a_run_that_matches_its_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("r");
+    detente()
+        .args(["run", "--runs", "40", "--seed", "5", "--quiet", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let runs = std::fs::read_to_string(out.join("runs.csv")).unwrap();
+    let row: Vec<&str> = runs
+        .lines()
+        .find(|l| l.starts_with("incremental,7,"))
+        .unwrap()
+        .split(',')
+        .collect();
+    let a = detente()
+        .args([
+            "replay",
+            "--arm",
+            "incremental",
+            "--run",
+            "7",
+            "--seed",
+            "5",
+        ])
+        .assert()
+        .success();
+    let text = String::from_utf8(a.get_output().stdout.clone()).unwrap();
+    assert!(text.lines().count() >= 8, "{text}");
+    assert!(text.contains("trust"));
+    assert!(
+        text.contains(&format!("seed {}", row[2])),
+        "replayed seed differs from runs.csv"
+    );
+    let outcome = row[5].replace('_', " ");
+    let last = text.lines().last().unwrap();
+    assert!(
+        last.starts_with(&format!("Outcome: {outcome} at month {}", row[6])),
+        "{last} vs {row:?}"
+    );
+    let trust: f64 = row[7].parse().unwrap();
+    assert!(
+        last.contains(&format!("final trust {trust:.2}")),
+        "{last} vs {trust}"
+    );
+    // The event log.
+    let a = detente()
+        .args([
+            "replay",
+            "--arm",
+            "incremental",
+            "--run",
+            "7",
+            "--seed",
+            "5",
+            "--format",
+            "csv",
+        ])
+        .assert()
+        .success();
+    let csv = String::from_utf8(a.get_output().stdout.clone()).unwrap();
+    assert!(
+        csv.starts_with("month,actor,event,move,perceived_as,trust_before,trust_after,tension\n")
+    );
+    assert!(csv.lines().count() > 5);
+}
+
+#[test]
+fn replay_picks_runs_of_a_kind() {
+    let a = detente()
+        .args(["replay", "--arm", "incremental", "--pick", "breakdown"])
+        .assert()
+        .success();
+    let text = String::from_utf8(a.get_output().stdout.clone()).unwrap();
+    assert!(
+        text.lines()
+            .last()
+            .unwrap()
+            .starts_with("Outcome: breakdown"),
+        "{text}"
+    );
+    let a = detente()
+        .args(["replay", "--arm", "incremental", "--pick", "agreement"])
+        .assert()
+        .success();
+    let text = String::from_utf8(a.get_output().stdout.clone()).unwrap();
+    assert!(
+        text.lines()
+            .last()
+            .unwrap()
+            .starts_with("Outcome: agreement")
+    );
+    detente()
+        .args(["replay", "--arm", "grit", "--pick", "median"])
+        .assert()
+        .success();
+    detente()
+        .args(["replay", "--arm", "nope"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("unknown arm 'nope'"));
+    detente()
+        .args(["replay", "--arm", "hardline", "--pick", "agreement"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "no run of arm 'hardline' ends in agreement",
+        ));
+}

@@ -22,6 +22,8 @@ pub enum Command {
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
+    /// Re-run one run from its seed and tell it month by month.
+    Replay(ReplayArgs),
     /// List what the model knows, with one-line docs.
     List {
         /// What to list.
@@ -54,6 +56,48 @@ pub struct RunArgs {
     /// No progress bar and no summary table.
     #[arg(long, short)]
     pub quiet: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ReplayArgs {
+    /// Scenario file (default: the embedded scenarios/korea-2019.toml).
+    pub scenario: Option<PathBuf>,
+    /// Arm to replay (an arm id of the scenario's experiment).
+    #[arg(long)]
+    pub arm: String,
+    /// Run index, as in runs.csv (default 0).
+    #[arg(long, conflicts_with = "pick")]
+    pub run: Option<u64>,
+    /// Find a run of this kind in the arm, deterministically (the first such run; `median`: the
+    /// run with the median final trust among the first 501).
+    #[arg(long, value_enum)]
+    pub pick: Option<Pick>,
+    /// Master seed of the batch (default: the scenario's).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Plain English, or a tidy CSV event log.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: ReplayFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Pick {
+    /// A run ending in an agreement.
+    Agreement,
+    /// A run in which a freeze or agreement formed and collapsed.
+    Breakdown,
+    /// A run ending in war.
+    War,
+    /// A typical run: the median final trust of the first actor.
+    Median,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReplayFormat {
+    /// Month by month in plain English.
+    Text,
+    /// One row per event: month, actor, event, move, perceived_as, trust before and after, tension.
+    Csv,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -2,6 +2,7 @@
 
 pub mod game;
 pub mod manifest;
+pub mod narrative;
 pub mod runs;
 pub mod summary;
 pub mod terminal;

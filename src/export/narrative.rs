@@ -1,0 +1,309 @@
+//! A single run told month by month in plain English (`detente replay`), or as a tidy event log
+//! (`--format csv`): who moved, what the other side perceived, how trust and tension changed,
+//! shocks, reneges, agreements formed and broken, and the outcome. Quiet months are folded.
+
+use std::fmt::Write;
+
+use super::{csv_bytes, num};
+use crate::engine::{Event, Keep, MonthRecord, RunRecord};
+use crate::model::{Arm, Scenario};
+
+fn pct(x: f64) -> String {
+    format!("{x:.2}")
+}
+
+/// One event as words, or `None` for events told elsewhere.
+fn describe(sc: &Scenario, arm: &Arm, e: &Event) -> Option<String> {
+    let who = |i: usize| sc.actors[i].label.as_str();
+    let mv = |m: usize| arm.moves[m].label.as_str();
+    Some(match *e {
+        Event::Made { actor, mv: m } => format!("{} makes a step: {}.", who(actor), mv(m)),
+        Event::Slipped { actor, mv: m } => {
+            format!("{}'s planned step slips: {}.", who(actor), mv(m))
+        }
+        Event::Revoked { actor, mv: m } => {
+            format!("{} ends a standing step: {}.", who(actor), mv(m))
+        }
+        Event::Hostile {
+            actor,
+            mv: m,
+            shock,
+        } => {
+            if shock {
+                format!("Shock: {} ({}).", mv(m), who(actor))
+            } else {
+                format!("{} answers or presses: {}.", who(actor), mv(m))
+            }
+        }
+        Event::Absorbed { actor, mv: m } => {
+            format!(
+                "A spoiler ({}, {}) is absorbed by the inclusive process.",
+                mv(m),
+                who(actor)
+            )
+        }
+        Event::Reneged { actor, mv: m } => {
+            format!(
+                "{} misses a deadline it could have met: {} (a renege).",
+                who(actor),
+                mv(m)
+            )
+        }
+        Event::Perceived {
+            observer,
+            mv: m,
+            misperceived,
+            as_hostile,
+        } => match (m, misperceived, as_hostile) {
+            (None, _, _) => format!("{} misreads a quiet month as hostile.", who(observer)),
+            (Some(m), true, true) => {
+                format!("{} misperceives {} as hostile.", who(observer), mv(m))
+            }
+            (Some(m), true, false) => format!(
+                "{} does not notice {} (misperceived as neutral).",
+                who(observer),
+                mv(m)
+            ),
+            _ => return None,
+        },
+        Event::Offered { actor } => format!("{} puts an offer on the table.", who(actor)),
+        Event::Flipped { actor } => format!("A new {} administration changes course.", who(actor)),
+        Event::NewLeader { actor, sincere } => format!(
+            "{} has a new leader ({}).",
+            who(actor),
+            if sincere { "sincere" } else { "exploitative" }
+        ),
+        Event::AgreementFormed => "An agreement is in force.".to_string(),
+        Event::AgreementCollapsed => "The agreement collapses.".to_string(),
+        Event::FreezeFormed => "A verified freeze is in force.".to_string(),
+        Event::FreezeCollapsed => "The freeze collapses.".to_string(),
+        Event::War => "War breaks out.".to_string(),
+    })
+}
+
+fn change(sc: &Scenario, before: &MonthRecord, after: &MonthRecord) -> String {
+    let (a, b) = (&sc.actors[0].id, &sc.actors[1].id);
+    format!(
+        "trust {a}->{b} {} -> {}, {b}->{a} {} -> {}; tension {} -> {}",
+        pct(before.trust[0]),
+        pct(after.trust[0]),
+        pct(before.trust[1]),
+        pct(after.trust[1]),
+        pct(before.tension),
+        pct(after.tension)
+    )
+}
+
+/// The narrated run.
+pub fn text(sc: &Scenario, arm: &Arm, run: u64, seed: u64, k: &Keep, rec: &RunRecord) -> String {
+    let mut s = String::new();
+    let types = |i: usize| {
+        if rec.sincere[i] {
+            "sincere (S)"
+        } else {
+            "exploitative (G)"
+        }
+    };
+    let _ = writeln!(
+        s,
+        "{} - arm {} ({}), run {run}, seed {seed}",
+        sc.name, arm.id, arm.label
+    );
+    let _ = writeln!(
+        s,
+        "Hidden types: {} is {}, {} is {}.",
+        sc.actors[0].label,
+        types(0),
+        sc.actors[1].label,
+        types(1)
+    );
+    let m0 = &k.months[0];
+    let _ = writeln!(
+        s,
+        "Month 0: trust {} in {} {}, {} in {} {}; tension {}; {} warheads.",
+        sc.actors[0].label,
+        sc.actors[1].label,
+        pct(m0.trust[0]),
+        sc.actors[1].label,
+        sc.actors[0].label,
+        pct(m0.trust[1]),
+        pct(m0.tension),
+        m0.arsenal.round()
+    );
+    let mut quiet_from: Option<u32> = None;
+    let last = rec.end_month;
+    for t in 1..=last {
+        let lines: Vec<String> = k
+            .events
+            .iter()
+            .filter(|(m, _)| *m == t)
+            .filter_map(|(_, e)| describe(sc, arm, e))
+            .collect();
+        let (before, after) = (&k.months[t as usize - 1], &k.months[t as usize]);
+        if lines.is_empty() && t != last {
+            quiet_from.get_or_insert(t);
+            continue;
+        }
+        if let Some(q) = quiet_from.take() {
+            let qb = &k.months[q as usize - 1];
+            let qa = &k.months[t as usize - 1];
+            let span = if q + 1 == t {
+                format!("Month {q}")
+            } else {
+                format!("Months {q}-{}", t - 1)
+            };
+            let _ = writeln!(s, "{span}: quiet; {}.", change(sc, qb, qa));
+        }
+        let _ = writeln!(
+            s,
+            "Month {t}: {} ({}.)",
+            lines.join(" "),
+            change(sc, before, after)
+        );
+    }
+    let _ = writeln!(
+        s,
+        "Outcome: {} at month {}; {} warheads; final trust {} and {}; cumulative war risk {:.1}%.",
+        rec.outcome.name().replace('_', " "),
+        rec.end_month,
+        rec.warheads.round(),
+        pct(rec.final_trust[0]),
+        pct(rec.final_trust[1]),
+        100.0 * rec.war_risk
+    );
+    s
+}
+
+/// The same run as a tidy event log.
+pub fn csv(sc: &Scenario, arm: &Arm, k: &Keep) -> Vec<u8> {
+    let header = [
+        "month",
+        "actor",
+        "event",
+        "move",
+        "perceived_as",
+        "trust_before",
+        "trust_after",
+        "tension",
+    ];
+    let mut rows = Vec::new();
+    for (t, e) in &k.events {
+        let (before, after) = (&k.months[*t as usize - 1], &k.months[*t as usize]);
+        let id = |i: usize| sc.actors[i].id.clone();
+        let m = |x: usize| arm.moves[x].id.clone();
+        let (actor, event, mv, perceived, side) = match *e {
+            Event::Made { actor, mv: x } => (id(actor), "made", m(x), String::new(), Some(actor)),
+            Event::Slipped { actor, mv: x } => {
+                (id(actor), "slipped", m(x), String::new(), Some(actor))
+            }
+            Event::Revoked { actor, mv: x } => {
+                (id(actor), "revoked", m(x), String::new(), Some(actor))
+            }
+            Event::Hostile {
+                actor,
+                mv: x,
+                shock,
+            } => (
+                id(actor),
+                if shock { "shock" } else { "hostile" },
+                m(x),
+                String::new(),
+                Some(actor),
+            ),
+            Event::Absorbed { actor, mv: x } => {
+                (id(actor), "absorbed", m(x), String::new(), Some(actor))
+            }
+            Event::Reneged { actor, mv: x } => {
+                (id(actor), "reneged", m(x), String::new(), Some(actor))
+            }
+            Event::Perceived {
+                observer,
+                mv: x,
+                misperceived,
+                as_hostile,
+            } => (
+                id(observer),
+                if misperceived {
+                    "misperceived"
+                } else {
+                    "perceived"
+                },
+                x.map(m).unwrap_or_default(),
+                if as_hostile {
+                    "hostile"
+                } else if misperceived {
+                    "neutral"
+                } else {
+                    "conciliatory"
+                }
+                .to_string(),
+                Some(observer),
+            ),
+            Event::Offered { actor } => (
+                id(actor),
+                "offered",
+                String::new(),
+                String::new(),
+                Some(actor),
+            ),
+            Event::Flipped { actor } => (
+                id(actor),
+                "administration_flip",
+                String::new(),
+                String::new(),
+                Some(actor),
+            ),
+            Event::NewLeader { actor, .. } => (
+                id(actor),
+                "new_leader",
+                String::new(),
+                String::new(),
+                Some(actor),
+            ),
+            Event::AgreementFormed => (
+                String::new(),
+                "agreement_formed",
+                String::new(),
+                String::new(),
+                None,
+            ),
+            Event::AgreementCollapsed => (
+                String::new(),
+                "agreement_collapsed",
+                String::new(),
+                String::new(),
+                None,
+            ),
+            Event::FreezeFormed => (
+                String::new(),
+                "freeze_formed",
+                String::new(),
+                String::new(),
+                None,
+            ),
+            Event::FreezeCollapsed => (
+                String::new(),
+                "freeze_collapsed",
+                String::new(),
+                String::new(),
+                None,
+            ),
+            Event::War => (String::new(), "war", String::new(), String::new(), None),
+        };
+        // Trust is the acting or perceiving side's trust in the other.
+        let (tb, ta) = side.map_or((String::new(), String::new()), |i| {
+            (num(before.trust[i]), num(after.trust[i]))
+        });
+        rows.push(vec![
+            t.to_string(),
+            actor,
+            event.to_string(),
+            mv,
+            perceived,
+            tb,
+            ta,
+            num(after.tension),
+        ]);
+    }
+    csv_bytes(&header, rows)
+}
