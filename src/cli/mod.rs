@@ -445,7 +445,15 @@ pub fn validate(files: &[PathBuf]) -> Result<(), Error> {
 /// `detente list`.
 pub fn list(what: ListWhat, scenario_path: Option<&Path>) -> Result<(), Error> {
     let loaded = match scenario_path {
-        Some(p) => scenario::load(p)?,
+        Some(p) => match scenario::load_any(p)? {
+            scenario::Any::Negotiation(l) => *l,
+            scenario::Any::Game { .. } => {
+                return Err(Error::input(format!(
+                    "{}: a repeated-game scenario has no moves, metrics or params of the negotiation model; `detente list strategies` lists its player kinds",
+                    p.display()
+                )));
+            }
+        },
         None => scenario::default_scenario(),
     };
     let sc = &loaded.scenario;
