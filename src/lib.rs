@@ -11,5 +11,6 @@ pub mod engine;
 pub mod export;
 pub mod game;
 pub mod model;
+pub mod report;
 pub mod scenario;
 pub mod strategies;

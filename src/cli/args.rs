@@ -24,6 +24,11 @@ pub enum Command {
     },
     /// Re-run one run from its seed and tell it month by month.
     Replay(ReplayArgs),
+    /// Rebuild the charts and report.html of a results folder from its CSV files.
+    Report {
+        /// A results folder written by `detente run`.
+        dir: PathBuf,
+    },
     /// List what the model knows, with one-line docs.
     List {
         /// What to list.

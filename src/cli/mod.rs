@@ -90,6 +90,7 @@ pub fn execute(cli: Cli, command_line: Vec<String>) -> Result<(), Error> {
         Command::Run(a) => run(RunConfig::from_args(a, command_line)?),
         Command::Validate { files } => validate(&files),
         Command::Replay(a) => replay(a),
+        Command::Report { dir } => report(&dir),
         Command::List { what, scenario } => list(what, scenario.as_deref()),
     }
 }
@@ -232,6 +233,17 @@ impl Batch {
         let finished = now();
         let manifest = info(self.pool.current_num_threads(), &self.started, &finished);
         write_file(&self.staging.file("manifest.json"), manifest.as_bytes())?;
+        let find = |n: &str| {
+            files
+                .iter()
+                .find(|(f, _)| *f == n)
+                .map(|(_, b)| b.as_slice())
+        };
+        if let (Some(t), Some(s)) = (find("trajectories.csv"), find("summary.csv")) {
+            for (name, bytes) in report_files(t, s, &manifest)? {
+                write_file(&self.staging.file(name), &bytes)?;
+            }
+        }
         let out = self.staging.commit()?;
         if !cfg.quiet {
             let mut stdout = std::io::stdout().lock();
@@ -346,6 +358,50 @@ fn run_game(
         },
         table,
     )
+}
+
+/// Charts and report.html from a results folder's CSV and manifest text.
+fn report_files(
+    trajectories: &[u8],
+    summary: &[u8],
+    manifest: &str,
+) -> Result<Vec<(&'static str, Vec<u8>)>, Error> {
+    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+    let results =
+        crate::report::parse(&text(trajectories), &text(summary)).map_err(Error::input)?;
+    let manifest: serde_json::Value =
+        serde_json::from_str(manifest).map_err(|e| Error::input(format!("manifest.json: {e}")))?;
+    let scenario_text = manifest["scenario"]["text"].as_str().unwrap_or("");
+    let sc = scenario::parse(scenario_text, "manifest.json scenario").ok();
+    let mut out: Vec<(&'static str, Vec<u8>)> = crate::report::charts::all(&results)
+        .into_iter()
+        .map(|(n, s)| (n, s.into_bytes()))
+        .collect();
+    out.push((
+        "report.html",
+        crate::report::html::page(&results, &manifest, sc.as_ref()).into_bytes(),
+    ));
+    Ok(out)
+}
+
+/// `detente report DIR`: rebuild the charts and report.html from a results folder.
+pub fn report(dir: &Path) -> Result<(), Error> {
+    let read = |n: &str| {
+        let p = dir.join(n);
+        std::fs::read(&p).map_err(|e| Error::input(format!("{}: cannot read: {e}", p.display())))
+    };
+    let (t, s, m) = (
+        read("trajectories.csv")?,
+        read("summary.csv")?,
+        read("manifest.json")?,
+    );
+    for (name, bytes) in report_files(&t, &s, &String::from_utf8_lossy(&m))? {
+        // Written under a temporary name, then renamed: never a half-written chart.
+        let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+        write_file(&tmp, &bytes)?;
+        std::fs::rename(&tmp, dir.join(name)).map_err(|e| Error::io(&dir.join(name), e))?;
+    }
+    Ok(())
 }
 
 /// Runs searched by `replay --pick`.

@@ -1,0 +1,306 @@
+//! The charts, as SVG text: large type, the Okabe-Ito colour-blind-safe palette, and the same
+//! colour for the same arm in every chart.
+
+use plotters::prelude::*;
+
+use super::{Point, Results};
+
+/// Okabe and Ito (2008): distinguishable with every common colour-vision deficiency.
+pub const PALETTE: [RGBColor; 7] = [
+    RGBColor(0, 114, 178),
+    RGBColor(213, 94, 0),
+    RGBColor(0, 158, 115),
+    RGBColor(204, 121, 167),
+    RGBColor(230, 159, 0),
+    RGBColor(86, 180, 233),
+    RGBColor(0, 0, 0),
+];
+
+const W: u32 = 1000;
+const H: u32 = 560;
+const FONT: &str = "sans-serif";
+
+pub fn colour(i: usize) -> RGBColor {
+    PALETTE[i % PALETTE.len()]
+}
+
+type DrawResult = Result<(), Box<dyn std::error::Error>>;
+
+/// Median lines with their 10-90% band, one per arm, on one panel.
+fn band_panel(
+    area: &DrawingArea<SVGBackend, plotters::coord::Shift>,
+    r: &Results,
+    metric: &str,
+    caption: &str,
+    y_desc: &str,
+    y_max: f64,
+) -> DrawResult {
+    let months = r
+        .series
+        .values()
+        .next()
+        .map_or(1.0, |v| v.len() as f64 - 1.0)
+        .max(1.0);
+    let mut chart = ChartBuilder::on(area)
+        .caption(caption, (FONT, 26))
+        .margin(16)
+        .margin_right(30)
+        .x_label_area_size(48)
+        .y_label_area_size(64)
+        .build_cartesian_2d(0f64..months, 0f64..y_max)?;
+    chart
+        .configure_mesh()
+        .x_desc("month")
+        .y_desc(y_desc)
+        .label_style((FONT, 18))
+        .axis_desc_style((FONT, 20))
+        .y_label_formatter(&|v| format!("{v:.2}"))
+        .x_label_formatter(&|v| format!("{v:.0}"))
+        .light_line_style(WHITE)
+        .draw()?;
+    for (i, arm) in r.arms.iter().enumerate() {
+        let Some(pts) = r.series.get(&(arm.clone(), metric.to_string())) else {
+            continue;
+        };
+        let pts: Vec<&Point> = pts.iter().filter(|p| p.p50.is_finite()).collect();
+        let c = colour(i);
+        let mut band: Vec<(f64, f64)> = pts.iter().map(|p| (p.month, p.p90)).collect();
+        band.extend(pts.iter().rev().map(|p| (p.month, p.p10)));
+        chart.draw_series(std::iter::once(Polygon::new(band, c.mix(0.15).filled())))?;
+        chart
+            .draw_series(LineSeries::new(
+                pts.iter().map(|p| (p.month, p.p50)),
+                c.stroke_width(3),
+            ))?
+            .label(arm.clone())
+            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], c.stroke_width(3)));
+        // The mean's 95% interval, dashed.
+        for edge in [
+            pts.iter().map(|p| (p.month, p.lo)).collect::<Vec<_>>(),
+            pts.iter().map(|p| (p.month, p.hi)).collect(),
+        ] {
+            chart.draw_series(DashedLineSeries::new(edge, 4, 4, c.stroke_width(1)))?;
+        }
+    }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperRight)
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK)
+        .label_font((FONT, 18))
+        .draw()?;
+    Ok(())
+}
+
+fn svg(
+    h: u32,
+    draw: impl FnOnce(&DrawingArea<SVGBackend, plotters::coord::Shift>) -> DrawResult,
+) -> String {
+    let mut s = String::new();
+    {
+        let root = SVGBackend::with_string(&mut s, (W, h)).into_drawing_area();
+        let ok = root.fill(&WHITE).is_ok() && draw(&root).is_ok() && root.present().is_ok();
+        drop(root);
+        if !ok {
+            return String::new();
+        }
+    }
+    s
+}
+
+/// trust.svg: both directions, one panel each.
+pub fn trust(r: &Results) -> String {
+    let trust: Vec<&String> = r
+        .metrics
+        .iter()
+        .filter(|m| m.starts_with("trust:"))
+        .collect();
+    svg(2 * H, |root| {
+        let panels = root.split_evenly((trust.len().max(1), 1));
+        for (m, area) in trust.iter().zip(panels.iter()) {
+            let parts: Vec<&str> = m.split(':').collect();
+            let caption = format!(
+                "{}'s trust in {} (median, 10-90% band, mean's 95% CI dashed)",
+                parts[1],
+                parts.get(2).unwrap_or(&"")
+            );
+            band_panel(area, r, m, &caption, "P(the other is sincere)", 1.0)?;
+        }
+        Ok(())
+    })
+}
+
+/// tension.svg.
+pub fn tension(r: &Results) -> String {
+    svg(H, |root| {
+        band_panel(
+            root,
+            r,
+            "tension",
+            "Tension (median, 10-90% band)",
+            "tension",
+            1.0,
+        )
+    })
+}
+
+/// arsenal.svg.
+pub fn arsenal(r: &Results) -> String {
+    let max = r
+        .series
+        .iter()
+        .filter(|((_, m), _)| m == "arsenal")
+        .flat_map(|(_, v)| v.iter().map(|p| p.p90))
+        .filter(|x| x.is_finite())
+        .fold(1.0f64, f64::max);
+    svg(H, |root| {
+        band_panel(
+            root,
+            r,
+            "arsenal",
+            "Warheads (median, 10-90% band)",
+            "warheads",
+            (max * 1.1).ceil(),
+        )
+    })
+}
+
+/// survival.svg: share of runs with no breakdown and no war yet.
+pub fn survival(r: &Results) -> String {
+    let months = r
+        .series
+        .values()
+        .next()
+        .map_or(1.0, |v| v.len() as f64 - 1.0)
+        .max(1.0);
+    svg(H, |root| {
+        let mut chart = ChartBuilder::on(root)
+            .caption("Share of runs with no breakdown and no war", (FONT, 26))
+            .margin(16)
+            .margin_right(30)
+            .x_label_area_size(48)
+            .y_label_area_size(64)
+            .build_cartesian_2d(0f64..months, 0f64..1f64)?;
+        chart
+            .configure_mesh()
+            .x_desc("month")
+            .y_desc("share of runs")
+            .label_style((FONT, 18))
+            .axis_desc_style((FONT, 20))
+            .y_label_formatter(&|v| format!("{v:.1}"))
+            .light_line_style(WHITE)
+            .draw()?;
+        for (i, arm) in r.arms.iter().enumerate() {
+            let get = |m: &str| r.series.get(&(arm.clone(), format!("status:{m}")));
+            let (Some(b), Some(w)) = (get("breakdown"), get("war")) else {
+                continue;
+            };
+            let c = colour(i);
+            chart
+                .draw_series(LineSeries::new(
+                    b.iter()
+                        .zip(w)
+                        .map(|(b, w)| (b.month, 1.0 - b.mean - w.mean)),
+                    c.stroke_width(3),
+                ))?
+                .label(arm.clone())
+                .legend(move |(x, y)| {
+                    PathElement::new(vec![(x, y), (x + 24, y)], c.stroke_width(3))
+                });
+        }
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::LowerLeft)
+            .background_style(WHITE.mix(0.85))
+            .border_style(BLACK)
+            .label_font((FONT, 18))
+            .draw()?;
+        Ok(())
+    })
+}
+
+/// The five outcomes, in the order of the outcome chart.
+pub const OUTCOMES: [&str; 5] = [
+    "agreement",
+    "interim_freeze",
+    "breakdown",
+    "war",
+    "stalemate",
+];
+
+/// outcomes.svg: outcome shares per arm with their 95% Wilson intervals.
+pub fn outcomes(r: &Results) -> String {
+    let arms = r.arms.len().max(1);
+    let slots = (OUTCOMES.len() * (arms + 1)) as f64;
+    svg(H, |root| {
+        let mut chart = ChartBuilder::on(root)
+            .caption(
+                "Outcomes at the horizon (share of runs, 95% interval)",
+                (FONT, 26),
+            )
+            .margin(16)
+            .margin_right(30)
+            .x_label_area_size(48)
+            .y_label_area_size(64)
+            .build_cartesian_2d(0f64..slots, 0f64..1f64)?;
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .x_labels(OUTCOMES.len())
+            .x_label_formatter(&|x| {
+                let i = (*x / (arms + 1) as f64) as usize;
+                OUTCOMES
+                    .get(i)
+                    .map_or(String::new(), |o| o.replace('_', " "))
+            })
+            .y_desc("share of runs")
+            .label_style((FONT, 18))
+            .axis_desc_style((FONT, 20))
+            .y_label_formatter(&|v| format!("{v:.1}"))
+            .light_line_style(WHITE)
+            .draw()?;
+        for (i, arm) in r.arms.iter().enumerate() {
+            let c = colour(i);
+            let mut first = true;
+            for (k, o) in OUTCOMES.iter().enumerate() {
+                let Some(s) = r.summary.get(&(arm.clone(), format!("outcome:{o}"))) else {
+                    continue;
+                };
+                let x = (k * (arms + 1) + i) as f64 + 0.5;
+                let bar = chart.draw_series(std::iter::once(Rectangle::new(
+                    [(x, 0.0), (x + 0.9, s.mean)],
+                    c.filled(),
+                )))?;
+                if first {
+                    bar.label(arm.clone()).legend(move |(x, y)| {
+                        Rectangle::new([(x, y - 6), (x + 18, y + 6)], c.filled())
+                    });
+                    first = false;
+                }
+                chart.draw_series(std::iter::once(PathElement::new(
+                    vec![(x + 0.45, s.lo), (x + 0.45, s.hi)],
+                    BLACK.stroke_width(2),
+                )))?;
+            }
+        }
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::UpperRight)
+            .background_style(WHITE.mix(0.85))
+            .border_style(BLACK)
+            .label_font((FONT, 18))
+            .draw()?;
+        Ok(())
+    })
+}
+
+/// Every chart: (file name, SVG text).
+pub fn all(r: &Results) -> Vec<(&'static str, String)> {
+    vec![
+        ("trust.svg", trust(r)),
+        ("outcomes.svg", outcomes(r)),
+        ("survival.svg", survival(r)),
+        ("tension.svg", tension(r)),
+        ("arsenal.svg", arsenal(r)),
+    ]
+}

@@ -1,0 +1,257 @@
+//! `report.html`: one self-contained page (inline charts and styles, no scripts, no network)
+//! that opens from a USB stick: the question, the scenario in plain words, every chart with a
+//! short reading, the summary with intervals and paired differences, the type-pair split, the
+//! command that reproduces it, and the scenario text.
+
+use std::fmt::Write;
+
+use super::{Results, charts};
+use crate::model::Scenario;
+
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+fn pct(x: f64) -> String {
+    format!("{:.1}%", 100.0 * x)
+}
+
+fn cell(r: &Results, arm: &str, metric: &str, as_pct: bool) -> String {
+    match r.summary.get(&(arm.to_string(), metric.to_string())) {
+        Some(s) if as_pct => format!(
+            "{} <small>[{}, {}]</small>",
+            pct(s.mean),
+            pct(s.lo),
+            pct(s.hi)
+        ),
+        Some(s) => format!("{:.3} <small>[{:.3}, {:.3}]</small>", s.mean, s.lo, s.hi),
+        None => "&ndash;".to_string(),
+    }
+}
+
+/// The arm with the highest value of a summary metric, and that value.
+fn best(r: &Results, metric: &str) -> Option<(String, f64)> {
+    r.arms
+        .iter()
+        .filter_map(|a| {
+            r.summary
+                .get(&(a.clone(), metric.to_string()))
+                .map(|s| (a.clone(), s.mean))
+        })
+        .max_by(|x, y| x.1.total_cmp(&y.1))
+}
+
+fn last_median(r: &Results, arm: &str, metric: &str) -> f64 {
+    r.series
+        .get(&(arm.to_string(), metric.to_string()))
+        .and_then(|v| v.iter().rev().find(|p| p.p50.is_finite()))
+        .map_or(f64::NAN, |p| p.p50)
+}
+
+/// The page. `manifest` is manifest.json's text; `sc` the scenario it names, if it parses.
+pub fn page(r: &Results, manifest: &serde_json::Value, sc: Option<&Scenario>) -> String {
+    let charts = charts::all(r);
+    let name = manifest["scenario"]["name"].as_str().unwrap_or("detente");
+    let mut h = String::new();
+    let _ = write!(
+        h,
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{}</title>\n<style>\
+body{{font-family:sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;font-size:19px;line-height:1.45;color:#111}}\
+h1{{font-size:2em}} h2{{margin-top:1.6em;border-bottom:2px solid #ddd}} table{{border-collapse:collapse;margin:1em 0}}\
+td,th{{border:1px solid #ccc;padding:.3em .6em;text-align:right}} th:first-child,td:first-child{{text-align:left}}\
+figure{{margin:1.5em 0}} figure svg{{width:100%;height:auto}} pre{{background:#f6f6f6;padding:1em;overflow-x:auto;font-size:14px}}\
+small{{color:#555}} .swatch{{display:inline-block;width:1em;height:1em;vertical-align:middle;margin-right:.3em}}\
+</style></head><body>\n",
+        esc(name)
+    );
+    let title = sc.map_or(name.to_string(), |s| {
+        if s.title.is_empty() {
+            s.name.clone()
+        } else {
+            s.title.clone()
+        }
+    });
+    let _ = writeln!(h, "<h1>{}</h1>", esc(&title));
+    if let Some(s) = sc {
+        let _ = writeln!(
+            h,
+            "<h2>The question</h2><p>{}</p>",
+            esc(s.description.trim())
+        );
+        let _ = writeln!(h, "<h2>The scenario in plain words</h2><ul>");
+        for (i, a) in s.actors.iter().enumerate() {
+            let _ = writeln!(
+                h,
+                "<li><b>{}</b>: sincere (type S) with prior probability {:.2}; starts trusting {} at {:.2}.</li>",
+                esc(&a.label),
+                a.prior_sincere,
+                esc(&s.actors[1 - i].label),
+                a.initial_trust
+            );
+        }
+        let _ = writeln!(
+            h,
+            "<li>{} months from a tension of {:.2}; {} runs per arm, master seed {}.</li>",
+            s.horizon, s.initial.tension, manifest["runs"], manifest["seed"]
+        );
+        let p = &s.params;
+        let _ = writeln!(
+            h,
+            "<li>Key parameters: trust is lost {}x faster than gained (negativity); the gate needs trust {:.2} for a zero-stake step and {:.2} for a full one; the domestic cost of being seen to give (gift framing) is {}; steps are suspended when trust falls below {} of their gate.</li></ul>",
+            p.negativity, p.gate_reversible, p.gate_irreversible, p.gift_framing, p.keep_fraction
+        );
+        let _ = writeln!(h, "<p>The arms (same runs, same shocks):</p><ul>");
+        for (i, arm) in s.experiment.arms.iter().enumerate() {
+            let c = charts::colour(i);
+            let strat: Vec<String> = (0..2)
+                .map(|k| {
+                    format!(
+                        "{} plays {}",
+                        esc(&s.actors[k].id),
+                        esc(&s.strategies[arm.strategies[k]].id)
+                    )
+                })
+                .collect();
+            let base = if i == s.experiment.baseline {
+                " (baseline)"
+            } else {
+                ""
+            };
+            let _ = writeln!(
+                h,
+                "<li><span class=\"swatch\" style=\"background:rgb({},{},{})\"></span><b>{}</b>{base}: {}.</li>",
+                c.0,
+                c.1,
+                c.2,
+                esc(&arm.id),
+                strat.join("; ")
+            );
+        }
+        let _ = writeln!(h, "</ul>");
+    }
+
+    // Charts with readings.
+    let _ = writeln!(h, "<h2>What happened</h2>");
+    let trust_metric = r
+        .metrics
+        .iter()
+        .find(|m| m.starts_with("trust:"))
+        .cloned()
+        .unwrap_or_default();
+    for (file, svg) in &charts {
+        let reading = match *file {
+            "trust.svg" => {
+                let end: Vec<String> = r.arms.iter().map(|a| format!("{} {:.2}", a, last_median(r, a, &trust_metric))).collect();
+                format!("Each line is the median run, the shaded band holds the middle 80% of runs, and the dashed lines bound the mean's 95% interval. At the horizon the median {} is: {}.", trust_metric, end.join(", "))
+            }
+            "outcomes.svg" => match best(r, "outcome:agreement") {
+                Some((a, v)) => format!("Bars are the share of runs ending in each outcome, with 95% Wilson intervals. The most agreements come under {a} ({}); breakdown means a freeze or agreement formed and then collapsed.", pct(v)),
+                None => "Bars are the share of runs ending in each outcome, with 95% intervals.".to_string(),
+            },
+            "survival.svg" => "The share of runs in which no process has collapsed and no war has broken out, month by month. A steep drop marks the months where processes typically break down.".to_string(),
+            "tension.svg" => match best(r, "final_tension") {
+                Some((a, v)) => format!("Tension drives misperception, incidents and the war hazard. It ends highest under {a} (mean {v:.2})."),
+                None => "Tension drives misperception, incidents and the war hazard.".to_string(),
+            },
+            _ => match best(r, "warheads") {
+                Some((a, v)) => format!("Warheads grow about linearly when nothing is frozen. The arsenal ends largest under {a} (mean {v:.1})."),
+                None => "Warheads grow about linearly when nothing is frozen.".to_string(),
+            },
+        };
+        let _ = writeln!(
+            h,
+            "<figure>{}<figcaption>{}</figcaption></figure>",
+            svg,
+            esc(&reading)
+        );
+    }
+
+    // Summary table.
+    let _ = writeln!(
+        h,
+        "<h2>Summary</h2><table><tr><th>arm</th><th>agreement</th><th>interim freeze</th><th>breakdown</th><th>war</th><th>{}</th></tr>",
+        esc(&trust_metric.replacen("trust", "final trust", 1))
+    );
+    for a in &r.arms {
+        let _ = writeln!(
+            h,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            esc(a),
+            cell(r, a, "outcome:agreement", true),
+            cell(r, a, "outcome:interim_freeze", true),
+            cell(r, a, "outcome:breakdown", true),
+            cell(r, a, "outcome:war", true),
+            cell(r, a, &format!("final_{trust_metric}"), false)
+        );
+    }
+    let _ = writeln!(
+        h,
+        "</table><p>Paired differences from the baseline (same runs, same shocks):</p><table><tr><th>arm</th><th>agreement</th><th>interim freeze</th><th>war</th></tr>"
+    );
+    for a in &r.arms {
+        if !r
+            .summary
+            .contains_key(&(a.clone(), "diff:outcome:agreement".to_string()))
+        {
+            continue;
+        }
+        let _ = writeln!(
+            h,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            esc(a),
+            cell(r, a, "diff:outcome:agreement", true),
+            cell(r, a, "diff:outcome:interim_freeze", true),
+            cell(r, a, "diff:outcome:war", true)
+        );
+    }
+    let _ = writeln!(h, "</table>");
+
+    // Type pairs.
+    let _ = writeln!(
+        h,
+        "<h2>By hidden types</h2><p>Share of runs ending in an agreement, by the types drawn at month 0 (S sincere, G exploitative; first actor first).</p><table><tr><th>arm</th><th>S/S</th><th>S/G</th><th>G/S</th><th>G/G</th></tr>"
+    );
+    for a in &r.arms {
+        let cells: Vec<String> = ["S/S", "S/G", "G/S", "G/G"]
+            .iter()
+            .map(|t| cell(r, a, &format!("outcome:agreement@{t}"), true))
+            .collect();
+        let _ = writeln!(
+            h,
+            "<tr><td>{}</td><td>{}</td></tr>",
+            esc(a),
+            cells.join("</td><td>")
+        );
+    }
+    let _ = writeln!(h, "</table>");
+
+    // Reproduce.
+    let cmd: Vec<String> = manifest["command_line"]
+        .as_array()
+        .map(|v| {
+            v.iter()
+                .filter_map(|x| x.as_str())
+                .map(|s| s.to_string())
+                .collect()
+        })
+        .unwrap_or_default();
+    let _ = writeln!(
+        h,
+        "<h2>Reproduce</h2><p>Master seed {}, {} runs, detente {}. The command:</p><pre>{}</pre>",
+        manifest["seed"],
+        manifest["runs"],
+        esc(manifest["program"]["version"].as_str().unwrap_or("")),
+        esc(&cmd.join(" "))
+    );
+    let text = manifest["scenario"]["text"].as_str().unwrap_or("");
+    let _ = writeln!(
+        h,
+        "<h2>Appendix: the scenario file</h2><p>SHA-256 {}</p><pre>{}</pre>\n</body></html>",
+        esc(manifest["scenario"]["sha256"].as_str().unwrap_or("")),
+        esc(text)
+    );
+    h
+}

@@ -1,0 +1,93 @@
+//! Charts and the self-contained HTML report, built from a results folder's CSV files (so that
+//! `detente report DIR` can rebuild them without rerunning). Pure: text in, SVG and HTML out.
+
+pub mod charts;
+pub mod html;
+
+use std::collections::BTreeMap;
+
+/// One row of trajectories.csv.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Point {
+    pub month: f64,
+    pub mean: f64,
+    pub lo: f64,
+    pub hi: f64,
+    pub p10: f64,
+    pub p50: f64,
+    pub p90: f64,
+}
+
+/// One row of summary.csv.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Stat {
+    pub n: u64,
+    pub mean: f64,
+    pub lo: f64,
+    pub hi: f64,
+}
+
+/// The parsed results of a negotiation batch.
+#[derive(Debug, Clone, Default)]
+pub struct Results {
+    /// Arms in file order.
+    pub arms: Vec<String>,
+    /// (arm, metric) -> points by month.
+    pub series: BTreeMap<(String, String), Vec<Point>>,
+    /// (arm, metric) -> summary.
+    pub summary: BTreeMap<(String, String), Stat>,
+    /// Metric names of trajectories.csv, in file order.
+    pub metrics: Vec<String>,
+}
+
+fn f(s: &str) -> f64 {
+    s.parse().unwrap_or(f64::NAN)
+}
+
+/// Parse trajectories.csv and summary.csv.
+pub fn parse(trajectories: &str, summary: &str) -> Result<Results, String> {
+    let mut r = Results::default();
+    let mut rdr = csv::Reader::from_reader(trajectories.as_bytes());
+    for rec in rdr.records() {
+        let rec = rec.map_err(|e| format!("trajectories.csv: {e}"))?;
+        if rec.len() != 11 {
+            return Err("trajectories.csv: expected 11 columns".to_string());
+        }
+        let (arm, metric) = (rec[0].to_string(), rec[2].to_string());
+        if !r.arms.contains(&arm) {
+            r.arms.push(arm.clone());
+        }
+        if !r.metrics.contains(&metric) {
+            r.metrics.push(metric.clone());
+        }
+        r.series.entry((arm, metric)).or_default().push(Point {
+            month: f(&rec[1]),
+            mean: f(&rec[4]),
+            lo: f(&rec[6]),
+            hi: f(&rec[7]),
+            p10: f(&rec[8]),
+            p50: f(&rec[9]),
+            p90: f(&rec[10]),
+        });
+    }
+    let mut rdr = csv::Reader::from_reader(summary.as_bytes());
+    for rec in rdr.records() {
+        let rec = rec.map_err(|e| format!("summary.csv: {e}"))?;
+        if rec.len() != 6 {
+            return Err("summary.csv: expected 6 columns".to_string());
+        }
+        r.summary.insert(
+            (rec[0].to_string(), rec[1].to_string()),
+            Stat {
+                n: rec[2].parse().unwrap_or(0),
+                mean: f(&rec[3]),
+                lo: f(&rec[4]),
+                hi: f(&rec[5]),
+            },
+        );
+    }
+    if r.arms.is_empty() {
+        return Err("trajectories.csv has no rows".to_string());
+    }
+    Ok(r)
+}

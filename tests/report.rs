@@ -1,0 +1,72 @@
+//! Charts and the self-contained report: written with every run, rebuilt by `detente report`.
+
+mod common;
+
+use common::detente;
+use predicates::prelude::*;
+
+#[test]
+fn every_run_writes_charts_and_a_self_contained_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("r");
+    detente()
+        .args(["run", "--runs", "200", "--seed", "5", "--quiet", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    for f in [
+        "trust.svg",
+        "outcomes.svg",
+        "survival.svg",
+        "tension.svg",
+        "arsenal.svg",
+        "report.html",
+    ] {
+        let text = std::fs::read_to_string(out.join(f)).unwrap();
+        assert!(text.len() > 1000, "{f} is nearly empty");
+        if f.ends_with(".svg") {
+            assert!(
+                text.starts_with("<svg") && text.contains("<text"),
+                "{f} is not an SVG with text"
+            );
+        }
+    }
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.matches("<svg").count() >= 5);
+    for banned in ["<script", "<link", "@import", "url(http", "src=\"http"] {
+        assert!(!html.contains(banned), "report.html contains {banned}");
+    }
+    for arm in ["all_or_nothing", "incremental", "grit", "hardline"] {
+        assert!(html.contains(arm));
+    }
+    assert!(html.contains("Master seed 5"));
+    assert!(
+        html.contains("name = &quot;korea-2019&quot;"),
+        "the scenario text is not in the appendix"
+    );
+    assert!(html.contains("S/G"));
+    // The same arm has the same colour in every chart.
+    let trust = std::fs::read_to_string(out.join("trust.svg")).unwrap();
+    let outcomes = std::fs::read_to_string(out.join("outcomes.svg")).unwrap();
+    assert!(trust.contains("#0072B2") && outcomes.contains("#0072B2"));
+
+    // Rebuilt from the CSVs alone, byte for byte.
+    let before = std::fs::read(out.join("report.html")).unwrap();
+    let trust_before = std::fs::read(out.join("trust.svg")).unwrap();
+    std::fs::remove_file(out.join("report.html")).unwrap();
+    std::fs::remove_file(out.join("trust.svg")).unwrap();
+    detente().arg("report").arg(&out).assert().success();
+    assert_eq!(std::fs::read(out.join("report.html")).unwrap(), before);
+    assert_eq!(std::fs::read(out.join("trust.svg")).unwrap(), trust_before);
+}
+
+#[test]
+fn report_of_a_folder_without_results_is_bad_input() {
+    let dir = tempfile::tempdir().unwrap();
+    detente()
+        .arg("report")
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("trajectories.csv: cannot read"));
+}
