@@ -188,6 +188,7 @@ pub fn survival(r: &Results) -> String {
             .label_style((FONT, 18))
             .axis_desc_style((FONT, 20))
             .y_label_formatter(&|v| format!("{v:.1}"))
+            .x_label_formatter(&|v| format!("{v:.0}"))
             .light_line_style(WHITE)
             .draw()?;
         for (i, arm) in r.arms.iter().enumerate() {
@@ -246,11 +247,15 @@ pub fn outcomes(r: &Results) -> String {
         chart
             .configure_mesh()
             .disable_x_mesh()
-            .x_labels(OUTCOMES.len())
+            .x_labels(OUTCOMES.len() * (arms + 1) + 1)
             .x_label_formatter(&|x| {
-                let i = (*x / (arms + 1) as f64) as usize;
+                // One label per group, under its middle bar.
+                let slot = x.round() as usize;
+                if (x - x.round()).abs() > 1e-6 || slot % (arms + 1) != arms / 2 {
+                    return String::new();
+                }
                 OUTCOMES
-                    .get(i)
+                    .get(slot / (arms + 1))
                     .map_or(String::new(), |o| o.replace('_', " "))
             })
             .y_desc("share of runs")
@@ -285,7 +290,7 @@ pub fn outcomes(r: &Results) -> String {
         }
         chart
             .configure_series_labels()
-            .position(SeriesLabelPosition::UpperRight)
+            .position(SeriesLabelPosition::UpperLeft)
             .background_style(WHITE.mix(0.85))
             .border_style(BLACK)
             .label_font((FONT, 18))
