@@ -1,0 +1,106 @@
+//! report.html in a real browser: headless Chromium renders the page, every inline chart has a
+//! non-zero size, and the screenshot is not blank. `.ci/run` installs Debian's chromium when it
+//! is missing; on a machine without it the test says so and passes only outside CI.
+
+mod common;
+
+use std::process::Command;
+
+fn chromium() -> Option<String> {
+    ["chromium", "chromium-browser", "google-chrome"]
+        .iter()
+        .find(|c| {
+            Command::new(c)
+                .arg("--version")
+                .output()
+                .is_ok_and(|o| o.status.success())
+        })
+        .map(|c| c.to_string())
+}
+
+fn headless(bin: &str, profile: &std::path::Path) -> Command {
+    let mut c = Command::new(bin);
+    c.args([
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+    ])
+    .arg(format!("--user-data-dir={}", profile.display()));
+    c
+}
+
+#[test]
+fn the_report_renders_its_charts_in_chromium() {
+    let Some(bin) = chromium() else {
+        assert!(
+            std::env::var("CI").is_err(),
+            "CI must have chromium (.ci/run installs it)"
+        );
+        eprintln!("chromium not found: browser test skipped outside CI");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("r");
+    common::detente()
+        .args(["run", "--runs", "200", "--seed", "5", "--quiet", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let report = out.join("report.html");
+
+    // Measure every SVG as laid out: a copy of the page with a probe script (the report itself
+    // has no scripts), read back from the rendered DOM.
+    let html = std::fs::read_to_string(&report).unwrap();
+    let probe = html.replace(
+        "</body>",
+        "<script>document.body.setAttribute('data-sizes',[...document.querySelectorAll('svg')]\
+         .map(s=>{const r=s.getBoundingClientRect();return Math.round(r.width)+'x'+Math.round(r.height)}).join(','))</script></body>",
+    );
+    let probe_path = dir.path().join("probe.html");
+    std::fs::write(&probe_path, probe).unwrap();
+    let dom = headless(&bin, &dir.path().join("p1"))
+        .arg("--dump-dom")
+        .arg(format!("file://{}", probe_path.display()))
+        .output()
+        .unwrap();
+    let dom = String::from_utf8_lossy(&dom.stdout);
+    let sizes = dom
+        .split("data-sizes=\"")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .expect("probe ran");
+    let sizes: Vec<(u32, u32)> = sizes
+        .split(',')
+        .map(|s| {
+            let (w, h) = s.split_once('x').unwrap();
+            (w.parse().unwrap(), h.parse().unwrap())
+        })
+        .collect();
+    assert!(sizes.len() >= 5, "{sizes:?}");
+    assert!(
+        sizes.iter().all(|&(w, h)| w > 300 && h > 200),
+        "a chart rendered too small: {sizes:?}"
+    );
+
+    // A screenshot of the page itself: a blank page compresses to a few kilobytes.
+    let png = dir.path().join("shot.png");
+    let status = headless(&bin, &dir.path().join("p2"))
+        .arg(format!("--screenshot={}", png.display()))
+        .arg("--window-size=1280,2000")
+        .arg(format!("file://{}", report.display()))
+        .output()
+        .unwrap();
+    assert!(status.status.success() || png.exists());
+    let bytes = std::fs::read(&png).unwrap();
+    assert_eq!(&bytes[1..4], b"PNG");
+    assert!(
+        bytes.len() > 60_000,
+        "screenshot looks blank ({} bytes)",
+        bytes.len()
+    );
+}
