@@ -70,3 +70,36 @@ fn report_of_a_folder_without_results_is_bad_input() {
         .code(2)
         .stderr(predicate::str::contains("trajectories.csv: cannot read"));
 }
+
+#[test]
+fn colour_only_when_asked_and_never_in_pipes() {
+    let sc = detente::scenario::default_scenario().scenario;
+    let agg = detente::batch::run::<()>(&sc, 1, 0..20, &|_| {}, &mut |_| Ok(())).unwrap();
+    let plain = detente::export::terminal::table(&sc, &agg, 1, false);
+    let coloured = detente::export::terminal::table(&sc, &agg, 1, true);
+    assert!(!plain.contains('\u{1b}'));
+    assert!(
+        coloured.contains("\u{1b}[1;38;2;0;114;178m"),
+        "first arm in the first palette colour"
+    );
+    // The CLI's stdout here is a pipe: no escape codes even without NO_COLOR.
+    let dir = tempfile::tempdir().unwrap();
+    let a = detente()
+        .env_remove("NO_COLOR")
+        .args(["run", "--runs", "20", "--out"])
+        .arg(dir.path().join("r"))
+        .assert()
+        .success();
+    assert!(!a.get_output().stdout.contains(&0x1b));
+}
+
+#[test]
+fn replay_explains_trust_updates() {
+    let a = detente()
+        .args(["replay", "--arm", "incremental", "--run", "0"])
+        .assert()
+        .success();
+    let text = String::from_utf8(a.get_output().stdout.clone()).unwrap();
+    assert!(text.contains("trust moves by"), "{text}");
+    assert!(text.contains("from steps seen"));
+}

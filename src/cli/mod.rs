@@ -283,7 +283,9 @@ fn run_negotiation(cfg: &RunConfig, loaded: &Loaded) -> Result<(), Error> {
         ("trajectories.csv", export::trajectories::csv(sc, &agg)),
         ("summary.csv", export::summary::csv(sc, &agg)),
     ];
-    let table = export::terminal::table(sc, &agg, cfg.seed);
+    let colour = std::io::stdout().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let table = export::terminal::table(sc, &agg, cfg.seed, colour);
     b.finish(
         cfg,
         &files,

@@ -736,9 +736,17 @@ impl<'a> Run<'a> {
             // Standing moves of the other, verified and kept, keep informing (every move in
             // force now was made in an earlier month: this month's moves come later).
             good += self.derived.standing_lr[j];
-            let l = self
-                .belief
-                .apply(self.sides[i].l, self.sides[i].l0, good, bad);
+            let before = self.sides[i].l;
+            let l = self.belief.apply(before, self.sides[i].l0, good, bad);
+            rec.event(
+                t,
+                &Event::TrustUpdate {
+                    observer: i,
+                    forgetting: self.belief.forgetting * (self.sides[i].l0 - before),
+                    good,
+                    bad: self.belief.negativity * bad,
+                },
+            );
             self.set_trust(i, l);
             self.sides[i].seen = seen;
             severity_total += seen.severity;

@@ -137,6 +137,15 @@ pub enum Event {
         actor: ActorIx,
         sincere: bool,
     },
+    /// The month's trust update of an observer, in log-odds, before the clip: `forgetting`
+    /// (toward the initial belief), `good` (conciliatory evidence, standing moves included) and
+    /// `bad` (hostile evidence, after the negativity multiplier).
+    TrustUpdate {
+        observer: ActorIx,
+        forgetting: f64,
+        good: f64,
+        bad: f64,
+    },
     AgreementFormed,
     AgreementCollapsed,
     FreezeFormed,

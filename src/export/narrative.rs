@@ -73,6 +73,25 @@ fn describe(sc: &Scenario, arm: &Arm, e: &Event) -> Option<String> {
             who(actor),
             if sincere { "sincere" } else { "exploitative" }
         ),
+        Event::TrustUpdate {
+            observer,
+            forgetting,
+            good,
+            bad,
+        } => {
+            // Told only when the evidence moved trust noticeably.
+            if good.abs() < 0.05 && bad.abs() < 0.05 {
+                return None;
+            }
+            format!(
+                "{}'s trust moves by {:+.2} in log-odds: {:+.2} from steps seen, {:+.2} from hostile acts, {:+.2} from forgetting.",
+                who(observer),
+                forgetting + good - bad,
+                good,
+                -bad,
+                forgetting
+            )
+        }
         Event::AgreementFormed => "An agreement is in force.".to_string(),
         Event::AgreementCollapsed => "The agreement collapses.".to_string(),
         Event::FreezeFormed => "A verified freeze is in force.".to_string(),
@@ -289,6 +308,7 @@ pub fn csv(sc: &Scenario, arm: &Arm, k: &Keep) -> Vec<u8> {
                 None,
             ),
             Event::War => (String::new(), "war", String::new(), String::new(), None),
+            Event::TrustUpdate { .. } => continue,
         };
         // Trust is the acting or perceiving side's trust in the other.
         let (tb, ta) = side.map_or((String::new(), String::new()), |i| {

@@ -26,7 +26,18 @@ fn signed_pct(r: &Row) -> String {
     )
 }
 
-pub fn table(sc: &Scenario, agg: &Aggregate, seed: u64) -> String {
+/// Arm `i`'s name, in its chart colour when `colour` is set (ANSI 24-bit), padded to `w`.
+fn arm_name(name: &str, i: usize, w: usize, colour: bool) -> String {
+    if colour {
+        let c = crate::report::charts::colour(i);
+        format!("\x1b[1;38;2;{};{};{}m{name:w$}\x1b[0m", c.0, c.1, c.2)
+    } else {
+        format!("{name:w$}")
+    }
+}
+
+/// The table; `colour` adds ANSI colours (the CLI sets it only on a terminal without NO_COLOR).
+pub fn table(sc: &Scenario, agg: &Aggregate, seed: u64, colour: bool) -> String {
     let rows = summary::rows(sc, agg);
     let names = run_metric_names(sc);
     let find = |arm: &str, metric: &str| rows.iter().find(|r| r.arm == arm && r.metric == metric);
@@ -62,8 +73,8 @@ pub fn table(sc: &Scenario, agg: &Aggregate, seed: u64) -> String {
         t0.trim_start_matches("final_"),
         t1.trim_start_matches("final_")
     );
-    for arm in &sc.experiment.arms {
-        let _ = write!(s, "{:arm_w$}", arm.id);
+    for (i, arm) in sc.experiment.arms.iter().enumerate() {
+        let _ = write!(s, "{}", arm_name(&arm.id, i, arm_w, colour));
         for o in outcomes {
             let cell = find(&arm.id, &format!("outcome:{o}"))
                 .map(pct)
@@ -90,7 +101,7 @@ pub fn table(sc: &Scenario, agg: &Aggregate, seed: u64) -> String {
         if a == sc.experiment.baseline {
             continue;
         }
-        let _ = write!(s, "{:arm_w$}", arm.id);
+        let _ = write!(s, "{}", arm_name(&arm.id, a, arm_w, colour));
         for o in ["agreement", "interim_freeze", "war"] {
             let cell = find(&arm.id, &format!("diff:outcome:{o}"))
                 .map(signed_pct)
