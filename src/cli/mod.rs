@@ -406,24 +406,28 @@ pub fn report(dir: &Path) -> Result<(), Error> {
     Ok(())
 }
 
+/// A negotiation scenario from a file (or the embedded default); `not_game` explains why a
+/// repeated-game file is refused.
+fn negotiation(path: Option<&Path>, not_game: &str) -> Result<Loaded, Error> {
+    match path {
+        Some(p) => match scenario::load_any(p)? {
+            scenario::Any::Negotiation(l) => Ok(*l),
+            scenario::Any::Game { .. } => Err(Error::input(format!("{}: {not_game}", p.display()))),
+        },
+        None => Ok(scenario::default_scenario()),
+    }
+}
+
 /// Runs searched by `replay --pick`.
 const PICK_SEARCH: u64 = 10_000;
 
 /// `detente replay`.
 pub fn replay(a: args::ReplayArgs) -> Result<(), Error> {
     use crate::engine::{self, Keep, Outcome, Workspace, rng};
-    let loaded = match &a.scenario {
-        Some(p) => match scenario::load_any(p)? {
-            scenario::Any::Negotiation(l) => *l,
-            scenario::Any::Game { .. } => {
-                return Err(Error::input(format!(
-                    "{}: replay tells runs of negotiation scenarios, not repeated games",
-                    p.display()
-                )));
-            }
-        },
-        None => scenario::default_scenario(),
-    };
+    let loaded = negotiation(
+        a.scenario.as_deref(),
+        "replay tells runs of negotiation scenarios, not repeated games",
+    )?;
     let sc = &loaded.scenario;
     let arm = sc
         .experiment
@@ -502,18 +506,10 @@ pub fn validate(files: &[PathBuf]) -> Result<(), Error> {
 
 /// `detente list`.
 pub fn list(what: ListWhat, scenario_path: Option<&Path>) -> Result<(), Error> {
-    let loaded = match scenario_path {
-        Some(p) => match scenario::load_any(p)? {
-            scenario::Any::Negotiation(l) => *l,
-            scenario::Any::Game { .. } => {
-                return Err(Error::input(format!(
-                    "{}: a repeated-game scenario has no moves, metrics or params of the negotiation model; `detente list strategies` lists its player kinds",
-                    p.display()
-                )));
-            }
-        },
-        None => scenario::default_scenario(),
-    };
+    let loaded = negotiation(
+        scenario_path,
+        "a repeated-game scenario has no moves, metrics or params of the negotiation model; `detente list strategies` lists its player kinds",
+    )?;
     let sc = &loaded.scenario;
     let mut s = String::new();
     use std::fmt::Write as _;
