@@ -230,7 +230,6 @@ fn a_revoked_prerequisite_blocks_the_move_again() {
         since: &since,
         seen: Seen::default(),
         their_offer: None,
-        my_offer: None,
         unreciprocated: 0,
         my_last_shock: None,
     };

@@ -453,7 +453,6 @@ impl<'a> Run<'a> {
             since: &self.ws.since,
             seen: s.seen,
             their_offer: self.sides[1 - i].offer.as_ref(),
-            my_offer: s.offer.as_ref(),
             unreciprocated: s.unreciprocated,
             my_last_shock: s.last_shock,
         }

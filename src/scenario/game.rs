@@ -246,24 +246,9 @@ impl Cx<'_> {
         let mut ids = HashMap::new();
         let mut players = Vec::new();
         for st in &raw.strategies {
+            let kinds: Vec<&str> = PLAYER_KINDS.iter().map(|k| k.0).collect();
+            let (id, kind) = self.strategy_head(st, &kinds.join(", "))?;
             let t = st.get_ref();
-            let id = match t.get("id") {
-                Some(toml::Value::String(s)) => s.clone(),
-                _ => return Err(self.err(st.span(), "a strategy needs a string `id`")),
-            };
-            let kind = match t.get("kind") {
-                Some(toml::Value::String(s)) => s.clone(),
-                _ => {
-                    let kinds: Vec<&str> = PLAYER_KINDS.iter().map(|k| k.0).collect();
-                    return Err(self.err(
-                        st.span(),
-                        format!(
-                            "strategy '{id}' needs a string `kind`; expected one of: {}",
-                            kinds.join(", ")
-                        ),
-                    ));
-                }
-            };
             let label = match t.get("label") {
                 Some(toml::Value::String(s)) => s.clone(),
                 _ => id.clone(),
@@ -305,7 +290,6 @@ impl Cx<'_> {
                     m1([p.cc, p.cd, p.dc, p.dd], p.opening)
                 }
                 other => {
-                    let kinds: Vec<&str> = PLAYER_KINDS.iter().map(|k| k.0).collect();
                     return Err(self.err(
                         st.span(),
                         format!(

@@ -342,23 +342,7 @@ impl Cx<'_> {
         let mut strategy_ids = HashMap::new();
         let mut strategy_heads = Vec::new();
         for st in &raw.strategies {
-            let t = st.get_ref();
-            let id = match t.get("id") {
-                Some(toml::Value::String(s)) => s.clone(),
-                _ => return Err(self.err(st.span(), "a strategy needs a string `id`")),
-            };
-            let kind = match t.get("kind") {
-                Some(toml::Value::String(s)) => s.clone(),
-                _ => {
-                    return Err(self.err(
-                        st.span(),
-                        format!(
-                            "strategy '{id}' needs a string `kind`; expected one of: {}",
-                            kinds_list()
-                        ),
-                    ));
-                }
-            };
+            let (id, kind) = self.strategy_head(st, &kinds_list())?;
             if strategy_ids
                 .insert(id.clone(), strategy_heads.len())
                 .is_some()
@@ -649,6 +633,26 @@ impl Cx<'_> {
                 name.span(),
                 format!("name '{n}' must be letters, digits, '-', '_' or '.' (it names the results folder)"),
             ))
+        }
+    }
+
+    /// A strategy table's `id` and `kind` (both required strings); `kinds` lists the valid kinds.
+    pub(crate) fn strategy_head(
+        &self,
+        st: &Spanned<toml::Table>,
+        kinds: &str,
+    ) -> R<(String, String)> {
+        let t = st.get_ref();
+        let id = match t.get("id") {
+            Some(toml::Value::String(s)) => s.clone(),
+            _ => return Err(self.err(st.span(), "a strategy needs a string `id`")),
+        };
+        match t.get("kind") {
+            Some(toml::Value::String(s)) => Ok((id, s.clone())),
+            _ => Err(self.err(
+                st.span(),
+                format!("strategy '{id}' needs a string `kind`; expected one of: {kinds}"),
+            )),
         }
     }
 

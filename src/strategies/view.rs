@@ -77,7 +77,6 @@ pub struct View<'a> {
     pub since: &'a [u32],
     pub seen: Seen,
     pub their_offer: Option<&'a Offer>,
-    pub my_offer: Option<&'a Offer>,
     /// Consecutive months this side has had steps out while the other gave nothing.
     pub unreciprocated: u32,
     /// Month of this side's last unprovoked hostile act (a shock by its own organs).
