@@ -26,6 +26,50 @@ pub fn colour(i: usize) -> RGBColor {
 
 type DrawResult = Result<(), Box<dyn std::error::Error>>;
 
+type MonthChart<'a, 'b> = ChartContext<
+    'a,
+    SVGBackend<'b>,
+    Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
+>;
+
+/// The last month of the trajectories (the x range of the monthly charts).
+fn last_month(r: &Results) -> f64 {
+    r.series
+        .values()
+        .next()
+        .map_or(1.0, |v| v.len() as f64 - 1.0)
+        .max(1.0)
+}
+
+/// A chart with months on the x axis and its mesh drawn, in the shared style.
+fn month_chart<'a, 'b>(
+    area: &'a DrawingArea<SVGBackend<'b>, plotters::coord::Shift>,
+    caption: &str,
+    months: f64,
+    y_max: f64,
+    y_desc: &str,
+    decimals: usize,
+) -> Result<MonthChart<'a, 'b>, Box<dyn std::error::Error>> {
+    let mut chart = ChartBuilder::on(area)
+        .caption(caption, (FONT, 26))
+        .margin(16)
+        .margin_right(30)
+        .x_label_area_size(48)
+        .y_label_area_size(64)
+        .build_cartesian_2d(0f64..months, 0f64..y_max)?;
+    chart
+        .configure_mesh()
+        .x_desc("month")
+        .y_desc(y_desc)
+        .label_style((FONT, 18))
+        .axis_desc_style((FONT, 20))
+        .y_label_formatter(&|v| format!("{v:.decimals$}"))
+        .x_label_formatter(&|v| format!("{v:.0}"))
+        .light_line_style(WHITE)
+        .draw()?;
+    Ok(chart)
+}
+
 /// The legend, in the same style on every chart.
 fn legend<'a, DB: DrawingBackend + 'a, CT: plotters::coord::CoordTranslate>(
     chart: &mut ChartContext<'a, DB, CT>,
@@ -53,29 +97,8 @@ fn band_panel(
     y_desc: &str,
     y_max: f64,
 ) -> DrawResult {
-    let months = r
-        .series
-        .values()
-        .next()
-        .map_or(1.0, |v| v.len() as f64 - 1.0)
-        .max(1.0);
-    let mut chart = ChartBuilder::on(area)
-        .caption(caption, (FONT, 26))
-        .margin(16)
-        .margin_right(30)
-        .x_label_area_size(48)
-        .y_label_area_size(64)
-        .build_cartesian_2d(0f64..months, 0f64..y_max)?;
-    chart
-        .configure_mesh()
-        .x_desc("month")
-        .y_desc(y_desc)
-        .label_style((FONT, 18))
-        .axis_desc_style((FONT, 20))
-        .y_label_formatter(&|v| format!("{v:.2}"))
-        .x_label_formatter(&|v| format!("{v:.0}"))
-        .light_line_style(WHITE)
-        .draw()?;
+    let months = last_month(r);
+    let mut chart = month_chart(area, caption, months, y_max, y_desc, 2)?;
     for (i, arm) in r.arms.iter().enumerate() {
         let Some(pts) = r.series.get(&(arm.clone(), metric.to_string())) else {
             continue;
@@ -179,30 +202,16 @@ pub fn arsenal(r: &Results) -> String {
 
 /// survival.svg: share of runs with no breakdown and no war yet.
 pub fn survival(r: &Results) -> String {
-    let months = r
-        .series
-        .values()
-        .next()
-        .map_or(1.0, |v| v.len() as f64 - 1.0)
-        .max(1.0);
+    let months = last_month(r);
     svg(H, |root| {
-        let mut chart = ChartBuilder::on(root)
-            .caption("Share of runs with no breakdown and no war", (FONT, 26))
-            .margin(16)
-            .margin_right(30)
-            .x_label_area_size(48)
-            .y_label_area_size(64)
-            .build_cartesian_2d(0f64..months, 0f64..1f64)?;
-        chart
-            .configure_mesh()
-            .x_desc("month")
-            .y_desc("share of runs")
-            .label_style((FONT, 18))
-            .axis_desc_style((FONT, 20))
-            .y_label_formatter(&|v| format!("{v:.1}"))
-            .x_label_formatter(&|v| format!("{v:.0}"))
-            .light_line_style(WHITE)
-            .draw()?;
+        let mut chart = month_chart(
+            root,
+            "Share of runs with no breakdown and no war",
+            months,
+            1.0,
+            "share of runs",
+            1,
+        )?;
         for (i, arm) in r.arms.iter().enumerate() {
             let get = |m: &str| r.series.get(&(arm.clone(), format!("status:{m}")));
             let (Some(b), Some(w)) = (get("breakdown"), get("war")) else {
