@@ -70,6 +70,16 @@ pub const RUN_METRICS: &[(&str, &str)] = &[
 pub const PROPORTIONS: usize = 5;
 pub const NRUN: usize = 18;
 
+/// Whether less of a run metric (by index in [`RUN_METRICS`]) is the better result: breakdowns,
+/// war, stalemate, tension, warheads, war risk, hostile acts, and a later first irreversible step.
+pub fn lower_is_better(k: usize) -> bool {
+    matches!(k, 2 | 3 | 4 | 7 | 8 | 12 | 13 | 14 | 15 | 16)
+}
+
+/// The run metrics a sweep reports when the scenario does not choose: the outcomes that matter,
+/// final trust both ways, warheads and freeze months.
+pub const KEY_METRICS: [usize; 8] = [0, 1, 2, 3, 5, 6, 8, 9];
+
 /// Metric names with the scenario's actor ids.
 pub fn run_metric_names(sc: &Scenario) -> Vec<String> {
     RUN_METRICS

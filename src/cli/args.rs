@@ -22,6 +22,8 @@ pub enum Command {
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
+    /// Run the experiment at every point of a grid or Latin hypercube of scenario settings.
+    Sweep(SweepArgs),
     /// Re-run one run from its seed and tell it month by month.
     Replay(ReplayArgs),
     /// Rebuild the charts and report.html of a results folder from its CSV files.
@@ -61,6 +63,57 @@ pub struct RunArgs {
     /// No progress bar and no summary table.
     #[arg(long, short)]
     pub quiet: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct SweepArgs {
+    /// Scenario file (default: the embedded scenarios/korea-2019.toml).
+    pub scenario: Option<PathBuf>,
+    /// A setting to vary: KEY=LO:HI:STEPS (a grid) or KEY=LO:HI (a hypercube). KEY is a dotted
+    /// key into the scenario file (params.inclusion, actors.DPRK.prior_sincere,
+    /// moves.freeze_yongbyon.cost, experiment.arms.ID.params.verification) or a bare model
+    /// parameter name. Repeat for more settings.
+    #[arg(long, required = true, value_name = "KEY=LO:HI:STEPS")]
+    pub vary: Vec<String>,
+    /// How points are placed: every combination of the steps, or a Latin hypercube.
+    #[arg(long, value_enum, default_value = "grid")]
+    pub design: DesignArg,
+    /// Points of the Latin hypercube (with --design lhs).
+    #[arg(long)]
+    pub samples: Option<u64>,
+    /// Run metric of the flip map and the sensitivity ranking (see `detente list metrics`).
+    #[arg(long, default_value = "outcome:agreement")]
+    pub metric: Option<String>,
+    /// Arm compared with the baseline (default: the first arm that is not the baseline).
+    #[arg(long)]
+    pub arm: Option<String>,
+    /// Runs per arm at each point (default: the scenario's).
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=u32::MAX as u64))]
+    pub runs: Option<u64>,
+    /// Master seed, the same at every point (default: the scenario's).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Output folder (default: results/<scenario name>-sweep). Rerunning the same sweep into
+    /// it resumes: finished points are kept.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Worker threads (default: RAYON_NUM_THREADS, else all cores). Results do not depend on it.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1024))]
+    pub threads: Option<u64>,
+    /// Replace an output folder that holds something else.
+    #[arg(long)]
+    pub force: bool,
+    /// No progress bar and no summary.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DesignArg {
+    /// Every combination of each setting's evenly spaced STEPS.
+    Grid,
+    /// A Latin hypercube of --samples points (Stein 1987).
+    Lhs,
 }
 
 #[derive(Debug, clap::Args)]

@@ -4,6 +4,7 @@
 
 pub mod args;
 pub mod output;
+pub mod sweep;
 
 use std::ffi::OsString;
 use std::io::{IsTerminal, Write};
@@ -89,6 +90,7 @@ pub fn execute(cli: Cli, command_line: Vec<String>) -> Result<(), Error> {
     match cli.command {
         Command::Run(a) => run(RunConfig::from_args(a, command_line)?),
         Command::Validate { files } => validate(&files),
+        Command::Sweep(a) => sweep::run(sweep::SweepConfig::from_args(a)?),
         Command::Replay(a) => replay(a),
         Command::Report { dir } => report(&dir),
         Command::List { what, scenario } => list(what, scenario.as_deref()),
@@ -126,23 +128,7 @@ impl RunConfig {
         let runs = a.runs.unwrap_or(default_runs);
         let seed = a.seed.unwrap_or(default_seed);
         let out = a.out.unwrap_or_else(|| PathBuf::from("results").join(name));
-        let threads = match a.threads {
-            Some(t) => Some(t as usize),
-            None => match std::env::var("RAYON_NUM_THREADS") {
-                Ok(v) if !v.trim().is_empty() => Some(
-                    v.trim()
-                        .parse::<usize>()
-                        .ok()
-                        .filter(|&t| t >= 1)
-                        .ok_or_else(|| {
-                            Error::input(format!(
-                                "RAYON_NUM_THREADS='{v}' is not a positive whole number"
-                            ))
-                        })?,
-                ),
-                _ => None,
-            },
-        };
+        let threads = threads_from(a.threads)?;
         Ok(RunConfig {
             loaded,
             runs,
@@ -154,6 +140,27 @@ impl RunConfig {
             command_line,
         })
     }
+}
+
+/// Worker threads: the option, else RAYON_NUM_THREADS, else rayon's default (None).
+fn threads_from(option: Option<u64>) -> Result<Option<usize>, Error> {
+    Ok(match option {
+        Some(t) => Some(t as usize),
+        None => match std::env::var("RAYON_NUM_THREADS") {
+            Ok(v) if !v.trim().is_empty() => Some(
+                v.trim()
+                    .parse::<usize>()
+                    .ok()
+                    .filter(|&t| t >= 1)
+                    .ok_or_else(|| {
+                        Error::input(format!(
+                            "RAYON_NUM_THREADS='{v}' is not a positive whole number"
+                        ))
+                    })?,
+            ),
+            _ => None,
+        },
+    })
 }
 
 fn now() -> String {

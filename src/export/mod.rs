@@ -5,6 +5,7 @@ pub mod manifest;
 pub mod narrative;
 pub mod runs;
 pub mod summary;
+pub mod sweep;
 pub mod terminal;
 pub mod trajectories;
 
@@ -26,12 +27,15 @@ pub fn num(x: f64) -> String {
     }
 }
 
-/// A CSV writer into memory; errors cannot happen when writing to a `Vec`.
+/// A CSV writer into memory (no header line when `header` is empty); errors cannot happen when
+/// writing to a `Vec`.
 pub(crate) fn csv_bytes(header: &[&str], rows: impl IntoIterator<Item = Vec<String>>) -> Vec<u8> {
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::Any(b'\n'))
         .from_writer(Vec::new());
-    let _ = w.write_record(header);
+    if !header.is_empty() {
+        let _ = w.write_record(header);
+    }
     for r in rows {
         let _ = w.write_record(&r);
     }

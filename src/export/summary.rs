@@ -22,7 +22,7 @@ pub struct Row {
     pub high: f64,
 }
 
-fn stat(m: &Moments, proportion: bool) -> (f64, f64, f64) {
+pub(crate) fn stat(m: &Moments, proportion: bool) -> (f64, f64, f64) {
     if proportion {
         let k = (m.sum as f64 / SCALE).round() as u64;
         let (l, u) = wilson(k, m.n);

@@ -16,15 +16,15 @@ pub const PALETTE: [RGBColor; 7] = [
     RGBColor(0, 0, 0),
 ];
 
-const W: u32 = 1000;
+pub(super) const W: u32 = 1000;
 const H: u32 = 560;
-const FONT: &str = "sans-serif";
+pub(super) const FONT: &str = "sans-serif";
 
 pub fn colour(i: usize) -> RGBColor {
     PALETTE[i % PALETTE.len()]
 }
 
-type DrawResult = Result<(), Box<dyn std::error::Error>>;
+pub(super) type DrawResult = Result<(), Box<dyn std::error::Error>>;
 
 type MonthChart<'a, 'b> = ChartContext<
     'a,
@@ -71,7 +71,7 @@ fn month_chart<'a, 'b>(
 }
 
 /// The legend, in the same style on every chart.
-fn legend<'a, DB: DrawingBackend + 'a, CT: plotters::coord::CoordTranslate>(
+pub(super) fn legend<'a, DB: DrawingBackend + 'a, CT: plotters::coord::CoordTranslate>(
     chart: &mut ChartContext<'a, DB, CT>,
     position: SeriesLabelPosition,
 ) -> DrawResult
@@ -127,7 +127,7 @@ fn band_panel(
     Ok(())
 }
 
-fn svg(
+pub(super) fn svg(
     h: u32,
     draw: impl FnOnce(&DrawingArea<SVGBackend, plotters::coord::Shift>) -> DrawResult,
 ) -> String {

@@ -3,6 +3,7 @@
 
 pub mod game;
 pub mod raw;
+pub mod vary;
 
 use std::collections::HashMap;
 use std::ops::Range;

@@ -1,0 +1,445 @@
+//! `detente sweep`: the experiment at every point of a grid or Latin hypercube of scenario
+//! settings, with the same seed (common random numbers) at every point. Points run in
+//! parallel and each is written to `points/` as it finishes, so an interrupted sweep resumes
+//! where it stopped and ends with the same files as an uninterrupted one.
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use rayon::prelude::*;
+
+use super::args::{DesignArg, SweepArgs};
+use super::{Error, negotiation, threads_from};
+use crate::batch;
+use crate::batch::aggregate::{KEY_METRICS, lower_is_better, run_metric_names};
+use crate::export::{manifest, sweep as out};
+use crate::model::Scenario;
+use crate::report::flip::{FlipSpec, svg_text};
+use crate::scenario::{ScenarioError, vary};
+use crate::sweep::{self, Axis, Design, Verdict};
+
+/// The most points one sweep may have.
+pub const MAX_POINTS: usize = 100_000;
+
+/// A validated sweep.
+pub struct SweepConfig {
+    pub name: String,
+    pub scenario_text: String,
+    pub axes: Vec<Axis>,
+    pub design: Design,
+    /// Every point's values and scenario.
+    pub points: Vec<(Vec<f64>, Scenario)>,
+    pub runs: u64,
+    pub seed: u64,
+    /// The summary metrics reported (indices into RUN_METRICS).
+    pub metrics: Vec<usize>,
+    /// The metric of the flip map and the sensitivity ranking.
+    pub metric: usize,
+    pub arm: String,
+    pub baseline: String,
+    pub out: PathBuf,
+    pub threads: Option<usize>,
+    pub force: bool,
+    pub quiet: bool,
+}
+
+/// `KEY=LO:HI[:STEPS]`.
+fn parse_vary(s: &str, grid: bool) -> Result<(String, f64, f64, usize), Error> {
+    let bad = |why: &str| {
+        Error::input(format!(
+            "--vary '{s}': {why}; expected KEY=LO:HI:STEPS, e.g. --vary params.inclusion=0:1:5"
+        ))
+    };
+    let (key, range) = s.rsplit_once('=').ok_or_else(|| bad("no '='"))?;
+    let parts: Vec<&str> = range.split(':').collect();
+    let num = |t: &str, what: &str| {
+        t.trim()
+            .parse::<f64>()
+            .ok()
+            .filter(|v| v.is_finite())
+            .ok_or_else(|| bad(&format!("{what} '{t}' is not a number")))
+    };
+    match (parts.as_slice(), grid) {
+        ([lo, hi, steps], _) => {
+            let n = steps
+                .trim()
+                .parse::<usize>()
+                .ok()
+                .filter(|&n| n >= 1)
+                .ok_or_else(|| bad(&format!("STEPS '{steps}' is not a whole number >= 1")))?;
+            Ok((key.trim().to_string(), num(lo, "LO")?, num(hi, "HI")?, n))
+        }
+        ([lo, hi], false) => Ok((key.trim().to_string(), num(lo, "LO")?, num(hi, "HI")?, 0)),
+        ([_, _], true) => Err(bad("a grid needs STEPS")),
+        _ => Err(bad("the range is not LO:HI:STEPS")),
+    }
+}
+
+/// The message of a scenario error without the position (a point's text is generated).
+fn bare(e: ScenarioError) -> String {
+    match e {
+        ScenarioError::At { message, .. } => message,
+        ScenarioError::Read { message, .. } => message,
+    }
+}
+
+impl SweepConfig {
+    pub fn from_args(a: SweepArgs) -> Result<Self, Error> {
+        let loaded = negotiation(
+            a.scenario.as_deref(),
+            "sweeps vary negotiation scenarios, not repeated games",
+        )?;
+        let base = &loaded.scenario;
+        let grid = matches!(a.design, DesignArg::Grid);
+        let design = match (a.design, a.samples) {
+            (DesignArg::Grid, None) => Design::Grid,
+            (DesignArg::Grid, Some(_)) => {
+                return Err(Error::input(
+                    "--samples is for --design lhs; a grid's size is the product of the STEPS",
+                ));
+            }
+            (DesignArg::Lhs, Some(n)) if (2..=MAX_POINTS as u64).contains(&n) => Design::Lhs {
+                samples: n as usize,
+            },
+            (DesignArg::Lhs, _) => {
+                return Err(Error::input(format!(
+                    "--design lhs needs --samples N with 2 <= N <= {MAX_POINTS}"
+                )));
+            }
+        };
+        let doc: toml::Table = loaded
+            .text
+            .parse()
+            .map_err(|e: toml::de::Error| Error::input(format!("{}: {e}", loaded.path)))?;
+        let mut axes = Vec::new();
+        for v in &a.vary {
+            let (key, lo, hi, steps) = parse_vary(v, grid)?;
+            if lo > hi {
+                return Err(Error::input(format!("--vary '{v}': LO is above HI")));
+            }
+            if axes.iter().any(|x: &Axis| x.key == key) {
+                return Err(Error::input(format!("--vary '{key}' is given twice")));
+            }
+            let k = vary::resolve(&doc, &key).map_err(|e| Error::input(format!("--vary: {e}")))?;
+            axes.push(Axis {
+                key,
+                lo,
+                hi,
+                steps,
+                integer: k.integer,
+            });
+        }
+        if grid {
+            let n = axes
+                .iter()
+                .try_fold(1usize, |acc, x| acc.checked_mul(x.steps))
+                .filter(|&n| n <= MAX_POINTS);
+            if n.is_none() {
+                return Err(Error::input(format!(
+                    "the grid has more than {MAX_POINTS} points; use fewer STEPS or --design lhs"
+                )));
+            }
+        }
+        let seed = a.seed.unwrap_or(base.experiment.seed);
+        let runs = a.runs.unwrap_or(base.experiment.runs);
+        let keys: Vec<vary::Key> = axes
+            .iter()
+            .map(|x| vary::resolve(&doc, &x.key))
+            .collect::<Result<_, _>>()
+            .map_err(Error::input)?;
+        // Build (and so validate) every point before running any.
+        let mut points = Vec::new();
+        for values in sweep::points(&axes, design, seed) {
+            let mut d = doc.clone();
+            for (k, &v) in keys.iter().zip(&values) {
+                vary::set(&mut d, k, v);
+            }
+            let text = toml::to_string(&d).map_err(|e| Error::Failed(e.to_string()))?;
+            let at = || {
+                axes.iter()
+                    .zip(&values)
+                    .map(|(x, v)| format!("{}={v}", x.key))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            let sc = crate::scenario::parse(&text, &loaded.path)
+                .map_err(|e| Error::input(format!("--vary: at {}: {}", at(), bare(e))))?;
+            points.push((values, sc));
+        }
+        let names = run_metric_names(base);
+        let metric_name = a.metric.as_deref().unwrap_or("outcome:agreement");
+        let metric = names.iter().position(|n| n == metric_name).ok_or_else(|| {
+            Error::input(format!(
+                "--metric '{metric_name}' is not a run metric; expected one of: {}",
+                names.join(", ")
+            ))
+        })?;
+        let mut metrics = KEY_METRICS.to_vec();
+        if !metrics.contains(&metric) {
+            metrics.push(metric);
+        }
+        let arms = &base.experiment.arms;
+        let baseline = arms[base.experiment.baseline].id.clone();
+        let arm = match a.arm {
+            Some(id) => {
+                if !arms.iter().any(|x| x.id == id) {
+                    let ids: Vec<&str> = arms.iter().map(|x| x.id.as_str()).collect();
+                    return Err(Error::input(format!(
+                        "--arm '{id}' is not an arm; expected one of: {}",
+                        ids.join(", ")
+                    )));
+                }
+                if id == baseline {
+                    return Err(Error::input(format!(
+                        "--arm '{id}' is the baseline; choose an arm to compare with it"
+                    )));
+                }
+                id
+            }
+            None => arms
+                .iter()
+                .find(|x| x.id != baseline)
+                .map(|x| x.id.clone())
+                .ok_or_else(|| {
+                    Error::input(format!(
+                        "{}: the experiment has one arm; a sweep compares an arm with the baseline",
+                        loaded.path
+                    ))
+                })?,
+        };
+        Ok(SweepConfig {
+            name: base.name.clone(),
+            out: a
+                .out
+                .unwrap_or_else(|| PathBuf::from("results").join(format!("{}-sweep", base.name))),
+            scenario_text: loaded.text,
+            axes,
+            design,
+            points,
+            runs,
+            seed,
+            metrics,
+            metric,
+            arm,
+            baseline,
+            threads: threads_from(a.threads)?,
+            force: a.force,
+            quiet: a.quiet,
+        })
+    }
+
+    fn keys(&self) -> Vec<String> {
+        self.axes.iter().map(|x| x.key.clone()).collect()
+    }
+
+    /// `sweep.json`: everything that determines the results (no times, no thread count), so a
+    /// rerun can tell whether a folder holds the same sweep.
+    fn spec_json(&self) -> String {
+        let names = run_metric_names(&self.points[0].1);
+        let v = serde_json::json!({
+            "program": {"name": "detente", "version": env!("CARGO_PKG_VERSION")},
+            "scenario": {"name": self.name, "sha256": manifest::sha256_hex(&self.scenario_text)},
+            "design": match self.design {
+                Design::Grid => serde_json::json!({"kind": "grid"}),
+                Design::Lhs { samples } => serde_json::json!({"kind": "lhs", "samples": samples}),
+            },
+            "vary": self.axes.iter().map(|x| serde_json::json!({
+                "key": x.key, "low": x.lo, "high": x.hi, "steps": x.steps, "integer": x.integer,
+            })).collect::<Vec<_>>(),
+            "points": self.points.len(),
+            "runs": self.runs,
+            "seed": self.seed,
+            "metrics": self.metrics.iter().map(|&k| names[k].clone()).collect::<Vec<_>>(),
+            "flip": {"arm": self.arm, "baseline": self.baseline, "metric": names[self.metric]},
+        });
+        serde_json::to_string_pretty(&v).unwrap_or_default() + "\n"
+    }
+}
+
+/// Write `bytes` to `dir/name` through a temporary name, so the file is whole or absent.
+fn put(dir: &Path, name: &str, bytes: &[u8]) -> Result<(), Error> {
+    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    std::fs::write(&tmp, bytes).map_err(|e| Error::io(&tmp, e))?;
+    std::fs::rename(&tmp, dir.join(name)).map_err(|e| Error::io(&dir.join(name), e))
+}
+
+fn point_file(i: usize) -> String {
+    format!("{i:06}.csv")
+}
+
+/// Prepare the folder: new, the same sweep (resume), or replaced with `--force`.
+fn prepare(cfg: &SweepConfig, spec: &str) -> Result<(), Error> {
+    let dir = &cfg.out;
+    if dir.exists() {
+        if !dir.is_dir() {
+            return Err(Error::input(format!(
+                "--out {}: exists and is not a folder",
+                dir.display()
+            )));
+        }
+        let existing = std::fs::read_to_string(dir.join("sweep.json")).ok();
+        let empty = std::fs::read_dir(dir)
+            .map_err(|e| Error::io(dir, e))?
+            .next()
+            .is_none();
+        if existing.as_deref() != Some(spec) && !empty {
+            if !cfg.force {
+                let what = if existing.is_some() {
+                    "holds a different sweep"
+                } else {
+                    "exists and is not a sweep folder"
+                };
+                return Err(Error::input(format!(
+                    "--out {}: {what}; choose another --out, or --force to replace it",
+                    dir.display()
+                )));
+            }
+            std::fs::remove_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        }
+    }
+    let points = dir.join("points");
+    std::fs::create_dir_all(&points)
+        .map_err(|e| Error::input(format!("--out {}: cannot create: {e}", points.display())))?;
+    put(dir, "sweep.json", spec.as_bytes())
+}
+
+/// `detente sweep`.
+pub fn run(cfg: SweepConfig) -> Result<(), Error> {
+    let spec = cfg.spec_json();
+    prepare(&cfg, &spec)?;
+    let dir = cfg.out.clone();
+    let pdir = dir.join("points");
+    let done: Vec<bool> = (0..cfg.points.len())
+        .map(|i| pdir.join(point_file(i)).is_file())
+        .collect();
+    let resumed = done.iter().filter(|&&d| d).count();
+    let bar = if cfg.quiet || !std::io::stderr().is_terminal() {
+        ProgressBar::hidden()
+    } else {
+        let b = ProgressBar::with_draw_target(
+            Some(cfg.points.len() as u64),
+            ProgressDrawTarget::stderr(),
+        );
+        b.set_style(
+            ProgressStyle::with_template("{bar:40} {pos}/{len} points  eta {eta}")
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        b.set_position(resumed as u64);
+        b
+    };
+    let mut builder = rayon::ThreadPoolBuilder::new();
+    if let Some(t) = cfg.threads {
+        builder = builder.num_threads(t);
+    }
+    let pool = builder
+        .build()
+        .map_err(|e| Error::Failed(format!("cannot start worker threads: {e}")))?;
+    pool.install(|| {
+        cfg.points
+            .par_iter()
+            .enumerate()
+            .filter(|(i, _)| !done[*i])
+            .try_for_each(|(i, (values, sc))| {
+                let mut discard = |_: &[batch::RunRows]| Ok::<(), Error>(());
+                let agg = batch::run(sc, cfg.seed, 0..cfg.runs, &|_| {}, &mut discard)?;
+                let rows = out::point_rows(i, values, sc, &agg, &cfg.metrics);
+                put(&pdir, &point_file(i), &rows)?;
+                bar.inc(1);
+                Ok::<(), Error>(())
+            })
+    })?;
+    bar.finish_and_clear();
+    // Gather: the final files depend only on the point files, so a resumed sweep ends the same.
+    let keys = cfg.keys();
+    let sc0 = &cfg.points[0].1;
+    let names = out::metric_names(sc0, &cfg.metrics);
+    let mut all = Vec::new();
+    {
+        let mut w = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::Any(b'\n'))
+            .from_writer(&mut all);
+        w.write_record(out::header(&keys, &names))
+            .map_err(|e| Error::Failed(e.to_string()))?;
+        w.flush().map_err(|e| Error::Failed(e.to_string()))?;
+    }
+    for i in 0..cfg.points.len() {
+        let p = pdir.join(point_file(i));
+        all.extend(std::fs::read(&p).map_err(|e| Error::io(&p, e))?);
+    }
+    let metric_name = run_metric_names(sc0)[cfg.metric].clone();
+    let text = String::from_utf8_lossy(&all).into_owned();
+    let results =
+        out::read_points(&text, keys.len(), &cfg.arm, &metric_name).map_err(Error::Failed)?;
+    let lower = lower_is_better(cfg.metric);
+    let x: Vec<Vec<f64>> = results.iter().map(|p| p.values.clone()).collect();
+    let y: Vec<f64> = results.iter().map(|p| p.diff).collect();
+    let sens = if y.iter().all(|v| v.is_finite()) {
+        sweep::sensitivity(&x, &y)
+    } else {
+        None
+    };
+    let tiles = cfg.design == Design::Grid && keys.len() == 2;
+    let flip = svg_text(
+        &FlipSpec {
+            keys: &keys,
+            arm: &cfg.arm,
+            baseline: &cfg.baseline,
+            metric: &metric_name,
+            lower_is_better: lower,
+            tiles,
+        },
+        &results,
+    );
+    put(&dir, "sweep.csv", &all)?;
+    put(&dir, "flip.csv", &out::flip_csv(&keys, &results, lower))?;
+    put(&dir, "flip.svg", flip.as_bytes())?;
+    put(
+        &dir,
+        "sensitivity.csv",
+        &out::sensitivity_csv(&keys, sens.as_ref()),
+    )?;
+    if !cfg.quiet {
+        let count = |v: Verdict| {
+            results
+                .iter()
+                .filter(|p| Verdict::of(p.low, p.high, lower) == v)
+                .count()
+        };
+        let mut s = format!(
+            "{} points x {} runs, seed {}{}\n{} vs {} on {metric_name}: {} better at {} points, {} better at {}, no significant difference at {}\n",
+            cfg.points.len(),
+            cfg.runs,
+            cfg.seed,
+            if resumed > 0 {
+                format!(" ({resumed} points already done)")
+            } else {
+                String::new()
+            },
+            cfg.arm,
+            cfg.baseline,
+            cfg.arm,
+            count(Verdict::Arm),
+            cfg.baseline,
+            count(Verdict::Baseline),
+            count(Verdict::NotSignificant),
+        );
+        match &sens {
+            Some(se) => {
+                s.push_str(&format!(
+                    "sensitivity of diff:{metric_name} (standardized regression coefficients, R^2 {:.2}):\n",
+                    se.r_squared
+                ));
+                for j in out::ranked(se) {
+                    if let Some(c) = se.src[j] {
+                        s.push_str(&format!("  {:+.3}  {}\n", c, keys[j]));
+                    }
+                }
+            }
+            None => s.push_str("sensitivity: none (the difference is the same at every point, or there are fewer points than settings + 2)\n"),
+        }
+        let mut stdout = std::io::stdout().lock();
+        let _ = writeln!(stdout, "{s}results in {}", dir.display());
+    }
+    Ok(())
+}
