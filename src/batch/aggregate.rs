@@ -65,15 +65,24 @@ pub const RUN_METRICS: &[(&str, &str)] = &[
         "end_month",
         "last simulated month (earlier than the horizon only after war)",
     ),
+    (
+        "incidents",
+        "exogenous incidents (shocks marked incident) that happened",
+    ),
+    (
+        "track_months",
+        "months with a standing step of the third party's track in force (0 without one)",
+    ),
 ];
 /// How many of the run metrics are proportions (the outcomes, first).
 pub const PROPORTIONS: usize = 5;
-pub const NRUN: usize = 18;
+pub const NRUN: usize = 20;
 
 /// Whether less of a run metric (by index in [`RUN_METRICS`]) is the better result: breakdowns,
-/// war, stalemate, tension, warheads, war risk, hostile acts, and a later first irreversible step.
+/// war, stalemate, tension, warheads, war risk, hostile acts, incidents, and a later first
+/// irreversible step.
 pub fn lower_is_better(k: usize) -> bool {
-    matches!(k, 2 | 3 | 4 | 7 | 8 | 12 | 13 | 14 | 15 | 16)
+    matches!(k, 2 | 3 | 4 | 7 | 8 | 12 | 13 | 14 | 15 | 16 | 18)
 }
 
 /// The run metrics a sweep reports when the scenario does not choose: the outcomes that matter,
@@ -113,6 +122,8 @@ pub fn run_values(r: &RunRecord) -> [Option<f64>; NRUN] {
         Some(r.hostile_acts[0] as f64),
         Some(r.hostile_acts[1] as f64),
         Some(r.end_month as f64),
+        Some(r.incidents as f64),
+        Some(r.track_months as f64),
     ]
 }
 

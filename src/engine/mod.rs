@@ -7,7 +7,9 @@
 pub mod record;
 pub mod rng;
 
-pub use record::{Discard, Event, Keep, MonthRecord, Outcome, Recorder, RunRecord, Status};
+pub use record::{
+    Discard, Event, Keep, MonthRecord, Outcome, Recorder, RunRecord, Status, TrackReason,
+};
 
 use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
@@ -40,6 +42,8 @@ pub struct Workspace {
     acts: [Vec<Act>; 2],
     intents: [Vec<Intent>; 2],
     ledger: Vec<Obligation>,
+    /// Month each third-party step was last made (0: never).
+    track_last: Vec<u32>,
 }
 
 impl Workspace {
@@ -177,11 +181,15 @@ pub fn simulate_with(
 
 /// The shock stream of one run, drawn up front: a fixed number of 64-bit draws per month (one
 /// per shock source, one per actor for politics, one for war), so every arm of an experiment
-/// sees exactly the same exogenous events in the same month (common random numbers).
+/// sees exactly the same exogenous events in the same month (common random numbers). A third
+/// party's draws (its elections, the partner's acceptance, one walk-out draw per step) come
+/// from their own stream, so adding a third party leaves every other draw unchanged.
 #[derive(Debug, Default, Clone)]
 pub struct ShockDraws {
     per_month: usize,
     draws: Vec<u64>,
+    track_per_month: usize,
+    track: Vec<u64>,
 }
 
 impl ShockDraws {
@@ -193,11 +201,23 @@ impl ShockDraws {
         let n = self.per_month * sc.horizon as usize;
         self.draws.clear();
         self.draws.extend((0..n).map(|_| rng.next_u64()));
+        self.track.clear();
+        self.track_per_month = sc.third_party.as_ref().map_or(0, |tp| 2 + tp.moves.len());
+        if self.track_per_month > 0 {
+            let mut rng = rng::stream(run_seed, rng::subsystem::THIRD_PARTY);
+            let n = self.track_per_month * sc.horizon as usize;
+            self.track.extend((0..n).map(|_| rng.next_u64()));
+        }
     }
 
     fn month(&self, t: u32) -> &[u64] {
         let s = (t as usize - 1) * self.per_month;
         &self.draws[s..s + self.per_month]
+    }
+
+    fn month_track(&self, t: u32) -> &[u64] {
+        let s = (t as usize - 1) * self.track_per_month;
+        &self.track[s..s + self.track_per_month]
     }
 }
 
@@ -221,6 +241,12 @@ struct Run<'a> {
     ln_misread: f64,
     /// Derived from the moves in force, recomputed only when they change.
     derived: Derived,
+    /// The third party's stance and standing track steps in force (bit k: step k).
+    engager: bool,
+    track: u32,
+    /// Multiplier on incident rates, and monthly tension relief, of the track steps in force.
+    incident_factor: f64,
+    track_relief: f64,
 }
 
 /// What the moves in force and done imply; valid for `key`.
@@ -246,6 +272,9 @@ impl<'a> Run<'a> {
             v.clear();
         }
         ws.ledger.clear();
+        ws.track_last.clear();
+        ws.track_last
+            .resize(sc.third_party.as_ref().map_or(0, |tp| tp.moves.len()), 0);
         let side = |i: usize, u: f64| {
             let a = &sc.actors[i];
             let sincere = u < a.prior_sincere;
@@ -305,6 +334,8 @@ impl<'a> Run<'a> {
                 warheads: 0.0,
                 war_risk: 0.0,
                 hostile_acts: [0; 2],
+                incidents: 0,
+                track_months: 0,
             },
             survival: 1.0,
             belief: trust::Belief::new(p),
@@ -317,6 +348,13 @@ impl<'a> Run<'a> {
                 removal: [0.0; 2],
                 standing_lr: [0.0; 2],
             },
+            engager: arm
+                .stance
+                .or(sc.third_party.as_ref().map(|tp| tp.engager))
+                .unwrap_or(false),
+            track: 0,
+            incident_factor: 1.0,
+            track_relief: 0.0,
         };
         run.out.sincere = [run.sides[0].sincere, run.sides[1].sincere];
         run.agreement = run.agreement_now();
@@ -468,7 +506,7 @@ impl<'a> Run<'a> {
         rec.month(&self.month_record(0, true, self.status()));
         let mut end = horizon;
         for t in 1..=horizon {
-            let war = self.month(t, st, shocks.month(t), rec);
+            let war = self.month(t, st, shocks, rec);
             if war {
                 end = t;
                 self.out.outcome = Outcome::War;
@@ -506,10 +544,13 @@ impl<'a> Run<'a> {
         &mut self,
         t: u32,
         st: &mut rng::Streams,
-        draws: &[u64],
+        draws: &ShockDraws,
         rec: &mut impl Recorder,
     ) -> bool {
-        let u_war = self.shocks(t, draws, rec);
+        let u_war = self.shocks(t, draws.month(t), rec);
+        if self.sc.third_party.is_some() {
+            self.third_party(t, draws.month_track(t), rec);
+        }
         self.observe(t, &mut st.perception, rec);
         self.audit(t, rec);
         self.decide(t, &mut st.decisions);
@@ -547,6 +588,9 @@ impl<'a> Run<'a> {
                 continue;
             }
             rate = (rate * (1.0 + sh.tension_slope * self.tension)).min(1.0);
+            if sh.incident {
+                rate *= self.incident_factor;
+            }
             if u_occ >= rate {
                 continue;
             }
@@ -560,6 +604,9 @@ impl<'a> Run<'a> {
             if process && u_absorb < p.inclusion * p.inclusion_effect {
                 rec.event(t, &Event::Absorbed { actor, mv });
                 continue;
+            }
+            if sh.incident {
+                self.out.incidents += 1;
             }
             self.hostile(t, actor, mv, true, false, rec);
         }
@@ -586,6 +633,88 @@ impl<'a> Run<'a> {
             }
         }
         rng::hi32(draws[self.sc.shocks.len() + 2])
+    }
+
+    /// The third party's month: elections, the ally's policy, the partner's walk-outs, the
+    /// engager's next step, then the relief of the steps in force. Every draw is on the shock
+    /// stream, so all arms see the same elections and the same chances.
+    fn third_party(&mut self, t: u32, draws: &[u64], rec: &mut impl Recorder) {
+        let Some(tp) = &self.sc.third_party else {
+            return;
+        };
+        let suspend =
+            |run: &mut Self, k: usize, reason: TrackReason, rec: &mut dyn FnMut(Event)| {
+                run.track &= !(1u32 << k);
+                rec(Event::Track {
+                    mv: k,
+                    made: false,
+                    reason,
+                });
+            };
+        let mut emit = |e: Event| rec.event(t, &e);
+        if tp.politics.change_due(t) && rng::hi32(draws[0]) < tp.politics.flip {
+            self.engager = !self.engager;
+            emit(Event::Stance {
+                engager: self.engager,
+            });
+            if !self.engager {
+                for k in 0..tp.moves.len() {
+                    if self.track & (1 << k) != 0 {
+                        suspend(self, k, TrackReason::Stance, &mut emit);
+                    }
+                }
+            }
+        }
+        let support = self.sc.strategies[self.sides[tp.ally].resolved].track
+            == crate::model::TrackPolicy::Support;
+        for (k, m) in tp.moves.iter().enumerate() {
+            if self.track & (1 << k) == 0 {
+                continue;
+            }
+            if m.needs_support && !support {
+                suspend(self, k, TrackReason::Ally, &mut emit);
+            } else if rng::hi32(draws[2 + k]) < tp.walkout * self.tension {
+                suspend(self, k, TrackReason::Walkout, &mut emit);
+            }
+        }
+        if self.engager {
+            let last = &self.ws.track_last;
+            let next = tp.moves.iter().enumerate().position(|(k, m)| {
+                (!m.needs_support || support)
+                    && if m.standing {
+                        self.track & (1 << k) == 0
+                    } else {
+                        last[k] == 0 || t - last[k] >= m.repeat
+                    }
+            });
+            if let Some(k) = next
+                && rng::hi32(draws[1]) < tp.accept * (1.0 - self.tension)
+            {
+                let m = &tp.moves[k];
+                self.ws.track_last[k] = t;
+                if m.standing {
+                    self.track |= 1 << k;
+                } else {
+                    self.tension = (self.tension - m.tension_relief).max(0.0);
+                }
+                emit(Event::Track {
+                    mv: k,
+                    made: true,
+                    reason: TrackReason::Accepted,
+                });
+            }
+        }
+        let mut factor = 1.0;
+        let mut relief = 0.0;
+        for (k, m) in tp.moves.iter().enumerate() {
+            if self.track & (1 << k) != 0 {
+                factor *= 1.0 - m.incident_relief;
+                relief += m.tension_relief;
+            }
+        }
+        self.incident_factor = factor;
+        self.track_relief = relief;
+        self.tension = (self.tension - relief).max(0.0);
     }
 
     fn reset_trust_of_other(&mut self, i: ActorIx, reset: f64) {
@@ -932,6 +1061,9 @@ impl<'a> Run<'a> {
                 self.sides[i].arsenal =
                     (w + a.growth * d.growth[i] - w * d.removal[i].min(1.0)).max(0.0);
             }
+        }
+        if self.track != 0 {
+            self.out.track_months += 1;
         }
         let agreement = d.agreement;
         if agreement && !self.agreement {

@@ -137,6 +137,16 @@ pub enum Event {
         actor: ActorIx,
         sincere: bool,
     },
+    /// A step of the third party's track was made (`made`) or suspended, and why.
+    Track {
+        mv: usize,
+        made: bool,
+        reason: TrackReason,
+    },
+    /// The third party's elections changed its stance.
+    Stance {
+        engager: bool,
+    },
     /// The month's trust update of an observer, in log-odds, before the clip: `forgetting`
     /// (toward the initial belief), `good` (conciliatory evidence, standing moves included) and
     /// `bad` (hostile evidence, after the negativity multiplier).
@@ -207,6 +217,10 @@ pub struct RunRecord {
     pub war_risk: f64,
     /// Hostile acts per actor (chosen and exogenous).
     pub hostile_acts: [u32; 2],
+    /// Exogenous incidents (shocks marked `incident`) that happened.
+    pub incidents: u32,
+    /// Months with a standing step of the third party's track in force.
+    pub track_months: u32,
 }
 
 impl RunRecord {
@@ -223,6 +237,19 @@ impl RunRecord {
     pub fn type_pair_index(&self) -> usize {
         (!self.sincere[0]) as usize * 2 + (!self.sincere[1]) as usize
     }
+}
+
+/// Why a track step was made or suspended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TrackReason {
+    /// The partner accepted the engager's proposal.
+    Accepted,
+    /// The partner walked out (tension).
+    Walkout,
+    /// The ally withheld the support the step needs.
+    Ally,
+    /// A hardliner government ended the track.
+    Stance,
 }
 
 /// The type pairs in index order.

@@ -11,6 +11,8 @@ pub mod subsystem {
     pub const SHOCKS: u64 = 2;
     pub const PERCEPTION: u64 = 3;
     pub const DECISIONS: u64 = 4;
+    /// A third party's elections, acceptances and walk-outs (drawn up front like shocks).
+    pub const THIRD_PARTY: u64 = 8;
 }
 
 /// SplitMix64 finaliser: a bijective mixer of 64-bit values.

@@ -5,7 +5,7 @@
 use std::fmt::Write;
 
 use super::{csv_bytes, num};
-use crate::engine::{Event, Keep, MonthRecord, RunRecord};
+use crate::engine::{Event, Keep, MonthRecord, RunRecord, TrackReason};
 use crate::model::{Arm, Scenario};
 
 fn pct(x: f64) -> String {
@@ -18,6 +18,35 @@ fn describe(sc: &Scenario, arm: &Arm, e: &Event) -> Option<String> {
     let mv = |m: usize| arm.moves[m].label.as_str();
     Some(match *e {
         Event::Made { actor, mv: m } => format!("{} makes a step: {}.", who(actor), mv(m)),
+        Event::Track {
+            mv: k,
+            made,
+            reason,
+        } => {
+            let tp = sc.third_party.as_ref()?;
+            let step = tp.moves.get(k)?.label.as_str();
+            let partner = who(tp.partner);
+            match (made, reason) {
+                (true, _) => format!(
+                    "{} and {partner} take a step of their own: {step}.",
+                    tp.label
+                ),
+                (false, TrackReason::Walkout) => format!("{partner} walks out of {step}."),
+                (false, TrackReason::Ally) => format!(
+                    "{step} stops: {} withholds the exemption it needs.",
+                    who(tp.ally)
+                ),
+                (false, _) => format!("{step} ends under the new {} government.", tp.label),
+            }
+        }
+        Event::Stance { engager } => {
+            let tp = sc.third_party.as_ref()?;
+            if engager {
+                format!("A new {} government seeks engagement.", tp.label)
+            } else {
+                format!("A new {} government takes a hard line.", tp.label)
+            }
+        }
         Event::Slipped { actor, mv: m } => {
             format!("{}'s planned step slips: {}.", who(actor), mv(m))
         }
@@ -212,6 +241,34 @@ pub fn csv(sc: &Scenario, arm: &Arm, k: &Keep) -> Vec<u8> {
         let m = |x: usize| arm.moves[x].id.clone();
         let (actor, event, mv, perceived, side) = match *e {
             Event::Made { actor, mv: x } => (id(actor), "made", m(x), String::new(), Some(actor)),
+            Event::Track {
+                mv: x,
+                made,
+                reason,
+            } => {
+                let Some(tp) = sc.third_party.as_ref() else {
+                    continue;
+                };
+                let event = match (made, reason) {
+                    (true, _) => "track_made",
+                    (false, TrackReason::Walkout) => "track_walkout",
+                    (false, TrackReason::Ally) => "track_blocked",
+                    (false, _) => "track_ended",
+                };
+                let step = tp.moves.get(x).map(|s| s.id.clone()).unwrap_or_default();
+                (tp.id.clone(), event, step, String::new(), None)
+            }
+            Event::Stance { engager } => {
+                let Some(tp) = sc.third_party.as_ref() else {
+                    continue;
+                };
+                let event = if engager {
+                    "stance_engager"
+                } else {
+                    "stance_hardliner"
+                };
+                (tp.id.clone(), event, String::new(), String::new(), None)
+            }
             Event::Slipped { actor, mv: x } => {
                 (id(actor), "slipped", m(x), String::new(), Some(actor))
             }

@@ -35,6 +35,8 @@ pub fn header(sc: &Scenario) -> Vec<String> {
         "war_risk".into(),
         format!("hostile_acts:{a}"),
         format!("hostile_acts:{b}"),
+        "incidents".into(),
+        "track_months".into(),
     ]
 }
 
@@ -79,6 +81,8 @@ pub fn rows_bytes(sc: &Scenario, rows: &[RunRows]) -> Vec<u8> {
                 &num(rec.war_risk),
                 &rec.hostile_acts[0].to_string(),
                 &rec.hostile_acts[1].to_string(),
+                &rec.incidents.to_string(),
+                &rec.track_months.to_string(),
             ]);
         }
     }

@@ -208,6 +208,9 @@ pub struct Shock {
     pub only_in_process: bool,
     /// Candidate hostile moves with cumulative weights in (0, 1].
     pub moves: Vec<(MoveIx, f64)>,
+    /// A border or military incident: its rate falls with a third party's military
+    /// confidence-building measures in force.
+    pub incident: bool,
     /// The highest rate this source can have in any state (a quick reject in the loop).
     pub max_rate: f64,
 }
@@ -243,6 +246,58 @@ pub struct Roadmap {
 pub struct StrategyDecl {
     pub id: String,
     pub spec: StrategySpec,
+    /// What an ally following this strategy does about the third party's track.
+    pub track: TrackPolicy,
+}
+
+/// An ally's policy toward the third party's track (the strategy key `third_party`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TrackPolicy {
+    /// Grants the exemptions the track's sanctioned projects need.
+    Support,
+    /// Withholds them: projects that need support cannot start, and those running stop.
+    Impede,
+}
+
+/// One step of the third party's own track with the partner.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TrackMove {
+    pub id: String,
+    pub label: String,
+    /// A standing step stays in force until suspended; a one-shot step can be repeated.
+    pub standing: bool,
+    /// Tension removed each month in force (standing) or once when made (one-shot).
+    pub tension_relief: f64,
+    /// Share by which the rates of `incident` shocks fall while in force.
+    pub incident_relief: f64,
+    /// Needs the ally's support (a sanctions exemption) to start and to keep running.
+    pub needs_support: bool,
+    /// Months before a one-shot step can be made again.
+    pub repeat: u32,
+}
+
+/// The most steps a third party's track may have.
+pub const MAX_TRACK_MOVES: usize = 32;
+
+/// A third actor that runs its own confidence-building track with one strategic actor (the
+/// partner) and is allied with the other (the ally). Not a strategic player: its stance changes
+/// only with its own elections.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ThirdParty {
+    pub id: String,
+    pub label: String,
+    pub ally: ActorIx,
+    pub partner: ActorIx,
+    /// Whether it starts as an engager (runs its track) or a hardliner (does not).
+    pub engager: bool,
+    /// Monthly probability that the partner accepts the engager's next step, at tension 0
+    /// (times 1 - tension).
+    pub accept: f64,
+    /// Monthly hazard, per standing step and times tension, that the partner walks out of it.
+    pub walkout: f64,
+    /// Elections: `cycle`, `first_change` and `flip` (the chance a change toggles the stance).
+    pub politics: Politics,
+    pub moves: Vec<TrackMove>,
 }
 
 /// One arm of an experiment.
@@ -256,6 +311,8 @@ pub struct Arm {
     pub params: Params,
     /// Moves with parameters of this arm (derived quantities depend on params).
     pub moves: Vec<Move>,
+    /// The third party's stance at month 0 in this arm (None: the scenario's); true: engager.
+    pub stance: Option<bool>,
 }
 
 /// The experiment: arms run on the same run indices with common random numbers.
@@ -291,6 +348,8 @@ pub struct Scenario {
     pub strategies: Vec<StrategyDecl>,
     pub initial: InitialState,
     pub experiment: Experiment,
+    /// An optional third actor with its own track.
+    pub third_party: Option<ThirdParty>,
 }
 
 impl Scenario {

@@ -13,8 +13,9 @@ use serde::de::DeserializeOwned;
 use toml::Spanned;
 
 use crate::model::{
-    self, Actor, Arm, Arsenal, Category, Experiment, Hostility, InitialState, MAX_MOVES, Move,
-    MoveSet, Params, Phase, Politics, Roadmap, Scenario, Shock, StrategyDecl,
+    self, Actor, Arm, Arsenal, Category, Experiment, Hostility, InitialState, MAX_MOVES,
+    MAX_TRACK_MOVES, Move, MoveSet, Params, Phase, Politics, Roadmap, Scenario, Shock,
+    StrategyDecl, ThirdParty, TrackMove, TrackPolicy,
 };
 use crate::strategies::{
     StrategySpec, all_or_nothing, escalate_to_negotiate, generous_tit_for_tat, greedy, grit,
@@ -364,9 +365,23 @@ impl Cx<'_> {
         let mut strategies = Vec::new();
         for (st, (id, kind)) in raw.strategies.iter().zip(&strategy_heads) {
             let spec = self.strategy(st, id, kind, &move_ids, &roadmap_ids, &strategy_ids)?;
+            let track = match st.get_ref().get("third_party") {
+                None => TrackPolicy::Impede,
+                Some(toml::Value::String(v)) if v == "support" => TrackPolicy::Support,
+                Some(toml::Value::String(v)) if v == "impede" => TrackPolicy::Impede,
+                Some(other) => {
+                    return Err(self.err(
+                        st.span(),
+                        format!(
+                            "strategy '{id}': third_party = {other} is not valid; expected \"support\" or \"impede\""
+                        ),
+                    ));
+                }
+            };
             strategies.push(StrategyDecl {
                 id: id.clone(),
                 spec,
+                track,
             });
         }
         self.check_type_conditional_cycles(&raw.strategies, &strategies)?;
@@ -495,6 +510,7 @@ impl Cx<'_> {
                 rate_moratorium: r.rate_moratorium,
                 rate_process: r.rate_process,
                 only_in_process: r.only_in_process,
+                incident: r.incident,
                 moves: moves_cum,
                 max_rate: 0.0,
             };
@@ -585,6 +601,16 @@ impl Cx<'_> {
             };
             let mut arm_moves = catalogue.clone();
             model::derive_moves(&mut arm_moves, &params);
+            let stance = match &a.third_party_stance {
+                None => None,
+                Some(s) if raw.third_party.is_none() => {
+                    return Err(self.err(
+                        s.span(),
+                        format!("arm '{id}' sets third_party_stance but the scenario has no [third_party]"),
+                    ));
+                }
+                Some(s) => Some(self.stance(s)?),
+            };
             arms.push(Arm {
                 id,
                 label: if a.label.is_empty() {
@@ -595,9 +621,14 @@ impl Cx<'_> {
                 strategies: strat,
                 params,
                 moves: arm_moves,
+                stance,
             });
         }
         let baseline = self.lookup(&arm_ids, &ex.baseline, "baseline arm")?;
+        let third_party = match &raw.third_party {
+            Some(tp) => Some(self.third_party(tp, &actor_ids, &move_ids)?),
+            None => None,
+        };
 
         Ok(Scenario {
             name: raw.name.get_ref().clone(),
@@ -617,8 +648,104 @@ impl Cx<'_> {
                 runs,
                 seed: ex.seed,
             },
+            third_party,
         })
         .and_then(|s| self.check_name(&raw.name).map(|_| s))
+    }
+
+    /// A third party's stance: true for `engager`.
+    fn stance(&self, s: &Spanned<String>) -> R<bool> {
+        match s.get_ref().as_str() {
+            "engager" => Ok(true),
+            "hardliner" => Ok(false),
+            other => Err(self.err(
+                s.span(),
+                format!("stance '{other}' is not valid; expected \"engager\" or \"hardliner\""),
+            )),
+        }
+    }
+
+    /// `[third_party]`: its ally and partner must be the two actors, its step ids new.
+    fn third_party(
+        &self,
+        tp: &Spanned<RawThirdParty>,
+        actor_ids: &HashMap<String, usize>,
+        move_ids: &HashMap<String, usize>,
+    ) -> R<ThirdParty> {
+        let r = tp.get_ref();
+        if actor_ids.contains_key(&r.id) {
+            return Err(self.err(
+                tp.span(),
+                format!(
+                    "third party '{}' has the id of a strategic actor; give it its own id",
+                    r.id
+                ),
+            ));
+        }
+        let ally = self.lookup(actor_ids, &r.ally, "actor")?;
+        let partner = self.lookup(actor_ids, &r.partner, "actor")?;
+        if ally == partner {
+            return Err(self.err(
+                r.partner.span(),
+                "the third party's ally and partner must be the two different actors",
+            ));
+        }
+        let engager = self.stance(&r.stance)?;
+        if r.moves.get_ref().len() > MAX_TRACK_MOVES {
+            return Err(self.err(
+                r.moves.span(),
+                format!("a third party's track has at most {MAX_TRACK_MOVES} steps"),
+            ));
+        }
+        let mut moves: Vec<TrackMove> = Vec::new();
+        for m in r.moves.get_ref() {
+            let x = m.get_ref();
+            if move_ids.contains_key(&x.id) || moves.iter().any(|y| y.id == x.id) {
+                return Err(self.err(m.span(), format!("duplicate move id '{}'", x.id)));
+            }
+            if x.repeat == 0 {
+                return Err(self.err(
+                    m.span(),
+                    format!("track step '{}': repeat must be at least 1 month", x.id),
+                ));
+            }
+            moves.push(TrackMove {
+                id: x.id.clone(),
+                label: if x.label.is_empty() {
+                    x.id.clone()
+                } else {
+                    x.label.clone()
+                },
+                standing: x.standing,
+                tension_relief: x.tension_relief,
+                incident_relief: x.incident_relief,
+                needs_support: x.needs_support,
+                repeat: x.repeat,
+            });
+        }
+        let cycle = r.politics.cycle;
+        Ok(ThirdParty {
+            id: r.id.clone(),
+            label: if r.label.is_empty() {
+                r.id.clone()
+            } else {
+                r.label.clone()
+            },
+            ally,
+            partner,
+            engager,
+            accept: r.accept,
+            walkout: r.walkout,
+            politics: Politics {
+                cycle,
+                first_change: r.politics.first_change.unwrap_or(cycle).max(1),
+                flip: r.politics.flip,
+                trust_reset: 0.0,
+                flip_to: None,
+                leadership_hazard: 0.0,
+            },
+            moves,
+        })
     }
 
     pub(crate) fn check_name(&self, name: &Spanned<String>) -> R<()> {
@@ -789,6 +916,7 @@ impl Cx<'_> {
         t.remove("id");
         t.remove("kind");
         t.remove("label");
+        t.remove("third_party");
         toml::Value::Table(t).try_into::<T>().map_err(|e| {
             self.err(
                 st.span(),

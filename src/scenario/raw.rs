@@ -39,6 +39,59 @@ pub struct RawScenario {
     pub roadmaps: Vec<Spanned<RawRoadmap>>,
     pub strategies: Vec<Spanned<toml::Table>>,
     pub experiment: Spanned<RawExperiment>,
+    pub third_party: Option<Spanned<RawThirdParty>>,
+}
+
+/// `[third_party]`: a third actor's own confidence-building track.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawThirdParty {
+    pub id: String,
+    #[serde(default)]
+    pub label: String,
+    pub ally: Spanned<String>,
+    pub partner: Spanned<String>,
+    /// `engager` or `hardliner` at month 0.
+    pub stance: Spanned<String>,
+    #[serde(deserialize_with = "check::prob")]
+    pub accept: f64,
+    #[serde(default, deserialize_with = "check::prob")]
+    pub walkout: f64,
+    #[serde(default)]
+    pub politics: RawThirdPartyPolitics,
+    pub moves: Spanned<Vec<Spanned<RawTrackMove>>>,
+}
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct RawThirdPartyPolitics {
+    #[serde(default)]
+    pub cycle: u32,
+    pub first_change: Option<u32>,
+    #[serde(default, deserialize_with = "check::prob")]
+    pub flip: f64,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTrackMove {
+    pub id: String,
+    #[serde(default)]
+    pub label: String,
+    #[serde(default = "yes")]
+    pub standing: bool,
+    #[serde(default, deserialize_with = "check::prob")]
+    pub tension_relief: f64,
+    #[serde(default, deserialize_with = "check::prob")]
+    pub incident_relief: f64,
+    #[serde(default)]
+    pub needs_support: bool,
+    #[serde(default = "twelve")]
+    pub repeat: u32,
+}
+
+fn twelve() -> u32 {
+    12
 }
 
 #[derive(Debug, Deserialize)]
@@ -159,6 +212,8 @@ pub struct RawShock {
     pub rate_process: Option<f64>,
     #[serde(default)]
     pub only_in_process: bool,
+    #[serde(default)]
+    pub incident: bool,
     pub moves: Vec<Spanned<String>>,
     pub weights: Option<Spanned<Vec<Spanned<f64>>>>,
 }
@@ -201,6 +256,8 @@ pub struct RawArm {
     pub strategies: BTreeMap<String, Spanned<String>>,
     /// Parameter overrides for this arm (keys of `[params]`).
     pub params: Option<Spanned<toml::Table>>,
+    /// The third party's stance in this arm: `engager` or `hardliner`.
+    pub third_party_stance: Option<Spanned<String>>,
 }
 
 // Strategy parameters, one struct per kind, read from the strategy's table after `id`,
