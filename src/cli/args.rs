@@ -81,10 +81,12 @@ pub struct SweepArgs {
     /// Points of the Latin hypercube (with --design lhs).
     #[arg(long)]
     pub samples: Option<u64>,
-    /// Run metric of the flip map and the sensitivity ranking (see `detente list metrics`).
-    #[arg(long, default_value = "outcome:agreement")]
+    /// Run metric of the flip map and the sensitivity ranking (see `detente list metrics`;
+    /// default: the scenario's headline metric, else outcome:agreement).
+    #[arg(long)]
     pub metric: Option<String>,
-    /// Arm compared with the baseline (default: the first arm that is not the baseline).
+    /// Arm compared with the baseline (default: the scenario's headline arm, else the first arm
+    /// that is not the baseline).
     #[arg(long)]
     pub arm: Option<String>,
     /// Runs per arm at each point (default: the scenario's).

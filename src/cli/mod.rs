@@ -181,12 +181,13 @@ struct Batch {
     pool: rayon::ThreadPool,
     bar: ProgressBar,
     runs_path: PathBuf,
-    runs_csv: std::io::BufWriter<std::fs::File>,
+    /// The streamed runs.csv (None when the scenario turns per-run rows off).
+    runs_csv: Option<std::io::BufWriter<std::fs::File>>,
     started: String,
 }
 
 impl Batch {
-    fn start(cfg: &RunConfig, header: &[u8]) -> Result<Batch, Error> {
+    fn start(cfg: &RunConfig, header: Option<&[u8]>) -> Result<Batch, Error> {
         let staging = output::Staging::prepare(&cfg.out, cfg.force)?;
         let started = now();
         let mut builder = rayon::ThreadPoolBuilder::new();
@@ -197,11 +198,16 @@ impl Batch {
             .build()
             .map_err(|e| Error::Failed(format!("cannot start worker threads: {e}")))?;
         let runs_path = staging.file("runs.csv");
-        let file = std::fs::File::create(&runs_path).map_err(|e| Error::io(&runs_path, e))?;
-        let mut runs_csv = std::io::BufWriter::with_capacity(1 << 20, file);
-        runs_csv
-            .write_all(header)
-            .map_err(|e| Error::io(&runs_path, e))?;
+        let runs_csv = match header {
+            Some(header) => {
+                let file =
+                    std::fs::File::create(&runs_path).map_err(|e| Error::io(&runs_path, e))?;
+                let mut w = std::io::BufWriter::with_capacity(1 << 20, file);
+                w.write_all(header).map_err(|e| Error::io(&runs_path, e))?;
+                Some(w)
+            }
+            None => None,
+        };
         let bar = if cfg.quiet || !std::io::stderr().is_terminal() {
             ProgressBar::hidden()
         } else {
@@ -231,9 +237,9 @@ impl Batch {
         table: String,
     ) -> Result<(), Error> {
         self.bar.finish_and_clear();
-        self.runs_csv
-            .flush()
-            .map_err(|e| Error::io(&self.runs_path, e))?;
+        if let Some(w) = &mut self.runs_csv {
+            w.flush().map_err(|e| Error::io(&self.runs_path, e))?;
+        }
         for (name, bytes) in files {
             write_file(&self.staging.file(name), bytes)?;
         }
@@ -274,14 +280,16 @@ pub fn run(cfg: RunConfig) -> Result<(), Error> {
 
 fn run_negotiation(cfg: &RunConfig, loaded: &Loaded) -> Result<(), Error> {
     let sc = &loaded.scenario;
-    let mut b = Batch::start(cfg, &export::runs::header_bytes(sc))?;
+    let header = export::runs::header_bytes(sc);
+    let mut b = Batch::start(cfg, sc.output.runs_csv.then_some(header.as_slice()))?;
     let bar = b.bar.clone();
     let progress = move |done: u64| bar.set_position(done);
     let mut sink = |rows: &[batch::RunRows]| -> Result<(), Error> {
+        let Some(w) = &mut b.runs_csv else {
+            return Ok(());
+        };
         let bytes = export::runs::rows_bytes_parallel(sc, rows);
-        b.runs_csv
-            .write_all(&bytes)
-            .map_err(|e| Error::io(&b.runs_path, e))
+        w.write_all(&bytes).map_err(|e| Error::io(&b.runs_path, e))
     };
     let agg = b
         .pool
@@ -329,14 +337,15 @@ fn run_game(
         let _ = w.write_record(export::game::runs_header(sc));
         w.into_inner().unwrap_or_default()
     };
-    let mut b = Batch::start(cfg, &header)?;
+    let mut b = Batch::start(cfg, Some(&header))?;
     let bar = b.bar.clone();
     let progress = move |done: u64| bar.set_position(done);
     let mut sink = |rows: &[batch::game::MatchRows]| -> Result<(), Error> {
+        let Some(w) = &mut b.runs_csv else {
+            return Ok(());
+        };
         let bytes = export::game::runs_rows(sc, rows);
-        b.runs_csv
-            .write_all(&bytes)
-            .map_err(|e| Error::io(&b.runs_path, e))
+        w.write_all(&bytes).map_err(|e| Error::io(&b.runs_path, e))
     };
     let agg = b
         .pool

@@ -168,14 +168,24 @@ impl SweepConfig {
             points.push((values, sc));
         }
         let names = run_metric_names(base);
-        let metric_name = a.metric.as_deref().unwrap_or("outcome:agreement");
+        let headline = base.experiment.headline;
+        let metric_name = match (&a.metric, headline) {
+            (Some(m), _) => m.clone(),
+            (None, Some(h)) => names[h.metric].clone(),
+            (None, None) => "outcome:agreement".to_string(),
+        };
+        let metric_name = metric_name.as_str();
         let metric = names.iter().position(|n| n == metric_name).ok_or_else(|| {
             Error::input(format!(
                 "--metric '{metric_name}' is not a run metric; expected one of: {}",
                 names.join(", ")
             ))
         })?;
-        let mut metrics = KEY_METRICS.to_vec();
+        let mut metrics = base
+            .output
+            .metrics
+            .clone()
+            .unwrap_or_else(|| KEY_METRICS.to_vec());
         if !metrics.contains(&metric) {
             metrics.push(metric);
         }
@@ -197,9 +207,9 @@ impl SweepConfig {
                 }
                 id
             }
-            None => arms
-                .iter()
-                .find(|x| x.id != baseline)
+            None => headline
+                .map(|h| &arms[h.arm])
+                .or_else(|| arms.iter().find(|x| x.id != baseline))
                 .map(|x| x.id.clone())
                 .ok_or_else(|| {
                     Error::input(format!(

@@ -1,6 +1,8 @@
 //! Output formats, one module each, returning bytes or strings so that each is snapshot-testable.
 
 pub mod game;
+pub mod headline;
+pub mod library;
 pub mod manifest;
 pub mod narrative;
 pub mod runs;

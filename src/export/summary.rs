@@ -33,14 +33,23 @@ pub(crate) fn stat(m: &Moments, proportion: bool) -> (f64, f64, f64) {
     }
 }
 
+/// The run metrics written, as (index, name): the scenario's `[output] metrics`, else all.
+pub fn chosen(sc: &Scenario) -> Vec<(usize, String)> {
+    let names = run_metric_names(sc);
+    match &sc.output.metrics {
+        Some(v) => v.iter().map(|&k| (k, names[k].clone())).collect(),
+        None => names.into_iter().enumerate().collect(),
+    }
+}
+
 /// Every summary row, in file order.
 pub fn rows(sc: &Scenario, agg: &Aggregate) -> Vec<Row> {
-    let names = run_metric_names(sc);
+    let names = chosen(sc);
     let base = sc.experiment.baseline;
     let mut out = Vec::new();
     for (a, arm) in sc.experiment.arms.iter().enumerate() {
         for g in 0..GROUPS {
-            for (k, name) in names.iter().enumerate() {
+            for &(k, ref name) in &names {
                 let m = agg.summary_at(a, g, k);
                 let (mean, low, high) = stat(m, k < PROPORTIONS);
                 let metric = if g == 0 {
@@ -59,7 +68,7 @@ pub fn rows(sc: &Scenario, agg: &Aggregate) -> Vec<Row> {
             }
         }
         if a != base {
-            for (k, name) in names.iter().enumerate() {
+            for &(k, ref name) in &names {
                 let m = agg.diff_at(a, k);
                 let (mean, low, high) = stat(m, false);
                 out.push(Row {

@@ -5,9 +5,11 @@ use crate::batch::Aggregate;
 use crate::batch::aggregate::CONTINUOUS;
 use crate::batch::stats::{quantile, wilson};
 use crate::engine::Status;
-use crate::model::Scenario;
+use crate::model::{Scenario, quantile_name};
 
-pub const HEADER: [&str; 11] = [
+/// The columns before the quantiles; one `pNN` column per quantile of `[output] quantiles`
+/// (default p10, p50, p90) follows.
+pub const HEADER: [&str; 8] = [
     "arm",
     "month",
     "metric",
@@ -16,10 +18,14 @@ pub const HEADER: [&str; 11] = [
     "sd",
     "ci95_low",
     "ci95_high",
-    "p10",
-    "p50",
-    "p90",
 ];
+
+/// The full header for a scenario's quantiles.
+pub fn header(sc: &Scenario) -> Vec<String> {
+    let mut h: Vec<String> = HEADER.iter().map(|s| s.to_string()).collect();
+    h.extend(sc.output.quantiles.iter().map(|&q| quantile_name(q)));
+    h
+}
 
 /// Trajectory metric names: trust both ways, tension, arsenal, then one share per status.
 pub fn metric_names(sc: &Scenario) -> Vec<String> {
@@ -35,6 +41,7 @@ pub fn metric_names(sc: &Scenario) -> Vec<String> {
 
 pub fn csv(sc: &Scenario, agg: &Aggregate) -> Vec<u8> {
     let names = metric_names(sc);
+    let qs = &sc.output.quantiles;
     let mut rows = Vec::new();
     for (a, arm) in sc.experiment.arms.iter().enumerate() {
         for (k, name) in names.iter().enumerate() {
@@ -44,16 +51,9 @@ pub fn csv(sc: &Scenario, agg: &Aggregate) -> Vec<u8> {
                     let h = agg.hist_at(a, month, k);
                     let (lo, hi) = agg.range(k);
                     let (l, u) = m.ci95();
-                    [
-                        m.n.to_string(),
-                        num(m.mean()),
-                        num(m.sd()),
-                        num(l),
-                        num(u),
-                        num(quantile(h, lo, hi, 0.1)),
-                        num(quantile(h, lo, hi, 0.5)),
-                        num(quantile(h, lo, hi, 0.9)),
-                    ]
+                    let mut c = vec![m.n.to_string(), num(m.mean()), num(m.sd()), num(l), num(u)];
+                    c.extend(qs.iter().map(|&q| num(quantile(h, lo, hi, q))));
+                    c
                 } else {
                     let s = Status::ALL[k - CONTINUOUS];
                     let n = agg.runs;
@@ -72,16 +72,9 @@ pub fn csv(sc: &Scenario, agg: &Aggregate) -> Vec<u8> {
                             1.0
                         }
                     };
-                    [
-                        n.to_string(),
-                        num(p),
-                        num(sd),
-                        num(l),
-                        num(u),
-                        num(q(0.1)),
-                        num(q(0.5)),
-                        num(q(0.9)),
-                    ]
+                    let mut c = vec![n.to_string(), num(p), num(sd), num(l), num(u)];
+                    c.extend(qs.iter().map(|&x| num(q(x))));
+                    c
                 };
                 let mut row = vec![arm.id.clone(), month.to_string(), name.clone()];
                 row.extend(cells);
@@ -89,7 +82,9 @@ pub fn csv(sc: &Scenario, agg: &Aggregate) -> Vec<u8> {
             }
         }
     }
-    csv_bytes(&HEADER, rows)
+    let header = header(sc);
+    let header: Vec<&str> = header.iter().map(String::as_str).collect();
+    csv_bytes(&header, rows)
 }
 
 /// One-line docs of the trajectory metrics.

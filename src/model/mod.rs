@@ -322,6 +322,48 @@ pub struct Experiment {
     pub baseline: usize,
     pub runs: u64,
     pub seed: u64,
+    /// The question it answers (may be empty).
+    pub question: String,
+    /// The comparison that answers it.
+    pub headline: Option<Headline>,
+}
+
+/// The headline comparison: the paired difference of `arm` from the baseline on a run metric.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Headline {
+    pub arm: usize,
+    /// Index into the run metrics (`batch::aggregate::RUN_METRICS`).
+    pub metric: usize,
+}
+
+/// What the results files contain (`[output]`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutputOptions {
+    /// Run metrics of summary.csv and sweep.csv (indices into the run metrics), in file order;
+    /// None: every metric (summary.csv) or the key metrics (sweep.csv).
+    pub metrics: Option<Vec<usize>>,
+    /// Quantiles of trajectories.csv (columns `p10`, `p50`, ...), increasing.
+    pub quantiles: Vec<f64>,
+    /// Whether runs.csv is written.
+    pub runs_csv: bool,
+}
+
+impl Default for OutputOptions {
+    fn default() -> Self {
+        OutputOptions {
+            metrics: None,
+            quantiles: vec![0.1, 0.5, 0.9],
+            runs_csv: true,
+        }
+    }
+}
+
+/// A quantile's column name: `p10` for 0.1, `p2.5` for 0.025.
+pub fn quantile_name(q: f64) -> String {
+    let pct = q * 100.0;
+    let s = format!("{pct:.4}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    format!("p{s}")
 }
 
 /// The initial shared state.
@@ -350,6 +392,8 @@ pub struct Scenario {
     pub experiment: Experiment,
     /// An optional third actor with its own track.
     pub third_party: Option<ThirdParty>,
+    /// What the results files contain.
+    pub output: OutputOptions,
 }
 
 impl Scenario {

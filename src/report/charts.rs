@@ -143,6 +143,17 @@ pub(super) fn svg(
     s
 }
 
+/// "median, 10-90% band" for the default quantiles, in the words of the columns written.
+fn band_words(r: &Results) -> String {
+    let (lo, hi, mid) = &r.band;
+    let line = if mid == "p50" { "median" } else { "mean" };
+    format!(
+        "{line}, {}-{}% band",
+        lo.trim_start_matches('p'),
+        hi.trim_start_matches('p')
+    )
+}
+
 /// trust.svg: both directions, one panel each.
 pub fn trust(r: &Results) -> String {
     let trust: Vec<&String> = r
@@ -155,9 +166,10 @@ pub fn trust(r: &Results) -> String {
         for (m, area) in trust.iter().zip(panels.iter()) {
             let parts: Vec<&str> = m.split(':').collect();
             let caption = format!(
-                "{}'s trust in {} (median, 10-90% band, mean's 95% CI dashed)",
+                "{}'s trust in {} ({}, mean's 95% CI dashed)",
                 parts[1],
-                parts.get(2).unwrap_or(&"")
+                parts.get(2).unwrap_or(&""),
+                band_words(r)
             );
             band_panel(area, r, m, &caption, "P(the other is sincere)", 1.0)?;
         }
@@ -172,7 +184,7 @@ pub fn tension(r: &Results) -> String {
             root,
             r,
             "tension",
-            "Tension (median, 10-90% band)",
+            &format!("Tension ({})", band_words(r)),
             "tension",
             1.0,
         )
@@ -193,7 +205,7 @@ pub fn arsenal(r: &Results) -> String {
             root,
             r,
             "arsenal",
-            "Warheads (median, 10-90% band)",
+            &format!("Warheads ({})", band_words(r)),
             "warheads",
             (max * 1.1).ceil(),
         )

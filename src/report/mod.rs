@@ -14,8 +14,11 @@ pub struct Point {
     pub mean: f64,
     pub lo: f64,
     pub hi: f64,
+    /// The lowest quantile written (p10 by default).
     pub p10: f64,
+    /// The median (or the mean when p50 is not written).
     pub p50: f64,
+    /// The highest quantile written (p90 by default).
     pub p90: f64,
 }
 
@@ -39,6 +42,9 @@ pub struct Results {
     pub summary: BTreeMap<(String, String), Stat>,
     /// Metric names of trajectories.csv, in file order.
     pub metrics: Vec<String>,
+    /// The quantile columns used for the band (lowest, highest) and the line (`p50`, else the
+    /// mean), e.g. ("p10", "p90", "p50").
+    pub band: (String, String, String),
 }
 
 fn f(s: &str) -> f64 {
@@ -49,10 +55,31 @@ fn f(s: &str) -> f64 {
 pub fn parse(trajectories: &str, summary: &str) -> Result<Results, String> {
     let mut r = Results::default();
     let mut rdr = csv::Reader::from_reader(trajectories.as_bytes());
+    let head = rdr
+        .headers()
+        .map_err(|e| format!("trajectories.csv: {e}"))?
+        .clone();
+    let fixed = crate::export::trajectories::HEADER.len();
+    let quantiles: Vec<usize> = (fixed..head.len())
+        .filter(|&i| head[i].starts_with('p'))
+        .collect();
+    if head.len() < fixed || quantiles.is_empty() {
+        return Err(format!(
+            "trajectories.csv: expected the columns {} and at least one quantile column",
+            crate::export::trajectories::HEADER.join(",")
+        ));
+    }
+    let (qlo, qhi) = (quantiles[0], quantiles[quantiles.len() - 1]);
+    let qmid = (fixed..head.len()).find(|&i| &head[i] == "p50");
+    r.band = (
+        head[qlo].to_string(),
+        head[qhi].to_string(),
+        qmid.map_or("mean".to_string(), |i| head[i].to_string()),
+    );
     for rec in rdr.records() {
         let rec = rec.map_err(|e| format!("trajectories.csv: {e}"))?;
-        if rec.len() != 11 {
-            return Err("trajectories.csv: expected 11 columns".to_string());
+        if rec.len() != head.len() {
+            return Err(format!("trajectories.csv: expected {} columns", head.len()));
         }
         let (arm, metric) = (rec[0].to_string(), rec[2].to_string());
         if !r.arms.contains(&arm) {
@@ -66,9 +93,9 @@ pub fn parse(trajectories: &str, summary: &str) -> Result<Results, String> {
             mean: f(&rec[4]),
             lo: f(&rec[6]),
             hi: f(&rec[7]),
-            p10: f(&rec[8]),
-            p50: f(&rec[9]),
-            p90: f(&rec[10]),
+            p10: f(&rec[qlo]),
+            p50: f(&rec[qmid.unwrap_or(4)]),
+            p90: f(&rec[qhi]),
         });
     }
     let mut rdr = csv::Reader::from_reader(summary.as_bytes());

@@ -629,6 +629,93 @@ impl Cx<'_> {
             Some(tp) => Some(self.third_party(tp, &actor_ids, &move_ids)?),
             None => None,
         };
+        let metric_names: Vec<String> = crate::batch::aggregate::RUN_METRICS
+            .iter()
+            .map(|(n, _)| {
+                n.replace("{0}", &actors[0].id)
+                    .replace("{1}", &actors[1].id)
+            })
+            .collect();
+        let metric_ix = |m: &Spanned<String>| -> R<usize> {
+            metric_names
+                .iter()
+                .position(|n| n == m.get_ref())
+                .ok_or_else(|| {
+                    self.err(
+                        m.span(),
+                        format!(
+                            "unknown metric '{}'; expected one of: {}",
+                            m.get_ref(),
+                            metric_names.join(", ")
+                        ),
+                    )
+                })
+        };
+        let headline = match &ex.headline {
+            None => None,
+            Some(h) => {
+                let hr = h.get_ref();
+                let arm = self.lookup(&arm_ids, &hr.arm, "arm")?;
+                if arm == baseline {
+                    return Err(self.err(
+                        hr.arm.span(),
+                        "the headline arm is the baseline; name the arm compared with it",
+                    ));
+                }
+                Some(model::Headline {
+                    arm,
+                    metric: metric_ix(&hr.metric)?,
+                })
+            }
+        };
+        let mut output = model::OutputOptions::default();
+        if let Some(os) = &raw.output {
+            let o = os.get_ref();
+            output.runs_csv = o.runs_csv;
+            if let Some(ms) = &o.metrics {
+                let mut v = Vec::new();
+                for m in ms {
+                    let k = metric_ix(m)?;
+                    if v.contains(&k) {
+                        return Err(self.err(
+                            m.span(),
+                            format!("metric '{}' is listed twice", m.get_ref()),
+                        ));
+                    }
+                    v.push(k);
+                }
+                if v.is_empty() {
+                    return Err(self.err(
+                        os.span(),
+                        "[output] metrics is empty; list at least one metric or leave it out",
+                    ));
+                }
+                output.metrics = Some(v);
+            }
+            if let Some(qs) = &o.quantiles {
+                let mut v: Vec<f64> = Vec::new();
+                for q in qs.get_ref() {
+                    let x = *q.get_ref();
+                    if !(x > 0.0 && x < 1.0) {
+                        return Err(self.err(
+                            q.span(),
+                            format!("quantile {x} is not strictly between 0 and 1"),
+                        ));
+                    }
+                    if v.last().is_some_and(|&p| p >= x) {
+                        return Err(self.err(
+                            q.span(),
+                            "quantiles must be listed in increasing order, each once",
+                        ));
+                    }
+                    v.push(x);
+                }
+                if v.is_empty() || v.len() > 9 {
+                    return Err(self.err(qs.span(), "list between 1 and 9 quantiles"));
+                }
+                output.quantiles = v;
+            }
+        }
 
         Ok(Scenario {
             name: raw.name.get_ref().clone(),
@@ -647,8 +734,11 @@ impl Cx<'_> {
                 baseline,
                 runs,
                 seed: ex.seed,
+                question: ex.question.trim().to_string(),
+                headline,
             },
             third_party,
+            output,
         })
         .and_then(|s| self.check_name(&raw.name).map(|_| s))
     }

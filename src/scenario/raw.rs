@@ -40,6 +40,7 @@ pub struct RawScenario {
     pub strategies: Vec<Spanned<toml::Table>>,
     pub experiment: Spanned<RawExperiment>,
     pub third_party: Option<Spanned<RawThirdParty>>,
+    pub output: Option<Spanned<RawOutput>>,
 }
 
 /// `[third_party]`: a third actor's own confidence-building track.
@@ -241,6 +242,28 @@ pub struct RawExperiment {
     pub seed: u64,
     #[serde(default)]
     pub arms: Vec<Spanned<RawArm>>,
+    /// The question the experiment answers, in plain words.
+    #[serde(default)]
+    pub question: String,
+    /// The comparison that answers it.
+    pub headline: Option<Spanned<RawHeadline>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawHeadline {
+    pub arm: Spanned<String>,
+    pub metric: Spanned<String>,
+}
+
+/// `[output]`: what the results files contain.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawOutput {
+    pub metrics: Option<Vec<Spanned<String>>>,
+    pub quantiles: Option<Spanned<Vec<Spanned<f64>>>>,
+    #[serde(default = "yes")]
+    pub runs_csv: bool,
 }
 
 fn default_seed() -> u64 {

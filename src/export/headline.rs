@@ -1,0 +1,64 @@
+//! The headline answer of an experiment: one sentence from the paired difference of the
+//! headline arm from the baseline on the headline metric (terminal, report and the scenario
+//! library's table all use it).
+
+use crate::batch::aggregate::{PROPORTIONS, lower_is_better};
+use crate::sweep::Verdict;
+
+/// The parts of a headline answer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Answer<'a> {
+    pub arm: &'a str,
+    pub baseline: &'a str,
+    pub metric: &'a str,
+    /// Index of the metric in the run metrics.
+    pub index: usize,
+    pub mean: f64,
+    pub low: f64,
+    pub high: f64,
+}
+
+impl Answer<'_> {
+    /// The difference with its interval: percentage points for outcome shares.
+    pub fn difference(&self) -> String {
+        if self.index < PROPORTIONS {
+            format!(
+                "{:+.1} points [{:+.1}, {:+.1}]",
+                100.0 * self.mean,
+                100.0 * self.low,
+                100.0 * self.high
+            )
+        } else {
+            // Enough decimals to show the interval's width (at least 3, at most 6).
+            let half = (self.high - self.low).abs() / 2.0;
+            let d = if half > 0.0 && half.is_finite() {
+                ((-half.log10()).ceil() as i64 + 1).clamp(3, 6) as usize
+            } else {
+                3
+            };
+            format!("{:+.d$} [{:+.d$}, {:+.d$}]", self.mean, self.low, self.high)
+        }
+    }
+
+    /// Which side the 95% interval favours.
+    pub fn verdict(&self) -> Verdict {
+        Verdict::of(self.low, self.high, lower_is_better(self.index))
+    }
+
+    /// "incremental - all_or_nothing on outcome:agreement: +23.6 points [+22.8, +24.4];
+    /// incremental does better."
+    pub fn sentence(&self) -> String {
+        let v = match self.verdict() {
+            Verdict::Arm => format!("{} does better", self.arm),
+            Verdict::Baseline => format!("{} does better", self.baseline),
+            Verdict::NotSignificant => "no significant difference".to_string(),
+        };
+        format!(
+            "{} - {} on {}: {}; {v}.",
+            self.arm,
+            self.baseline,
+            self.metric,
+            self.difference()
+        )
+    }
+}

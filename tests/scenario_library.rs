@@ -1,0 +1,85 @@
+//! The scenario library: every file in scenarios/ is valid, every principle has its scenario,
+//! and scenarios/README.md's headline table is what a real run of each scenario gives today.
+//! To regenerate the table after a model change: `DETENTE_BLESS=1 cargo test --test scenario_library`.
+
+use std::path::Path;
+
+use detente::export::library::{self, END, Entry, README_RUNS, START};
+use detente::scenario::{self, Any};
+
+const PRINCIPLES: [&str; 7] = [
+    "incremental-vs-all-or-nothing",
+    "confidence-building",
+    "end-of-war-first",
+    "support-south-korea",
+    "inclusive-table",
+    "diplomacy-is-not-a-gift",
+    "status-quo",
+];
+
+fn files() -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir("scenarios")
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".toml"))
+        .collect();
+    v.sort();
+    v
+}
+
+fn entry(file: &str) -> Entry {
+    match scenario::load_any(&Path::new("scenarios").join(file)).unwrap() {
+        Any::Negotiation(l) => {
+            let sc = &l.scenario;
+            let seed = sc.experiment.seed;
+            let agg = detente::batch::run::<()>(sc, seed, 0..README_RUNS, &|_| {}, &mut |_| Ok(()))
+                .unwrap();
+            library::negotiation(file, sc, &agg, seed)
+        }
+        Any::Game { scenario: sc, .. } => {
+            let runs = sc.runs.min(README_RUNS);
+            let agg =
+                detente::batch::game::run::<()>(&sc, sc.seed, 0..runs, &|_| {}, &mut |_| Ok(()))
+                    .unwrap();
+            library::game(file, &sc, &agg, runs, sc.seed)
+        }
+    }
+}
+
+#[test]
+fn every_principle_has_a_scenario_with_a_question_and_a_headline() {
+    for p in PRINCIPLES {
+        let l = scenario::load(&Path::new("scenarios").join(format!("{p}.toml")))
+            .unwrap_or_else(|e| panic!("{p}: {e}"));
+        let ex = &l.scenario.experiment;
+        assert!(!ex.question.is_empty(), "{p}: no question");
+        assert!(ex.headline.is_some(), "{p}: no headline");
+        assert!(ex.arms.len() >= 2, "{p}: needs a baseline and an arm");
+    }
+    // The ROK is a third actor with its own track in the South Korea scenario.
+    let l = scenario::load(Path::new("scenarios/support-south-korea.toml")).unwrap();
+    let tp = l.scenario.third_party.as_ref().expect("a third party");
+    assert!(tp.moves.len() >= 4 && tp.politics.cycle > 0);
+}
+
+#[test]
+fn the_readme_table_is_current() {
+    let entries: Vec<Entry> = files().iter().map(|f| entry(f)).collect();
+    let table = library::table(&entries);
+    let path = Path::new("scenarios/README.md");
+    let text = std::fs::read_to_string(path).unwrap();
+    let (Some(a), Some(b)) = (text.find(START), text.find(END)) else {
+        panic!("scenarios/README.md lacks the table marks");
+    };
+    let current = &text[a..b + END.len()];
+    if current != table {
+        if std::env::var_os("DETENTE_BLESS").is_some() {
+            let new = format!("{}{}{}", &text[..a], table, &text[b + END.len()..]);
+            std::fs::write(path, new).unwrap();
+        } else {
+            panic!(
+                "scenarios/README.md's table is out of date; run `DETENTE_BLESS=1 cargo test --test scenario_library` and commit it.\nexpected:\n{table}"
+            );
+        }
+    }
+}
