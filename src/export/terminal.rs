@@ -113,6 +113,40 @@ pub fn table(sc: &Scenario, agg: &Aggregate, seed: u64, colour: bool) -> String 
             .unwrap_or_default();
         let _ = writeln!(s, "  {cell:>26}");
     }
+    // By hidden type pair: the spiral (S/S) and deterrence (with a G) failures apart.
+    let (k, metric) = match sc.experiment.headline {
+        Some(h) => (h.metric, names[h.metric].clone()),
+        None => (0, names[0].clone()),
+    };
+    if rows.iter().any(|r| r.metric == format!("{metric}@S/S")) {
+        let _ = writeln!(s);
+        let _ = writeln!(
+            s,
+            "{metric} by hidden types at month 0 ({} first; S sincere, G exploitative):",
+            sc.actors[0].id
+        );
+        let _ = write!(s, "{:arm_w$}", "arm");
+        for t in crate::engine::record::TYPE_PAIRS {
+            let _ = write!(s, "  {t:>22}");
+        }
+        let _ = writeln!(s);
+        for (i, arm) in sc.experiment.arms.iter().enumerate() {
+            let _ = write!(s, "{}", arm_name(&arm.id, i, arm_w, colour));
+            for t in crate::engine::record::TYPE_PAIRS {
+                let cell = find(&arm.id, &format!("{metric}@{t}"))
+                    .map(|r| {
+                        if k < crate::batch::aggregate::PROPORTIONS {
+                            pct(r)
+                        } else {
+                            format!("{:.3} [{:.3}, {:.3}]", r.mean, r.low, r.high)
+                        }
+                    })
+                    .unwrap_or_default();
+                let _ = write!(s, "  {cell:>22}");
+            }
+            let _ = writeln!(s);
+        }
+    }
     if let Some(h) = sc.experiment.headline {
         let arm = &sc.experiment.arms[h.arm].id;
         if let Some(r) = find(arm, &format!("diff:{}", names[h.metric])) {

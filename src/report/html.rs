@@ -249,23 +249,63 @@ small{{color:#555}} .swatch{{display:inline-block;width:1em;height:1em;vertical-
     let _ = writeln!(h, "</table>");
 
     // Type pairs.
+    let pairs = ["S/S", "S/G", "G/S", "G/G"];
     let _ = writeln!(
         h,
-        "<h2>By hidden types</h2><p>Share of runs ending in an agreement, by the types drawn at month 0 (S sincere, G exploitative; first actor first).</p><table><tr><th>arm</th><th>S/S</th><th>S/G</th><th>G/S</th><th>G/G</th></tr>"
+        "<h2>By hidden types</h2><p>Results by the types drawn at month 0 (S sincere, G exploitative; first actor first). Jervis's spiral model locates failure between two sincere sides that misread each other (the S/S column); his deterrence model locates it in concessions to an exploiter (the columns with a G). An average over all runs hides which failure an arm suffers.</p>"
     );
-    for a in &r.arms {
-        let cells: Vec<String> = ["S/S", "S/G", "G/S", "G/G"]
-            .iter()
-            .map(|t| cell(r, a, &format!("outcome:agreement@{t}"), true))
-            .collect();
+    let first_arm = r.arms.first().cloned().unwrap_or_default();
+    let counts: Vec<String> = pairs
+        .iter()
+        .filter_map(|t| {
+            r.summary
+                .iter()
+                .find(|((a, m), _)| *a == first_arm && m.ends_with(&format!("@{t}")))
+                .map(|(_, st)| format!("{t} {}", st.n))
+        })
+        .collect();
+    if !counts.is_empty() {
+        let _ = writeln!(h, "<p>Runs per type pair: {}.</p>", counts.join(", "));
+    }
+    let mut metrics: Vec<(String, bool)> = vec![
+        ("outcome:agreement".into(), true),
+        ("outcome:breakdown".into(), true),
+        ("outcome:war".into(), true),
+    ];
+    if let Some(hl) = sc.and_then(|s| {
+        s.experiment.headline.map(|x| {
+            (
+                crate::batch::aggregate::run_metric_names(s)[x.metric].clone(),
+                x.metric,
+            )
+        })
+    }) && !metrics.iter().any(|(m, _)| *m == hl.0)
+    {
+        metrics.push((hl.0, hl.1 < crate::batch::aggregate::PROPORTIONS));
+    }
+    for (metric, proportion) in metrics {
+        if !r.summary.keys().any(|(_, m)| *m == format!("{metric}@S/S")) {
+            continue;
+        }
         let _ = writeln!(
             h,
-            "<tr><td>{}</td><td>{}</td></tr>",
-            esc(a),
-            cells.join("</td><td>")
+            "<p><b>{}</b></p><table><tr><th>arm</th><th>S/S</th><th>S/G</th><th>G/S</th><th>G/G</th></tr>",
+            esc(&metric)
         );
+        for a in &r.arms {
+            let cells: Vec<String> = pairs
+                .iter()
+                .map(|t| cell(r, a, &format!("{metric}@{t}"), proportion))
+                .collect();
+            let _ = writeln!(
+                h,
+                "<tr><td>{}</td><td>{}</td></tr>",
+                esc(a),
+                cells.join("</td><td>")
+            );
+        }
+        let _ = writeln!(h, "</table>");
     }
-    let _ = writeln!(h, "</table>");
 
     // Reproduce.
     let cmd: Vec<String> = manifest["command_line"]
