@@ -21,6 +21,35 @@ use crate::model::Scenario;
 /// Runs per block: the unit of parallel work between two hand-offs to the sink.
 pub const BLOCK: u64 = 4096;
 
+/// Shard `index` of `count`: a deterministic slice of a batch's run indices. Shard k of m
+/// holds runs [floor(N k / m), floor(N (k+1) / m)), so the shards of any m cover 0..N once, in
+/// order, and merging their aggregates gives the aggregates of the whole batch exactly.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shard {
+    pub index: u64,
+    pub count: u64,
+}
+
+impl Shard {
+    /// Parse `K/M` with 0 <= K < M.
+    pub fn parse(s: &str) -> Result<Shard, String> {
+        let bad = || format!("--shard '{s}' is not K/M with 0 <= K < M (e.g. 0/4 .. 3/4)");
+        let (k, m) = s.split_once('/').ok_or_else(bad)?;
+        let index: u64 = k.trim().parse().map_err(|_| bad())?;
+        let count: u64 = m.trim().parse().map_err(|_| bad())?;
+        if count == 0 || index >= count {
+            return Err(bad());
+        }
+        Ok(Shard { index, count })
+    }
+
+    /// The run indices of this shard of a batch of `runs` runs.
+    pub fn range(&self, runs: u64) -> std::ops::Range<u64> {
+        let at = |k: u64| (runs as u128 * k as u128 / self.count as u128) as u64;
+        at(self.index)..at(self.index + 1)
+    }
+}
+
 /// The records of one run: its index, seed, and one record per arm.
 #[derive(Debug, Clone)]
 pub struct RunRows {

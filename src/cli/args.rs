@@ -16,6 +16,8 @@ pub struct Cli {
 pub enum Command {
     /// Run a scenario's experiment and write CSV results and a manifest.
     Run(RunArgs),
+    /// Combine shards written by `run --shard K/M` into the results of one run.
+    Merge(MergeArgs),
     /// Check scenario files; prints nothing but errors.
     Validate {
         /// Scenario files to check.
@@ -57,10 +59,34 @@ pub struct RunArgs {
     /// Worker threads (default: RAYON_NUM_THREADS, else all cores). Results do not depend on it.
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1024))]
     pub threads: Option<u64>,
+    /// Run only shard K of M (0 <= K < M): a deterministic slice of the run indices. The folder
+    /// then holds a partial result (aggregate.bin, its slice of runs.csv, a manifest) for
+    /// `detente merge`; merged shards are byte-identical to one run.
+    #[arg(long, value_name = "K/M")]
+    pub shard: Option<String>,
     /// Replace an existing output folder.
     #[arg(long)]
     pub force: bool,
     /// No progress bar and no summary table.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct MergeArgs {
+    /// Shard folders written by `detente run --shard K/M`, in any order.
+    #[arg(required = true)]
+    pub dirs: Vec<PathBuf>,
+    /// Output folder for the merged results.
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Merge an incomplete set of shards; the result says which shards it covers.
+    #[arg(long)]
+    pub partial: bool,
+    /// Replace an existing output folder.
+    #[arg(long)]
+    pub force: bool,
+    /// No summary table.
     #[arg(long, short)]
     pub quiet: bool,
 }

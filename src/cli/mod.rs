@@ -3,6 +3,7 @@
 //! Exit codes: 0 success, 2 bad input (arguments, scenario files, output paths), 1 other failures.
 
 pub mod args;
+pub mod merge;
 pub mod output;
 pub mod sweep;
 
@@ -90,6 +91,7 @@ pub fn execute(cli: Cli, command_line: Vec<String>) -> Result<(), Error> {
     match cli.command {
         Command::Run(a) => run(RunConfig::from_args(a, command_line)?),
         Command::Validate { files } => validate(&files),
+        Command::Merge(a) => merge::run(a, command_line),
         Command::Sweep(a) => sweep::run(sweep::SweepConfig::from_args(a)?),
         Command::Replay(a) => replay(a),
         Command::Report { dir } => report(&dir),
@@ -107,6 +109,8 @@ pub struct RunConfig {
     pub force: bool,
     pub quiet: bool,
     pub command_line: Vec<String>,
+    /// Run only this shard of the run indices.
+    pub shard: Option<batch::Shard>,
 }
 
 impl RunConfig {
@@ -129,7 +133,21 @@ impl RunConfig {
         let seed = a.seed.unwrap_or(default_seed);
         let out = a.out.unwrap_or_else(|| PathBuf::from("results").join(name));
         let threads = threads_from(a.threads)?;
+        let shard = match &a.shard {
+            None => None,
+            Some(s) => {
+                let sh = batch::Shard::parse(s).map_err(Error::input)?;
+                if sh.count > runs {
+                    return Err(Error::input(format!(
+                        "--shard {s}: {} shards of {runs} runs would leave some empty; use at most {runs} shards",
+                        sh.count
+                    )));
+                }
+                Some(sh)
+            }
+        };
         Ok(RunConfig {
+            shard,
             loaded,
             runs,
             seed,
@@ -211,7 +229,10 @@ impl Batch {
         let bar = if cfg.quiet || !std::io::stderr().is_terminal() {
             ProgressBar::hidden()
         } else {
-            let b = ProgressBar::with_draw_target(Some(cfg.runs), ProgressDrawTarget::stderr());
+            let len = cfg.shard.map_or(cfg.runs, |s| {
+                s.range(cfg.runs).end - s.range(cfg.runs).start
+            });
+            let b = ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::stderr());
             b.set_style(
                 ProgressStyle::with_template("{bar:40} {pos}/{len} runs  {per_sec}  eta {eta}")
                     .unwrap_or_else(|_| ProgressStyle::default_bar()),
@@ -291,16 +312,28 @@ fn run_negotiation(cfg: &RunConfig, loaded: &Loaded) -> Result<(), Error> {
         let bytes = export::runs::rows_bytes_parallel(sc, rows);
         w.write_all(&bytes).map_err(|e| Error::io(&b.runs_path, e))
     };
+    let range = cfg.shard.map_or(0..cfg.runs, |s| s.range(cfg.runs));
     let agg = b
         .pool
-        .install(|| batch::run(sc, cfg.seed, 0..cfg.runs, &progress, &mut sink))?;
-    let files = [
-        ("trajectories.csv", export::trajectories::csv(sc, &agg)),
-        ("summary.csv", export::summary::csv(sc, &agg)),
-    ];
-    let colour = std::io::stdout().is_terminal()
-        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-    let table = export::terminal::table(sc, &agg, cfg.seed, colour);
+        .install(|| batch::run(sc, cfg.seed, range.clone(), &progress, &mut sink))?;
+    let (files, table, extra) = match cfg.shard {
+        Some(shard) => {
+            let bytes = export::partial::encode(&agg);
+            let extra = vec![("shard", shard_json(shard, &range, &bytes))];
+            let table = shard_table(&sc.name, shard, &range, cfg);
+            (vec![("aggregate.bin", bytes)], table, extra)
+        }
+        None => {
+            let files = vec![
+                ("trajectories.csv", export::trajectories::csv(sc, &agg)),
+                ("summary.csv", export::summary::csv(sc, &agg)),
+            ];
+            let colour = std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+            let table = export::terminal::table(sc, &agg, cfg.seed, colour);
+            (files, table, Vec::new())
+        }
+    };
     b.finish(
         cfg,
         &files,
@@ -318,9 +351,38 @@ fn run_negotiation(cfg: &RunConfig, loaded: &Loaded) -> Result<(), Error> {
                 command_line: &cfg.command_line,
                 started,
                 finished,
+                extra,
             })
         },
         table,
+    )
+}
+
+/// The manifest's `shard` entry: which slice, and the hash of its aggregate.
+fn shard_json(
+    shard: batch::Shard,
+    range: &std::ops::Range<u64>,
+    aggregate: &[u8],
+) -> serde_json::Value {
+    serde_json::json!({
+        "index": shard.index,
+        "count": shard.count,
+        "first_run": range.start,
+        "end_run": range.end,
+        "aggregate": "aggregate.bin",
+        "aggregate_sha256": manifest::sha256_bytes(aggregate),
+    })
+}
+
+fn shard_table(
+    name: &str,
+    shard: batch::Shard,
+    range: &std::ops::Range<u64>,
+    cfg: &RunConfig,
+) -> String {
+    format!(
+        "{name}: shard {}/{}, runs {}..{} of {}, seed {}; combine all {} shards with `detente merge`",
+        shard.index, shard.count, range.start, range.end, cfg.runs, cfg.seed, shard.count
     )
 }
 
@@ -347,14 +409,26 @@ fn run_game(
         let bytes = export::game::runs_rows(sc, rows);
         w.write_all(&bytes).map_err(|e| Error::io(&b.runs_path, e))
     };
+    let range = cfg.shard.map_or(0..cfg.runs, |s| s.range(cfg.runs));
     let agg = b
         .pool
-        .install(|| batch::game::run(sc, cfg.seed, 0..cfg.runs, &progress, &mut sink))?;
-    let files = [
-        ("summary.csv", export::game::summary_csv(sc, &agg)),
-        ("ranking.csv", export::game::ranking_csv(sc, &agg)),
-    ];
-    let table = export::game::table(sc, &agg, cfg.seed);
+        .install(|| batch::game::run(sc, cfg.seed, range.clone(), &progress, &mut sink))?;
+    let (files, table, extra) = match cfg.shard {
+        Some(shard) => {
+            let bytes = export::partial::encode_game(&agg);
+            let extra = vec![("shard", shard_json(shard, &range, &bytes))];
+            let table = shard_table(&sc.name, shard, &range, cfg);
+            (vec![("aggregate.bin", bytes)], table, extra)
+        }
+        None => (
+            vec![
+                ("summary.csv", export::game::summary_csv(sc, &agg)),
+                ("ranking.csv", export::game::ranking_csv(sc, &agg)),
+            ],
+            export::game::table(sc, &agg, cfg.seed),
+            Vec::new(),
+        ),
+    };
     b.finish(
         cfg,
         &files,
@@ -372,6 +446,7 @@ fn run_game(
                 command_line: &cfg.command_line,
                 started,
                 finished,
+                extra,
             })
         },
         table,

@@ -11,7 +11,12 @@ pub const DEPENDENCIES: &str = env!("DETENTE_DEPENDENCIES");
 
 /// Lower-case hex SHA-256 of a text.
 pub fn sha256_hex(text: &str) -> String {
-    let d = Sha256::digest(text.as_bytes());
+    sha256_bytes(text.as_bytes())
+}
+
+/// Lower-case hex SHA-256 of bytes.
+pub fn sha256_bytes(bytes: &[u8]) -> String {
+    let d = Sha256::digest(bytes);
     d.iter().map(|b| format!("{b:02x}")).collect()
 }
 
@@ -32,6 +37,8 @@ pub struct Info<'a> {
     pub command_line: &'a [String],
     pub started: &'a str,
     pub finished: &'a str,
+    /// Further entries written before `complete` (`shard` for a shard, `merged` for a merge).
+    pub extra: Vec<(&'static str, Value)>,
 }
 
 /// The arms of a negotiation experiment: id, label and each actor's strategy.
@@ -99,8 +106,14 @@ pub fn json(info: &Info) -> String {
         "command_line": info.command_line,
         "started": info.started,
         "finished": info.finished,
-        "complete": true,
     });
+    let mut v = v;
+    if let Some(map) = v.as_object_mut() {
+        for (k, x) in &info.extra {
+            map.insert(k.to_string(), x.clone());
+        }
+        map.insert("complete".into(), Value::Bool(true));
+    }
     let mut s = serde_json::to_string_pretty(&v).unwrap_or_default();
     s.push('\n');
     s

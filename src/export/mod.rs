@@ -5,6 +5,7 @@ pub mod headline;
 pub mod library;
 pub mod manifest;
 pub mod narrative;
+pub mod partial;
 pub mod runs;
 pub mod summary;
 pub mod sweep;

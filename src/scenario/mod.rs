@@ -103,10 +103,12 @@ pub fn load_any(path: &Path) -> Result<Any, ScenarioError> {
         path: shown.clone(),
         message: e.to_string(),
     })?;
-    let cx = Cx {
-        text: &text,
-        path: &shown,
-    };
+    parse_any(text, &shown)
+}
+
+/// Parse and validate scenario text of either kind; `path` is used in error messages.
+pub fn parse_any(text: String, path: &str) -> Result<Any, ScenarioError> {
+    let cx = Cx { text: &text, path };
     let is_game = toml::from_str::<toml::Table>(&text)
         .map_err(|e| cx.err(e.span().unwrap_or(0..0), e.message().trim_end().to_string()))?
         .contains_key("game");
@@ -114,14 +116,14 @@ pub fn load_any(path: &Path) -> Result<Any, ScenarioError> {
         let scenario = cx.build_game()?;
         Ok(Any::Game {
             scenario: Box::new(scenario),
-            path: shown,
+            path: path.to_string(),
             text,
         })
     } else {
-        let scenario = parse(&text, &shown)?;
+        let scenario = parse(&text, path)?;
         Ok(Any::Negotiation(Box::new(Loaded {
             scenario,
-            path: shown,
+            path: path.to_string(),
             text,
         })))
     }

@@ -1,0 +1,189 @@
+//! `aggregate.bin`: a shard's exact aggregates (integer moments, histogram counts, status
+//! counts), so that `detente merge` can add shards into the aggregates of one big run, bit for
+//! bit. A small versioned little-endian format; decoding checks every length against the
+//! scenario and refuses anything else.
+
+use crate::batch::Aggregate;
+use crate::batch::game::GameAggregate;
+use crate::batch::stats::Moments;
+use crate::model::Scenario;
+use crate::scenario::game::GameScenario;
+
+const MAGIC: &[u8; 8] = b"DTNTAGG1";
+
+struct Writer(Vec<u8>);
+
+impl Writer {
+    fn new(kind: u8, runs: u64) -> Self {
+        let mut w = Writer(MAGIC.to_vec());
+        w.0.push(kind);
+        w.u64(runs);
+        w
+    }
+    fn u64(&mut self, x: u64) {
+        self.0.extend_from_slice(&x.to_le_bytes());
+    }
+    fn moments(&mut self, v: &[Moments]) {
+        self.u64(v.len() as u64);
+        for m in v {
+            self.u64(m.n);
+            self.0.extend_from_slice(&m.sum.to_le_bytes());
+            self.0.extend_from_slice(&m.sumsq.to_le_bytes());
+        }
+    }
+    fn u32s(&mut self, v: &[u32]) {
+        self.u64(v.len() as u64);
+        for x in v {
+            self.0.extend_from_slice(&x.to_le_bytes());
+        }
+    }
+    fn u64s(&mut self, v: &[u64]) {
+        self.u64(v.len() as u64);
+        for &x in v {
+            self.u64(x);
+        }
+    }
+}
+
+struct Reader<'a> {
+    b: &'a [u8],
+}
+
+impl<'a> Reader<'a> {
+    fn new(b: &'a [u8], kind: u8) -> Result<(Self, u64), String> {
+        let rest = b
+            .strip_prefix(MAGIC.as_slice())
+            .ok_or("not a detente aggregate file (bad magic)")?;
+        let mut r = Reader { b: rest };
+        let k = r.take(1)?[0];
+        if k != kind {
+            return Err("the aggregate is of the other kind of scenario".into());
+        }
+        let runs = r.u64()?;
+        Ok((r, runs))
+    }
+    fn take(&mut self, n: usize) -> Result<&'a [u8], String> {
+        if self.b.len() < n {
+            return Err("the aggregate file is truncated".into());
+        }
+        let (a, b) = self.b.split_at(n);
+        self.b = b;
+        Ok(a)
+    }
+    fn u64(&mut self) -> Result<u64, String> {
+        let mut a = [0u8; 8];
+        a.copy_from_slice(self.take(8)?);
+        Ok(u64::from_le_bytes(a))
+    }
+    fn i128(&mut self) -> Result<i128, String> {
+        let mut a = [0u8; 16];
+        a.copy_from_slice(self.take(16)?);
+        Ok(i128::from_le_bytes(a))
+    }
+    fn len(&mut self, want: usize, what: &str) -> Result<(), String> {
+        let n = self.u64()?;
+        if n != want as u64 {
+            return Err(format!(
+                "the aggregate's {what} has {n} entries where the scenario needs {want}"
+            ));
+        }
+        Ok(())
+    }
+    fn moments(&mut self, out: &mut [Moments], what: &str) -> Result<(), String> {
+        self.len(out.len(), what)?;
+        for m in out.iter_mut() {
+            *m = Moments {
+                n: self.u64()?,
+                sum: self.i128()?,
+                sumsq: self.i128()?,
+            };
+        }
+        Ok(())
+    }
+    fn u32s(&mut self, out: &mut [u32], what: &str) -> Result<(), String> {
+        self.len(out.len(), what)?;
+        for x in out.iter_mut() {
+            let mut a = [0u8; 4];
+            a.copy_from_slice(self.take(4)?);
+            *x = u32::from_le_bytes(a);
+        }
+        Ok(())
+    }
+    fn u64s(&mut self, out: &mut [u64], what: &str) -> Result<(), String> {
+        self.len(out.len(), what)?;
+        for x in out.iter_mut() {
+            *x = self.u64()?;
+        }
+        Ok(())
+    }
+    fn end(self) -> Result<(), String> {
+        if self.b.is_empty() {
+            Ok(())
+        } else {
+            Err("the aggregate file has trailing bytes".into())
+        }
+    }
+}
+
+/// A negotiation batch's aggregate as bytes.
+pub fn encode(agg: &Aggregate) -> Vec<u8> {
+    let mut w = Writer::new(b'N', agg.runs);
+    w.moments(&agg.moments);
+    w.u32s(&agg.hist);
+    w.u64s(&agg.status);
+    w.moments(&agg.summary);
+    w.moments(&agg.diffs);
+    w.0
+}
+
+/// The aggregate written by [`encode`] for this scenario.
+pub fn decode(sc: &Scenario, bytes: &[u8]) -> Result<Aggregate, String> {
+    let mut agg = Aggregate::new(sc);
+    let (mut r, runs) = Reader::new(bytes, b'N')?;
+    agg.runs = runs;
+    r.moments(&mut agg.moments, "trajectory moments")?;
+    r.u32s(&mut agg.hist, "histograms")?;
+    r.u64s(&mut agg.status, "status counts")?;
+    r.moments(&mut agg.summary, "run summaries")?;
+    r.moments(&mut agg.diffs, "paired differences")?;
+    r.end()?;
+    Ok(agg)
+}
+
+/// A repeated-game batch's aggregate as bytes.
+pub fn encode_game(agg: &GameAggregate) -> Vec<u8> {
+    let mut w = Writer::new(b'G', agg.runs);
+    w.moments(&agg.moments);
+    w.0
+}
+
+/// The aggregate written by [`encode_game`] for this scenario.
+pub fn decode_game(sc: &GameScenario, bytes: &[u8]) -> Result<GameAggregate, String> {
+    let mut agg = GameAggregate::new(sc);
+    let (mut r, runs) = Reader::new(bytes, b'G')?;
+    agg.runs = runs;
+    r.moments(&mut agg.moments, "match moments")?;
+    r.end()?;
+    Ok(agg)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trip_and_refusals() {
+        let sc = crate::scenario::default_scenario().scenario;
+        let agg = crate::batch::run::<()>(&sc, 1, 0..50, &|_| {}, &mut |_| Ok(())).unwrap();
+        let bytes = encode(&agg);
+        assert_eq!(decode(&sc, &bytes).unwrap(), agg);
+        assert!(decode(&sc, &bytes[..bytes.len() - 1]).is_err());
+        let mut longer = bytes.clone();
+        longer.push(0);
+        assert!(decode(&sc, &longer).is_err());
+        assert!(decode(&sc, b"nonsense").is_err());
+        let mut other = sc.clone();
+        other.horizon = 60;
+        assert!(decode(&other, &bytes).unwrap_err().contains("needs"));
+    }
+}
