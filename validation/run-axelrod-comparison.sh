@@ -2,6 +2,7 @@
 # One command: set up a virtual environment with the reference library `axelrod` (pinned), build
 # detente, and compare the two on scenarios/prisoners-dilemma.toml. Not part of `cargo test`
 # (the install is large). Usage: validation/run-axelrod-comparison.sh [--repetitions N]
+# [--detente-repetitions N] [--scenario FILE]; the default is the 7-strategy speed reference.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 venv=validation/.venv
@@ -10,4 +11,5 @@ if [ ! -x "$venv/bin/python" ]; then
   "$venv/bin/pip" install --quiet "axelrod==4.14.0"
 fi
 cargo build --release --quiet
-"$venv/bin/python" validation/axelrod_compare.py --detente target/release/detente "$@"
+"$venv/bin/python" validation/axelrod_compare.py --detente target/release/detente \
+  --scenario validation/axelrod-7.toml "$@"

@@ -67,6 +67,11 @@ pub fn run<E>(
     progress: &(dyn Fn(u64) + Sync),
     sink: &mut dyn FnMut(&[MatchRows]) -> Result<(), E>,
 ) -> Result<GameAggregate, E> {
+    let automata: Vec<game::Automaton> = sc
+        .players
+        .iter()
+        .map(|p| game::Automaton::compile(&p.2))
+        .collect();
     blocks(
         seed,
         runs,
@@ -77,7 +82,7 @@ pub fn run<E>(
                 .arms
                 .iter()
                 .map(|arm| {
-                    let players = [&sc.players[arm.players[0]].2, &sc.players[arm.players[1]].2];
+                    let players = [&automata[arm.players[0]], &automata[arm.players[1]]];
                     game::play(&sc.game, players, s)
                 })
                 .collect();

@@ -399,7 +399,7 @@ fn run_game(
         let _ = w.write_record(export::game::runs_header(sc));
         w.into_inner().unwrap_or_default()
     };
-    let mut b = Batch::start(cfg, Some(&header))?;
+    let mut b = Batch::start(cfg, sc.runs_csv.then_some(header.as_slice()))?;
     let bar = b.bar.clone();
     let progress = move |done: u64| bar.set_position(done);
     let mut sink = |rows: &[batch::game::MatchRows]| -> Result<(), Error> {

@@ -3,10 +3,13 @@
 //! results and against the reference `axelrod` library. Pure: a spec, two players and a seed in,
 //! a match record out.
 
+pub mod automaton;
 pub mod players;
 
+pub use automaton::Automaton;
 pub use players::{Player, PlayerState};
 use rand::RngExt;
+use rand_chacha::ChaCha8Rng;
 
 use crate::engine::rng;
 
@@ -73,48 +76,185 @@ const NOISE: u64 = 5;
 const MOVES: u64 = 6;
 const LENGTH: u64 = 7;
 
-/// Play one match between two players from a run seed.
-pub fn play(game: &Game, players: [&Player; 2], run_seed: u64) -> MatchRecord {
-    let mut noise = rng::stream(run_seed, NOISE);
-    let mut moves = rng::stream(run_seed, MOVES);
-    let mut length = rng::stream(run_seed, LENGTH);
-    let mut state = [PlayerState::default(), PlayerState::default()];
-    let mut last: Option<[bool; 2]> = None;
-    let (mut pay, mut coop) = ([0.0f64; 2], [0u32; 2]);
-    let mut t = 0u32;
-    loop {
-        let intended = [
-            players[0].choose(&mut state[0], last.map(|l| (l[0], l[1])), &mut moves),
-            players[1].choose(&mut state[1], last.map(|l| (l[1], l[0])), &mut moves),
-        ];
-        let mut acted = intended;
-        for a in acted.iter_mut() {
-            if game.noise > 0.0 && noise.random::<f64>() < game.noise {
-                *a = !*a;
-            }
-        }
-        pay[0] += game.payoffs.get(acted[0], acted[1]);
-        pay[1] += game.payoffs.get(acted[1], acted[0]);
-        coop[0] += acted[0] as u32;
-        coop[1] += acted[1] as u32;
-        players[0].observe(&mut state[0], intended[0], acted[0], acted[1]);
-        players[1].observe(&mut state[1], intended[1], acted[1], acted[0]);
-        last = Some(acted);
-        t += 1;
-        let more = match game.turns {
-            Turns::Fixed(n) => t < n,
-            Turns::Continuation { probability, max } => {
-                t < max && length.random::<f64>() < probability
-            }
-        };
-        if !more {
-            break;
+/// A probability as a threshold on a uniform 32-bit draw: `draw < threshold` has probability
+/// `p` (to 2^-32); 0 never and 2^32 always.
+#[inline]
+pub fn threshold(p: f64) -> u64 {
+    (p.clamp(0.0, 1.0) * 4_294_967_296.0) as u64
+}
+
+/// Uniform 32-bit draws from a stream, filled in blocks and consumed only when needed
+/// (`take(false)` returns a value without consuming it), so the hot loop has no branch on
+/// whether a player draws.
+struct Draws {
+    rng: ChaCha8Rng,
+    buf: [u32; 64],
+    at: usize,
+}
+
+impl Draws {
+    /// A source that is never drawn from (matches without stochastic players).
+    fn none() -> Self {
+        Draws {
+            rng: rng::stream(0, 0),
+            buf: [0; 64],
+            at: 0,
         }
     }
+    fn new(rng: ChaCha8Rng) -> Self {
+        let mut d = Draws {
+            rng,
+            buf: [0; 64],
+            at: 64,
+        };
+        d.refill();
+        d
+    }
+    #[inline]
+    fn refill(&mut self) {
+        let mut bytes = [0u8; 256];
+        rand::Rng::fill_bytes(&mut self.rng, &mut bytes);
+        for (w, c) in self.buf.iter_mut().zip(bytes.chunks_exact(4)) {
+            *w = u32::from_le_bytes([c[0], c[1], c[2], c[3]]);
+        }
+        self.at = 0;
+    }
+    /// The next draw, consumed if `need`.
+    #[inline]
+    fn take(&mut self, need: bool) -> u32 {
+        if self.at >= 63 {
+            self.refill();
+        }
+        let x = self.buf[self.at & 63];
+        self.at += need as usize;
+        x
+    }
+}
+
+/// Turns until the next noise flip: geometric with success probability `p`, drawn by inversion,
+/// `floor(ln U / ln(1 - p))` with U uniform in (0, 1]: exactly the gaps between flips of a
+/// Bernoulli(p) per turn, at one draw per flip instead of one per turn.
+struct Gaps {
+    rng: Option<ChaCha8Rng>,
+    /// 1 / ln(1 - p) (negative), or 0 when every turn flips.
+    inv: f64,
+}
+
+impl Gaps {
+    fn new(p: f64, seed: u64, stream: u64) -> Self {
+        Gaps {
+            rng: (p > 0.0).then(|| rng::stream(seed, stream)),
+            inv: if p >= 1.0 { 0.0 } else { 1.0 / (1.0 - p).ln() },
+        }
+    }
+    /// The number of turns before the next flip (u64::MAX: never).
+    #[inline]
+    fn next(&mut self) -> u64 {
+        match &mut self.rng {
+            None => u64::MAX,
+            Some(r) => {
+                let u = ((rand::Rng::next_u64(r) >> 11) + 1) as f64 * (1.0 / (1u64 << 53) as f64);
+                let g = u.ln() * self.inv;
+                if g < 1.8e19 { g as u64 } else { u64::MAX }
+            }
+        }
+    }
+}
+
+/// Play one match between two compiled players from a run seed.
+///
+/// Each turn, a stochastic state draws a 32-bit uniform from the moves stream (player 0 first).
+/// Noise flips each player's move independently with probability `noise`; the turns of the
+/// flips are drawn as geometric gaps on the noise stream (player 0's and player 1's
+/// alternately as they are used). Outcomes are counted and turned into payoffs at the end.
+pub fn play(game: &Game, players: [&Automaton; 2], run_seed: u64) -> MatchRecord {
+    let [a, b] = players;
+    let mut gaps = Gaps::new(game.noise, run_seed, NOISE);
+    let mut moves = (a.random || b.random).then(|| Draws::new(rng::stream(run_seed, MOVES)));
+    let mut length = match game.turns {
+        Turns::Fixed(_) => None,
+        Turns::Continuation { .. } => Some(rng::stream(run_seed, LENGTH)),
+    };
+    let mut more = |t: u32| match (game.turns, &mut length) {
+        (Turns::Continuation { probability, max }, Some(l)) => {
+            t < max && l.random::<f64>() < probability
+        }
+        _ => false,
+    };
+    let fixed = match game.turns {
+        Turns::Fixed(n) => n,
+        Turns::Continuation { .. } => 0,
+    };
+    let (t, [cc, cd, dc]) = match (&mut moves, fixed > 0) {
+        (Some(d), true) => turns::<true, true>(a, b, &mut gaps, d, fixed, &mut more),
+        (None, true) => turns::<false, true>(a, b, &mut gaps, &mut Draws::none(), fixed, &mut more),
+        (Some(d), false) => turns::<true, false>(a, b, &mut gaps, d, 0, &mut more),
+        (None, false) => turns::<false, false>(a, b, &mut gaps, &mut Draws::none(), 0, &mut more),
+    };
+    record(game, t, [cc, cd, dc])
+}
+
+/// The result of a match from its turns and its counts of CC, CD and DC (player 0's side).
+fn record(game: &Game, t: u32, [cc, cd, dc]: [u32; 3]) -> MatchRecord {
+    let dd = t - cc - cd - dc;
     let n = t as f64;
+    let [cc, cd, dc, dd] = [cc, cd, dc, dd].map(f64::from);
+    let g = &game.payoffs;
     MatchRecord {
         turns: t,
-        payoff: [pay[0] / n, pay[1] / n],
-        coop: [coop[0] as f64 / n, coop[1] as f64 / n],
+        payoff: [
+            (g.r * cc + g.s * cd + g.t * dc + g.p * dd) / n,
+            (g.r * cc + g.t * cd + g.s * dc + g.p * dd) / n,
+        ],
+        coop: [(cc + cd) / n, (cc + dc) / n],
+    }
+}
+
+/// The turns of a match, until `more(turns played)` is false: the number of turns and the
+/// counts of CC, CD and DC from player 0's side. `RANDOM`: some state draws from `moves`;
+/// `FIXED`: exactly `n` turns (else `more` decides after each turn).
+#[inline(always)]
+fn turns<const RANDOM: bool, const FIXED: bool>(
+    a: &Automaton,
+    b: &Automaton,
+    gaps: &mut Gaps,
+    moves: &mut Draws,
+    n: u32,
+    more: &mut impl FnMut(u32) -> bool,
+) -> (u32, [u32; 3]) {
+    let (ta_, tb_) = (&a.table, &b.table);
+    let (mut sa, mut sb) = (0usize, 0usize);
+    let (mut ta, mut tb) = (a.threshold[0], b.threshold[0]);
+    let mut fa = gaps.next();
+    let mut fb = gaps.next();
+    let (mut cc, mut cd, mut dc) = (0u32, 0u32, 0u32);
+    let mut t = 0u32;
+    loop {
+        let (ia, ib) = if RANDOM {
+            let drawing = |t: u64| t.wrapping_sub(1) < automaton::ALWAYS - 1;
+            let ra = moves.take(drawing(ta)) as u64;
+            let rb = moves.take(drawing(tb)) as u64;
+            (ra < ta, rb < tb)
+        } else {
+            (ta != 0, tb != 0)
+        };
+        let ma = ia ^ (fa == 0);
+        let mb = ib ^ (fb == 0);
+        fa = if fa == 0 { gaps.next() } else { fa - 1 };
+        fb = if fb == 0 { gaps.next() } else { fb - 1 };
+        cc += (ma & mb) as u32;
+        cd += (ma & !mb) as u32;
+        dc += (!ma & mb) as u32;
+        let ea = ta_[(sa * 8 + automaton::step(ia, ma, mb)) & (automaton::TABLE - 1)];
+        let eb = tb_[(sb * 8 + automaton::step(ib, mb, ma)) & (automaton::TABLE - 1)];
+        sa = (ea & 0xff) as usize;
+        sb = (eb & 0xff) as usize;
+        ta = ea >> 8;
+        tb = eb >> 8;
+        t += 1;
+        let go_on = if FIXED { t < n } else { more(t) };
+        if !go_on {
+            return (t, [cc, cd, dc]);
+        }
     }
 }

@@ -2,7 +2,7 @@
 //! tit-for-tat, generous tit-for-tat, win-stay lose-shift, random, any four probabilities) and the
 //! two that need more memory (grim trigger, contrite tit-for-tat).
 
-use rand::RngExt;
+use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
 /// A player's rule.
@@ -23,7 +23,7 @@ pub enum Player {
 }
 
 /// What a player remembers during a match.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct PlayerState {
     triggered: bool,
     /// Contrite tit-for-tat: contrite after an own noisy defection.
@@ -51,7 +51,7 @@ impl Player {
                 } else if prob <= 0.0 {
                     false
                 } else {
-                    rng.random::<f64>() < prob
+                    (rng.next_u32() as u64) < super::threshold(prob)
                 }
             }
             Player::Grim => !s.triggered,

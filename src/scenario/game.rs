@@ -26,6 +26,8 @@ pub struct GameScenario {
     pub seed: u64,
     /// Arms are every pairing of the players (self-play included).
     pub round_robin: bool,
+    /// Whether runs.csv is written (`[output] runs_csv`).
+    pub runs_csv: bool,
 }
 
 /// One pairing.
@@ -48,6 +50,14 @@ struct Raw {
     game: Spanned<RawGame>,
     strategies: Vec<Spanned<toml::Table>>,
     experiment: Spanned<RawExperiment>,
+    output: Option<RawGameOutput>,
+}
+
+/// `[output]` of a repeated game: only per-run rows can be turned off.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawGameOutput {
+    runs_csv: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -378,6 +388,7 @@ impl Cx<'_> {
             runs,
             seed: ex.seed,
             round_robin: ex.round_robin,
+            runs_csv: raw.output.as_ref().is_none_or(|o| o.runs_csv),
         })
     }
 }
