@@ -140,6 +140,12 @@ pub struct Aggregate {
     pub moments: Vec<Moments>,
     /// [arm][month][CONTINUOUS][BINS]
     pub hist: Vec<u32>,
+    /// Histogram counts not yet added to `hist`, in 16 bits: half the memory the monthly
+    /// increments touch, so more of it stays in cache. Each cell gains at most one count per
+    /// run, so it is flushed into `hist` every 65,535 runs (and by `merge`).
+    stage: Vec<u16>,
+    /// Runs added since the last flush of `stage`.
+    staged: u32,
     /// [arm][month][STATUSES]
     pub status: Vec<u64>,
     /// [arm][GROUPS][NRUN]
@@ -166,6 +172,8 @@ impl Aggregate {
             ],
             moments: vec![Moments::default(); arms * months * CONTINUOUS],
             hist: vec![0; arms * months * CONTINUOUS * BINS],
+            stage: vec![0; arms * months * CONTINUOUS * BINS],
+            staged: 0,
             status: vec![0; arms * months * STATUSES],
             summary: vec![Moments::default(); arms * GROUPS * NRUN],
             diffs: vec![Moments::default(); arms * NRUN],
@@ -196,7 +204,7 @@ impl Aggregate {
         let values = [r.trust[0], r.trust[1], r.tension, r.arsenal];
         let base = (arm * self.months + m) * CONTINUOUS;
         let moments = &mut self.moments[base..base + CONTINUOUS];
-        let hist = &mut self.hist[base * BINS..(base + CONTINUOUS) * BINS];
+        let hist = &mut self.stage[base * BINS..(base + CONTINUOUS) * BINS];
         for k in 0..CONTINUOUS {
             let x = values[k];
             moments[k].add(x);
@@ -206,9 +214,22 @@ impl Aggregate {
         }
     }
 
+    /// Move the staged histogram counts into `hist`.
+    fn flush(&mut self) {
+        for (h, s) in self.hist.iter_mut().zip(self.stage.iter_mut()) {
+            *h += *s as u32;
+            *s = 0;
+        }
+        self.staged = 0;
+    }
+
     /// Add one run: every arm's record, in arm order.
     pub fn add_run(&mut self, records: &[RunRecord], baseline: usize) {
         self.runs += 1;
+        self.staged += 1;
+        if self.staged == u16::MAX as u32 {
+            self.flush();
+        }
         let base_values = run_values(&records[baseline]);
         for (arm, r) in records.iter().enumerate() {
             let values = run_values(r);
@@ -229,8 +250,8 @@ impl Aggregate {
         for (a, b) in self.moments.iter_mut().zip(&o.moments) {
             a.merge(b);
         }
-        for (a, b) in self.hist.iter_mut().zip(&o.hist) {
-            *a += b;
+        for ((a, b), c) in self.hist.iter_mut().zip(&o.hist).zip(&o.stage) {
+            *a += b + *c as u32;
         }
         for (a, b) in self.status.iter_mut().zip(&o.status) {
             *a += b;
@@ -248,7 +269,10 @@ impl Aggregate {
         &self.moments[(arm * self.months + month) * CONTINUOUS + k]
     }
 
+    /// A histogram; the aggregate must be a total (from `batch::run` or a merge), whose staged
+    /// counts are all in `hist`.
     pub fn hist_at(&self, arm: usize, month: usize, k: usize) -> &[u32] {
+        debug_assert!(self.staged == 0);
         let s = ((arm * self.months + month) * CONTINUOUS + k) * BINS;
         &self.hist[s..s + BINS]
     }
