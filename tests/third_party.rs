@@ -212,3 +212,36 @@ fn an_arm_can_set_the_third_partys_stance() {
     let e = parse(&bad, "b.toml").unwrap_err().to_string();
     assert!(e.contains("has no [third_party]"), "{e}");
 }
+
+#[test]
+fn replay_tells_the_third_partys_track() {
+    let out = common::detente()
+        .args([
+            "replay",
+            "scenarios/support-south-korea.toml",
+            "--arm",
+            "rok_engager_us_supports",
+            "--run",
+            "3",
+            "--format",
+            "csv",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let csv = String::from_utf8(out.stdout).unwrap();
+    assert!(csv.lines().any(|l| l.contains(",ROK,track_made,")), "{csv}");
+    let text = common::detente()
+        .args([
+            "replay",
+            "scenarios/support-south-korea.toml",
+            "--arm",
+            "rok_engager_us_supports",
+            "--run",
+            "3",
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(text.stdout).unwrap();
+    assert!(text.contains("take a step of their own"), "{text}");
+}
