@@ -14,6 +14,50 @@ use rand_chacha::ChaCha8Rng;
 #[cfg(test)]
 mod tests {
     #[test]
+    fn two_matches_in_lockstep_are_the_matches_one_at_a_time() {
+        use super::{Automaton, Game, Payoffs, Player, Turns, play, play_two};
+        let players: Vec<Automaton> = [
+            Player::Grim,
+            Player::Contrite,
+            Player::MemoryOne {
+                p: [1.0, 1.0 / 3.0, 1.0, 1.0 / 3.0],
+                opening: 1.0,
+            },
+            Player::MemoryOne {
+                p: [0.5; 4],
+                opening: 0.5,
+            },
+            Player::MemoryOne {
+                p: [1.0, 0.0, 0.0, 1.0],
+                opening: 1.0,
+            },
+        ]
+        .iter()
+        .map(Automaton::compile)
+        .collect();
+        let game = Game {
+            payoffs: Payoffs {
+                r: 3.0,
+                s: 0.0,
+                t: 5.0,
+                p: 1.0,
+            },
+            turns: Turns::Fixed(150),
+            noise: 0.07,
+        };
+        for seed in 0..20u64 {
+            for i in 0..players.len() {
+                for j in 0..players.len() {
+                    let x = [&players[i], &players[j]];
+                    let y = [&players[j], &players[(i + j) % players.len()]];
+                    let two = play_two(&game, x, y, seed);
+                    assert_eq!(two, [play(&game, x, seed), play(&game, y, seed)]);
+                }
+            }
+        }
+    }
+
+    #[test]
     fn ln_matches_the_library_on_the_unit_interval() {
         let mut worst = 0.0f64;
         let mut x = 1.0f64;
@@ -262,6 +306,72 @@ fn record(game: &Game, t: u32, [cc, cd, dc]: [u32; 3]) -> MatchRecord {
         ],
         coop: [(cc + cd) / n, (cc + dc) / n],
     }
+}
+
+/// Two matches of fixed length (the same run seed, two pairings) played in lockstep, each
+/// exactly as [`play`] plays it: the same streams, draws and results. The two chains of table
+/// loads are independent, so the processor overlaps them.
+pub fn play_two(
+    game: &Game,
+    x: [&Automaton; 2],
+    y: [&Automaton; 2],
+    run_seed: u64,
+) -> [MatchRecord; 2] {
+    let Turns::Fixed(n) = game.turns else {
+        return [play(game, x, run_seed), play(game, y, run_seed)];
+    };
+    let draws = |p: [&Automaton; 2]| {
+        if p[0].random || p[1].random {
+            Draws::new(rng::stream(run_seed, MOVES))
+        } else {
+            Draws::none()
+        }
+    };
+    let (mut mx, mut my) = (draws(x), draws(y));
+    let mut gx = Gaps::new(game.noise, run_seed, NOISE);
+    let mut gy = Gaps::new(game.noise, run_seed, NOISE);
+    let drawing = |t: u64| t.wrapping_sub(1) < automaton::ALWAYS - 1;
+    let (xa, xb, ya, yb) = (&x[0].table, &x[1].table, &y[0].table, &y[1].table);
+    let (mut xsa, mut xsb, mut ysa, mut ysb) = (0usize, 0usize, 0usize, 0usize);
+    let (mut xta, mut xtb) = (x[0].threshold[0], x[1].threshold[0]);
+    let (mut yta, mut ytb) = (y[0].threshold[0], y[1].threshold[0]);
+    let (mut xfa, mut xfb) = (gx.next(), gx.next());
+    let (mut yfa, mut yfb) = (gy.next(), gy.next());
+    let (mut xcc, mut xcd, mut xdc) = (0u32, 0u32, 0u32);
+    let (mut ycc, mut ycd, mut ydc) = (0u32, 0u32, 0u32);
+    for _ in 0..n {
+        let xia = (mx.take(drawing(xta)) as u64) < xta;
+        let xib = (mx.take(drawing(xtb)) as u64) < xtb;
+        let yia = (my.take(drawing(yta)) as u64) < yta;
+        let yib = (my.take(drawing(ytb)) as u64) < ytb;
+        let xma = xia ^ (xfa == 0);
+        let xmb = xib ^ (xfb == 0);
+        let yma = yia ^ (yfa == 0);
+        let ymb = yib ^ (yfb == 0);
+        xfa = if xfa == 0 { gx.next() } else { xfa - 1 };
+        xfb = if xfb == 0 { gx.next() } else { xfb - 1 };
+        yfa = if yfa == 0 { gy.next() } else { yfa - 1 };
+        yfb = if yfb == 0 { gy.next() } else { yfb - 1 };
+        xcc += (xma & xmb) as u32;
+        xcd += (xma & !xmb) as u32;
+        xdc += (!xma & xmb) as u32;
+        ycc += (yma & ymb) as u32;
+        ycd += (yma & !ymb) as u32;
+        ydc += (!yma & ymb) as u32;
+        let m = automaton::TABLE - 1;
+        let e1 = xa[(xsa * 8 + automaton::step(xia, xma, xmb)) & m];
+        let e2 = xb[(xsb * 8 + automaton::step(xib, xmb, xma)) & m];
+        let e3 = ya[(ysa * 8 + automaton::step(yia, yma, ymb)) & m];
+        let e4 = yb[(ysb * 8 + automaton::step(yib, ymb, yma)) & m];
+        (xsa, xta) = ((e1 & 0xff) as usize, e1 >> 8);
+        (xsb, xtb) = ((e2 & 0xff) as usize, e2 >> 8);
+        (ysa, yta) = ((e3 & 0xff) as usize, e3 >> 8);
+        (ysb, ytb) = ((e4 & 0xff) as usize, e4 >> 8);
+    }
+    [
+        record(game, n, [xcc, xcd, xdc]),
+        record(game, n, [ycc, ycd, ydc]),
+    ]
 }
 
 /// The turns of a match, until `more(turns played)` is false: the number of turns and the
