@@ -2,15 +2,16 @@
 //! headline arm from the baseline on the headline metric (terminal, report and the scenario
 //! library's table all use it).
 
-use crate::batch::aggregate::{PROPORTIONS, lower_is_better};
+use crate::batch::aggregate::{PROPORTIONS, lower_is_better, run_metric_names};
+use crate::model::Scenario;
 use crate::sweep::Verdict;
 
 /// The parts of a headline answer.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Answer<'a> {
-    pub arm: &'a str,
-    pub baseline: &'a str,
-    pub metric: &'a str,
+pub struct Answer {
+    pub arm: String,
+    pub baseline: String,
+    pub metric: String,
     /// Index of the metric in the run metrics.
     pub index: usize,
     pub mean: f64,
@@ -18,7 +19,37 @@ pub struct Answer<'a> {
     pub high: f64,
 }
 
-impl Answer<'_> {
+impl Answer {
+    /// The scenario's headline answer, if it has a headline and `diff` finds the summary row
+    /// (mean, low, high) of `(arm, "diff:<metric>")`.
+    pub fn of(
+        sc: &Scenario,
+        diff: impl Fn(&str, &str) -> Option<(f64, f64, f64)>,
+    ) -> Option<Answer> {
+        let h = sc.experiment.headline?;
+        let metric = run_metric_names(sc).swap_remove(h.metric);
+        let arm = sc.experiment.arms[h.arm].id.clone();
+        let (mean, low, high) = diff(&arm, &format!("diff:{metric}"))?;
+        Some(Answer {
+            arm,
+            baseline: sc.experiment.arms[sc.experiment.baseline].id.clone(),
+            metric,
+            index: h.metric,
+            mean,
+            low,
+            high,
+        })
+    }
+
+    /// The side the 95% interval favours, or None when it contains no difference.
+    pub fn better(&self) -> Option<&str> {
+        match self.verdict() {
+            Verdict::Arm => Some(&self.arm),
+            Verdict::Baseline => Some(&self.baseline),
+            Verdict::NotSignificant => None,
+        }
+    }
+
     /// The difference with its interval: percentage points for outcome shares.
     pub fn difference(&self) -> String {
         if self.index < PROPORTIONS {
@@ -48,11 +79,10 @@ impl Answer<'_> {
     /// "incremental - all_or_nothing on outcome:agreement: +23.6 points [+22.8, +24.4];
     /// incremental does better."
     pub fn sentence(&self) -> String {
-        let v = match self.verdict() {
-            Verdict::Arm => format!("{} does better", self.arm),
-            Verdict::Baseline => format!("{} does better", self.baseline),
-            Verdict::NotSignificant => "no significant difference".to_string(),
-        };
+        let v = self.better().map_or_else(
+            || "no significant difference".to_string(),
+            |w| format!("{w} does better"),
+        );
         format!(
             "{} - {} on {}: {}; {v}.",
             self.arm,

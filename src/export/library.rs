@@ -3,7 +3,6 @@
 //! when the file is out of date).
 
 use crate::batch::Aggregate;
-use crate::batch::aggregate::run_metric_names;
 use crate::batch::game::GameAggregate;
 use crate::export::headline::Answer;
 use crate::export::summary;
@@ -39,33 +38,22 @@ pub fn negotiation(file: &str, sc: &Scenario, agg: &Aggregate, seed: u64) -> Ent
     } else {
         sc.experiment.question.clone()
     };
-    let base = &sc.experiment.arms[sc.experiment.baseline].id;
-    let names = run_metric_names(sc);
-    let (comparison, answer) = match sc.experiment.headline {
-        Some(h) => {
-            let arm = &sc.experiment.arms[h.arm].id;
-            let metric = format!("diff:{}", names[h.metric]);
-            let row = summary::rows(sc, agg)
-                .into_iter()
-                .find(|r| &r.arm == arm && r.metric == metric);
-            let answer = row.map_or_else(String::new, |r| {
-                let a = Answer {
-                    arm,
-                    baseline: base,
-                    metric: &names[h.metric],
-                    index: h.metric,
-                    mean: r.mean,
-                    low: r.low,
-                    high: r.high,
-                };
-                let who = match a.verdict() {
-                    crate::sweep::Verdict::Arm => format!("{arm} better"),
-                    crate::sweep::Verdict::Baseline => format!("{base} better"),
-                    crate::sweep::Verdict::NotSignificant => "no significant difference".into(),
-                };
-                format!("{} ({who})", a.difference())
-            });
-            (format!("`{arm}` − `{base}`, {}", names[h.metric]), answer)
+    let rows = summary::rows(sc, agg);
+    let answer = Answer::of(sc, |arm, metric| {
+        rows.iter()
+            .find(|r| r.arm == arm && r.metric == metric)
+            .map(|r| (r.mean, r.low, r.high))
+    });
+    let (comparison, answer) = match answer {
+        Some(a) => {
+            let who = a.better().map_or_else(
+                || "no significant difference".into(),
+                |w| format!("{w} better"),
+            );
+            (
+                format!("`{}` − `{}`, {}", a.arm, a.baseline, a.metric),
+                format!("{} ({who})", a.difference()),
+            )
         }
         None => (String::new(), "(no headline set)".to_string()),
     };

@@ -147,24 +147,14 @@ pub fn table(sc: &Scenario, agg: &Aggregate, seed: u64, colour: bool) -> String 
             let _ = writeln!(s);
         }
     }
-    if let Some(h) = sc.experiment.headline {
-        let arm = &sc.experiment.arms[h.arm].id;
-        if let Some(r) = find(arm, &format!("diff:{}", names[h.metric])) {
-            let answer = crate::export::headline::Answer {
-                arm,
-                baseline: base,
-                metric: &names[h.metric],
-                index: h.metric,
-                mean: r.mean,
-                low: r.low,
-                high: r.high,
-            };
-            let _ = writeln!(s);
-            if !sc.experiment.question.is_empty() {
-                let _ = writeln!(s, "question: {}", sc.experiment.question);
-            }
-            let _ = writeln!(s, "answer:   {}", answer.sentence());
+    if let Some(answer) = crate::export::headline::Answer::of(sc, |arm, metric| {
+        find(arm, metric).map(|r| (r.mean, r.low, r.high))
+    }) {
+        let _ = writeln!(s);
+        if !sc.experiment.question.is_empty() {
+            let _ = writeln!(s, "question: {}", sc.experiment.question);
         }
+        let _ = writeln!(s, "answer:   {}", answer.sentence());
     }
     s
 }

@@ -81,30 +81,20 @@ small{{color:#555}} .swatch{{display:inline-block;width:1em;height:1em;vertical-
             "<h2>The question</h2><p>{}</p>",
             esc(s.description.trim())
         );
-        if let Some(hl) = s.experiment.headline {
-            let names = crate::batch::aggregate::run_metric_names(s);
-            let arm = &s.experiment.arms[hl.arm].id;
-            let base = &s.experiment.arms[s.experiment.baseline].id;
-            let metric = &names[hl.metric];
-            if let Some(st) = r.summary.get(&(arm.clone(), format!("diff:{metric}"))) {
-                let answer = crate::export::headline::Answer {
-                    arm,
-                    baseline: base,
-                    metric,
-                    index: hl.metric,
-                    mean: st.mean,
-                    low: st.lo,
-                    high: st.hi,
-                };
-                if !s.experiment.question.is_empty() {
-                    let _ = writeln!(h, "<p><b>{}</b></p>", esc(&s.experiment.question));
-                }
-                let _ = writeln!(
-                    h,
-                    "<p>The answer, as a paired difference on the same runs with its 95% interval: {}</p>",
-                    esc(&answer.sentence())
-                );
+        let answer = crate::export::headline::Answer::of(s, |arm, metric| {
+            r.summary
+                .get(&(arm.to_string(), metric.to_string()))
+                .map(|st| (st.mean, st.lo, st.hi))
+        });
+        if let Some(answer) = answer {
+            if !s.experiment.question.is_empty() {
+                let _ = writeln!(h, "<p><b>{}</b></p>", esc(&s.experiment.question));
             }
+            let _ = writeln!(
+                h,
+                "<p>The answer, as a paired difference on the same runs with its 95% interval: {}</p>",
+                esc(&answer.sentence())
+            );
         }
         let _ = writeln!(h, "<h2>The scenario in plain words</h2><ul>");
         for (i, a) in s.actors.iter().enumerate() {
