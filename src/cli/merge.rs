@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use serde_json::{Value, json};
 
 use super::args::MergeArgs;
-use super::{Error, now, output, report_files, write_file};
+use super::{Error, now, output, write_results};
 use crate::batch::{Merge, Shard};
 use crate::export::{self, manifest};
 use crate::scenario::{self, Any};
@@ -190,16 +190,6 @@ fn concat_runs(parts: &[Part], out: &Path) -> Result<(), Error> {
     w.flush().map_err(|e| Error::io(out, e))
 }
 
-/// What a merge writes and records.
-struct Merged {
-    files: Vec<(&'static str, Vec<u8>)>,
-    table: String,
-    name: String,
-    horizon: Option<u32>,
-    arms: Value,
-    baseline: Option<String>,
-}
-
 /// `detente merge`.
 pub fn run(a: MergeArgs, command_line: Vec<String>) -> Result<(), Error> {
     let started = now();
@@ -243,14 +233,7 @@ pub fn run(a: MergeArgs, command_line: Vec<String>) -> Result<(), Error> {
     let (runs, seed) = (parts[0].runs, parts[0].seed);
     let bad =
         |p: &Part, e: String| Error::input(format!("{}: aggregate.bin: {e}", p.dir.display()));
-    let Merged {
-        files,
-        table,
-        name: info_name,
-        horizon,
-        arms,
-        baseline,
-    } = match &any {
+    let (files, table): (Vec<(&str, Vec<u8>)>, String) = match &any {
         Any::Negotiation(l) => {
             let sc = &l.scenario;
             let mut agg = crate::batch::Aggregate::new(sc);
@@ -258,17 +241,13 @@ pub fn run(a: MergeArgs, command_line: Vec<String>) -> Result<(), Error> {
                 let x = export::partial::decode(sc, &p.aggregate).map_err(|e| bad(p, e))?;
                 Merge::merge(&mut agg, &x);
             }
-            Merged {
-                files: vec![
+            (
+                vec![
                     ("trajectories.csv", export::trajectories::csv(sc, &agg)),
                     ("summary.csv", export::summary::csv(sc, &agg)),
                 ],
-                table: export::terminal::table(sc, &agg, seed, false),
-                name: sc.name.clone(),
-                horizon: Some(sc.horizon),
-                arms: manifest::negotiation_arms(sc),
-                baseline: Some(sc.experiment.arms[sc.experiment.baseline].id.clone()),
-            }
+                export::terminal::table(sc, &agg, seed, false),
+            )
         }
         Any::Game { scenario: sc, .. } => {
             let mut agg = crate::batch::game::GameAggregate::new(sc);
@@ -276,30 +255,18 @@ pub fn run(a: MergeArgs, command_line: Vec<String>) -> Result<(), Error> {
                 let x = export::partial::decode_game(sc, &p.aggregate).map_err(|e| bad(p, e))?;
                 Merge::merge(&mut agg, &x);
             }
-            Merged {
-                files: vec![
+            (
+                vec![
                     ("summary.csv", export::game::summary_csv(sc, &agg)),
                     ("ranking.csv", export::game::ranking_csv(sc, &agg)),
                 ],
-                table: export::game::table(sc, &agg, seed),
-                name: sc.name.clone(),
-                horizon: None,
-                arms: manifest::game_arms(sc),
-                baseline: None,
-            }
+                export::game::table(sc, &agg, seed),
+            )
         }
     };
-    for (name, bytes) in &files {
-        write_file(&staging.file(name), bytes)?;
-    }
     let finished = now();
     let man = manifest::json(&manifest::Info {
-        name: &info_name,
-        horizon,
-        arms,
-        baseline: baseline.as_deref(),
-        scenario_path: &path,
-        scenario_text: &text,
+        subject: manifest::Subject::of(&any),
         seed,
         runs,
         threads: 0,
@@ -308,18 +275,7 @@ pub fn run(a: MergeArgs, command_line: Vec<String>) -> Result<(), Error> {
         finished: &finished,
         extra: vec![("merged", merged)],
     });
-    write_file(&staging.file("manifest.json"), man.as_bytes())?;
-    let find = |n: &str| {
-        files
-            .iter()
-            .find(|(f, _)| *f == n)
-            .map(|(_, b)| b.as_slice())
-    };
-    if let (Some(t), Some(s)) = (find("trajectories.csv"), find("summary.csv")) {
-        for (name, bytes) in report_files(t, s, &man)? {
-            write_file(&staging.file(name), &bytes)?;
-        }
-    }
+    write_results(&staging, &files, &man)?;
     let out = staging.commit()?;
     if !a.quiet {
         let note = if covered.len() as u64 == count {

@@ -261,23 +261,9 @@ impl Batch {
         if let Some(w) = &mut self.runs_csv {
             w.flush().map_err(|e| Error::io(&self.runs_path, e))?;
         }
-        for (name, bytes) in files {
-            write_file(&self.staging.file(name), bytes)?;
-        }
         let finished = now();
         let manifest = info(self.pool.current_num_threads(), &self.started, &finished);
-        write_file(&self.staging.file("manifest.json"), manifest.as_bytes())?;
-        let find = |n: &str| {
-            files
-                .iter()
-                .find(|(f, _)| *f == n)
-                .map(|(_, b)| b.as_slice())
-        };
-        if let (Some(t), Some(s)) = (find("trajectories.csv"), find("summary.csv")) {
-            for (name, bytes) in report_files(t, s, &manifest)? {
-                write_file(&self.staging.file(name), &bytes)?;
-            }
-        }
+        write_results(&self.staging, files, &manifest)?;
         let out = self.staging.commit()?;
         if !cfg.quiet {
             let mut stdout = std::io::stdout().lock();
@@ -287,15 +273,36 @@ impl Batch {
     }
 }
 
+/// Write a results folder's files and manifest.json, then the charts and report.html when the
+/// files include trajectories.csv and summary.csv (a negotiation's full results).
+fn write_results(
+    staging: &output::Staging,
+    files: &[(&str, Vec<u8>)],
+    manifest: &str,
+) -> Result<(), Error> {
+    for (name, bytes) in files {
+        write_file(&staging.file(name), bytes)?;
+    }
+    write_file(&staging.file("manifest.json"), manifest.as_bytes())?;
+    let find = |n: &str| {
+        files
+            .iter()
+            .find(|(f, _)| *f == n)
+            .map(|(_, b)| b.as_slice())
+    };
+    if let (Some(t), Some(s)) = (find("trajectories.csv"), find("summary.csv")) {
+        for (name, bytes) in report_files(t, s, manifest)? {
+            write_file(&staging.file(name), &bytes)?;
+        }
+    }
+    Ok(())
+}
+
 /// `detente run`.
 pub fn run(cfg: RunConfig) -> Result<(), Error> {
     match &cfg.loaded {
         scenario::Any::Negotiation(l) => run_negotiation(&cfg, l),
-        scenario::Any::Game {
-            scenario,
-            path,
-            text,
-        } => run_game(&cfg, scenario, path, text),
+        scenario::Any::Game { scenario, .. } => run_game(&cfg, scenario),
     }
 }
 
@@ -317,12 +324,7 @@ fn run_negotiation(cfg: &RunConfig, loaded: &Loaded) -> Result<(), Error> {
         .pool
         .install(|| batch::run(sc, cfg.seed, range.clone(), &progress, &mut sink))?;
     let (files, table, extra) = match cfg.shard {
-        Some(shard) => {
-            let bytes = export::partial::encode(&agg);
-            let extra = vec![("shard", shard_json(shard, &range, &bytes))];
-            let table = shard_table(&sc.name, shard, &range, cfg);
-            (vec![("aggregate.bin", bytes)], table, extra)
-        }
+        Some(shard) => shard_outputs(&sc.name, shard, &range, export::partial::encode(&agg), cfg),
         None => {
             let files = vec![
                 ("trajectories.csv", export::trajectories::csv(sc, &agg)),
@@ -339,12 +341,7 @@ fn run_negotiation(cfg: &RunConfig, loaded: &Loaded) -> Result<(), Error> {
         &files,
         |threads, started, finished| {
             manifest::json(&manifest::Info {
-                name: &sc.name,
-                horizon: Some(sc.horizon),
-                arms: manifest::negotiation_arms(sc),
-                baseline: Some(&sc.experiment.arms[sc.experiment.baseline].id),
-                scenario_path: &loaded.path,
-                scenario_text: &loaded.text,
+                subject: manifest::Subject::of(&cfg.loaded),
                 seed: cfg.seed,
                 runs: cfg.runs,
                 threads,
@@ -358,40 +355,41 @@ fn run_negotiation(cfg: &RunConfig, loaded: &Loaded) -> Result<(), Error> {
     )
 }
 
-/// The manifest's `shard` entry: which slice, and the hash of its aggregate.
-fn shard_json(
+/// What a shard writes: its aggregate, the manifest's `shard` entry (which slice, and the hash
+/// of the aggregate) and a one-line note for the terminal.
+type Outputs = (
+    Vec<(&'static str, Vec<u8>)>,
+    String,
+    Vec<(&'static str, serde_json::Value)>,
+);
+
+fn shard_outputs(
+    name: &str,
     shard: batch::Shard,
     range: &std::ops::Range<u64>,
-    aggregate: &[u8],
-) -> serde_json::Value {
-    serde_json::json!({
+    aggregate: Vec<u8>,
+    cfg: &RunConfig,
+) -> Outputs {
+    let entry = serde_json::json!({
         "index": shard.index,
         "count": shard.count,
         "first_run": range.start,
         "end_run": range.end,
         "aggregate": "aggregate.bin",
-        "aggregate_sha256": manifest::sha256_bytes(aggregate),
-    })
-}
-
-fn shard_table(
-    name: &str,
-    shard: batch::Shard,
-    range: &std::ops::Range<u64>,
-    cfg: &RunConfig,
-) -> String {
-    format!(
+        "aggregate_sha256": manifest::sha256_bytes(&aggregate),
+    });
+    let table = format!(
         "{name}: shard {}/{}, runs {}..{} of {}, seed {}; combine all {} shards with `detente merge`",
         shard.index, shard.count, range.start, range.end, cfg.runs, cfg.seed, shard.count
+    );
+    (
+        vec![("aggregate.bin", aggregate)],
+        table,
+        vec![("shard", entry)],
     )
 }
 
-fn run_game(
-    cfg: &RunConfig,
-    sc: &scenario::game::GameScenario,
-    path: &str,
-    text: &str,
-) -> Result<(), Error> {
+fn run_game(cfg: &RunConfig, sc: &scenario::game::GameScenario) -> Result<(), Error> {
     let header = {
         let mut w = csv::WriterBuilder::new()
             .terminator(csv::Terminator::Any(b'\n'))
@@ -414,12 +412,13 @@ fn run_game(
         .pool
         .install(|| batch::game::run(sc, cfg.seed, range.clone(), &progress, &mut sink))?;
     let (files, table, extra) = match cfg.shard {
-        Some(shard) => {
-            let bytes = export::partial::encode_game(&agg);
-            let extra = vec![("shard", shard_json(shard, &range, &bytes))];
-            let table = shard_table(&sc.name, shard, &range, cfg);
-            (vec![("aggregate.bin", bytes)], table, extra)
-        }
+        Some(shard) => shard_outputs(
+            &sc.name,
+            shard,
+            &range,
+            export::partial::encode_game(&agg),
+            cfg,
+        ),
         None => (
             vec![
                 ("summary.csv", export::game::summary_csv(sc, &agg)),
@@ -434,12 +433,7 @@ fn run_game(
         &files,
         |threads, started, finished| {
             manifest::json(&manifest::Info {
-                name: &sc.name,
-                horizon: None,
-                arms: manifest::game_arms(sc),
-                baseline: None,
-                scenario_path: path,
-                scenario_text: text,
+                subject: manifest::Subject::of(&cfg.loaded),
                 seed: cfg.seed,
                 runs: cfg.runs,
                 threads,

@@ -20,8 +20,8 @@ pub fn sha256_bytes(bytes: &[u8]) -> String {
     d.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// What the manifest records about a batch.
-pub struct Info<'a> {
+/// What the manifest records about the scenario of a batch.
+pub struct Subject<'a> {
     /// The scenario's name.
     pub name: &'a str,
     /// Months simulated (negotiation) or none (repeated games).
@@ -31,6 +31,42 @@ pub struct Info<'a> {
     pub baseline: Option<&'a str>,
     pub scenario_path: &'a str,
     pub scenario_text: &'a str,
+}
+
+impl<'a> Subject<'a> {
+    /// The subject of a scenario of either kind.
+    pub fn of(any: &'a crate::scenario::Any) -> Self {
+        match any {
+            crate::scenario::Any::Negotiation(l) => {
+                let sc = &l.scenario;
+                Subject {
+                    name: &sc.name,
+                    horizon: Some(sc.horizon),
+                    arms: negotiation_arms(sc),
+                    baseline: Some(&sc.experiment.arms[sc.experiment.baseline].id),
+                    scenario_path: &l.path,
+                    scenario_text: &l.text,
+                }
+            }
+            crate::scenario::Any::Game {
+                scenario,
+                path,
+                text,
+            } => Subject {
+                name: &scenario.name,
+                horizon: None,
+                arms: game_arms(scenario),
+                baseline: None,
+                scenario_path: path,
+                scenario_text: text,
+            },
+        }
+    }
+}
+
+/// What the manifest records about a batch.
+pub struct Info<'a> {
+    pub subject: Subject<'a>,
     pub seed: u64,
     pub runs: u64,
     pub threads: usize,
@@ -83,6 +119,7 @@ pub fn game_arms(sc: &crate::scenario::game::GameScenario) -> Value {
 }
 
 pub fn json(info: &Info) -> String {
+    let subject = &info.subject;
     let deps: Map<String, Value> = DEPENDENCIES
         .split(',')
         .filter_map(|kv| kv.split_once('='))
@@ -92,16 +129,16 @@ pub fn json(info: &Info) -> String {
         "program": { "name": env!("CARGO_PKG_NAME"), "version": env!("CARGO_PKG_VERSION") },
         "dependencies": deps,
         "scenario": {
-            "name": info.name,
-            "path": info.scenario_path,
-            "sha256": sha256_hex(info.scenario_text),
-            "text": info.scenario_text,
+            "name": subject.name,
+            "path": subject.scenario_path,
+            "sha256": sha256_hex(subject.scenario_text),
+            "text": subject.scenario_text,
         },
         "seed": info.seed,
         "runs": info.runs,
-        "horizon": info.horizon,
-        "arms": info.arms,
-        "baseline": info.baseline,
+        "horizon": subject.horizon,
+        "arms": subject.arms,
+        "baseline": subject.baseline,
         "threads": info.threads,
         "command_line": info.command_line,
         "started": info.started,
