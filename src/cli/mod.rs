@@ -483,10 +483,8 @@ pub fn report(dir: &Path) -> Result<(), Error> {
         read("manifest.json")?,
     );
     for (name, bytes) in report_files(&t, &s, &String::from_utf8_lossy(&m))? {
-        // Written under a temporary name, then renamed: never a half-written chart.
-        let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-        write_file(&tmp, &bytes)?;
-        std::fs::rename(&tmp, dir.join(name)).map_err(|e| Error::io(&dir.join(name), e))?;
+        // Never a half-written chart.
+        output::write_atomic(dir, name, &bytes)?;
     }
     Ok(())
 }

@@ -6,6 +6,13 @@ use std::path::{Path, PathBuf};
 
 use super::Error;
 
+/// Write `bytes` to `dir/name` through a temporary name, so the file is whole or absent.
+pub fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> Result<(), Error> {
+    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    fs::write(&tmp, bytes).map_err(|e| Error::io(&tmp, e))?;
+    fs::rename(&tmp, dir.join(name)).map_err(|e| Error::io(&dir.join(name), e))
+}
+
 /// A results folder being written.
 #[derive(Debug)]
 pub struct Staging {

@@ -4,12 +4,13 @@
 //! where it stopped and ends with the same files as an uninterrupted one.
 
 use std::io::{IsTerminal, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
 
 use super::args::{DesignArg, SweepArgs};
+use super::output::write_atomic;
 use super::{Error, negotiation, threads_from};
 use crate::batch;
 use crate::batch::aggregate::{KEY_METRICS, lower_is_better, run_metric_names};
@@ -113,6 +114,7 @@ impl SweepConfig {
             .parse()
             .map_err(|e: toml::de::Error| Error::input(format!("{}: {e}", loaded.path)))?;
         let mut axes = Vec::new();
+        let mut keys = Vec::new();
         for v in &a.vary {
             let (key, lo, hi, steps) = parse_vary(v, grid)?;
             if lo > hi {
@@ -129,6 +131,7 @@ impl SweepConfig {
                 steps,
                 integer: k.integer,
             });
+            keys.push(k);
         }
         if grid {
             let n = axes
@@ -143,11 +146,6 @@ impl SweepConfig {
         }
         let seed = a.seed.unwrap_or(base.experiment.seed);
         let runs = a.runs.unwrap_or(base.experiment.runs);
-        let keys: Vec<vary::Key> = axes
-            .iter()
-            .map(|x| vary::resolve(&doc, &x.key))
-            .collect::<Result<_, _>>()
-            .map_err(Error::input)?;
         // Build (and so validate) every point before running any.
         let mut points = Vec::new();
         for values in sweep::points(&axes, design, seed) {
@@ -267,13 +265,6 @@ impl SweepConfig {
     }
 }
 
-/// Write `bytes` to `dir/name` through a temporary name, so the file is whole or absent.
-fn put(dir: &Path, name: &str, bytes: &[u8]) -> Result<(), Error> {
-    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-    std::fs::write(&tmp, bytes).map_err(|e| Error::io(&tmp, e))?;
-    std::fs::rename(&tmp, dir.join(name)).map_err(|e| Error::io(&dir.join(name), e))
-}
-
 fn point_file(i: usize) -> String {
     format!("{i:06}.csv")
 }
@@ -311,7 +302,7 @@ fn prepare(cfg: &SweepConfig, spec: &str) -> Result<(), Error> {
     let points = dir.join("points");
     std::fs::create_dir_all(&points)
         .map_err(|e| Error::input(format!("--out {}: cannot create: {e}", points.display())))?;
-    put(dir, "sweep.json", spec.as_bytes())
+    write_atomic(dir, "sweep.json", spec.as_bytes())
 }
 
 /// `detente sweep`.
@@ -354,7 +345,7 @@ pub fn run(cfg: SweepConfig) -> Result<(), Error> {
                 let mut discard = |_: &[batch::RunRows]| Ok::<(), Error>(());
                 let agg = batch::run(sc, cfg.seed, 0..cfg.runs, &|_| {}, &mut discard)?;
                 let rows = out::point_rows(i, values, sc, &agg, &cfg.metrics);
-                put(&pdir, &point_file(i), &rows)?;
+                write_atomic(&pdir, &point_file(i), &rows)?;
                 bar.inc(1);
                 Ok::<(), Error>(())
             })
@@ -401,10 +392,10 @@ pub fn run(cfg: SweepConfig) -> Result<(), Error> {
         },
         &results,
     );
-    put(&dir, "sweep.csv", &all)?;
-    put(&dir, "flip.csv", &out::flip_csv(&keys, &results, lower))?;
-    put(&dir, "flip.svg", flip.as_bytes())?;
-    put(
+    write_atomic(&dir, "sweep.csv", &all)?;
+    write_atomic(&dir, "flip.csv", &out::flip_csv(&keys, &results, lower))?;
+    write_atomic(&dir, "flip.svg", flip.as_bytes())?;
+    write_atomic(
         &dir,
         "sensitivity.csv",
         &out::sensitivity_csv(&keys, sens.as_ref()),
