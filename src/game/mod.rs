@@ -259,6 +259,71 @@ pub fn ln(x: f64) -> f64 {
     e as f64 * LN2 + 2.0 * s * p
 }
 
+/// One match in play: each player's automaton state and cooperation threshold, the turns to
+/// each player's next noise flip, the outcome counts, and the match's own streams.
+struct Lane<'a> {
+    tables: [&'a [u64; automaton::TABLE]; 2],
+    state: [usize; 2],
+    threshold: [u64; 2],
+    flips: [u64; 2],
+    /// CC, CD and DC from player 0's side (DD is the rest).
+    counts: [u32; 3],
+    gaps: Gaps,
+    moves: Draws,
+    /// Some state draws from `moves` (a stochastic player).
+    random: bool,
+}
+
+impl<'a> Lane<'a> {
+    fn new(game: &Game, [a, b]: [&'a Automaton; 2], run_seed: u64) -> Self {
+        let random = a.random || b.random;
+        let mut gaps = Gaps::new(game.noise, run_seed, NOISE);
+        let flips = [gaps.next(), gaps.next()];
+        Lane {
+            tables: [&a.table, &b.table],
+            state: [0, 0],
+            threshold: [a.threshold[0], b.threshold[0]],
+            flips,
+            counts: [0; 3],
+            gaps,
+            moves: if random {
+                Draws::new(rng::stream(run_seed, MOVES))
+            } else {
+                Draws::none()
+            },
+            random,
+        }
+    }
+
+    /// One turn: choices (player 0 draws first), noise, counts, successors.
+    #[inline(always)]
+    fn turn(&mut self) {
+        let [ta, tb] = self.threshold;
+        let (ia, ib) = if self.random {
+            let drawing = |t: u64| t.wrapping_sub(1) < automaton::ALWAYS - 1;
+            let ra = self.moves.take(drawing(ta)) as u64;
+            let rb = self.moves.take(drawing(tb)) as u64;
+            (ra < ta, rb < tb)
+        } else {
+            (ta != 0, tb != 0)
+        };
+        let [fa, fb] = self.flips;
+        let ma = ia ^ (fa == 0);
+        let mb = ib ^ (fb == 0);
+        self.flips[0] = if fa == 0 { self.gaps.next() } else { fa - 1 };
+        self.flips[1] = if fb == 0 { self.gaps.next() } else { fb - 1 };
+        self.counts[0] += (ma & mb) as u32;
+        self.counts[1] += (ma & !mb) as u32;
+        self.counts[2] += (!ma & mb) as u32;
+        let [sa, sb] = self.state;
+        let m = automaton::TABLE - 1;
+        let ea = self.tables[0][(sa * 8 + automaton::step(ia, ma, mb)) & m];
+        let eb = self.tables[1][(sb * 8 + automaton::step(ib, mb, ma)) & m];
+        self.state = [(ea & 0xff) as usize, (eb & 0xff) as usize];
+        self.threshold = [ea >> 8, eb >> 8];
+    }
+}
+
 /// Play one match between two compiled players from a run seed.
 ///
 /// Each turn, a stochastic state draws a 32-bit uniform from the moves stream (player 0 first).
@@ -266,30 +331,27 @@ pub fn ln(x: f64) -> f64 {
 /// flips are drawn as geometric gaps on the noise stream (player 0's and player 1's
 /// alternately as they are used). Outcomes are counted and turned into payoffs at the end.
 pub fn play(game: &Game, players: [&Automaton; 2], run_seed: u64) -> MatchRecord {
-    let [a, b] = players;
-    let mut gaps = Gaps::new(game.noise, run_seed, NOISE);
-    let mut moves = (a.random || b.random).then(|| Draws::new(rng::stream(run_seed, MOVES)));
-    let mut length = match game.turns {
-        Turns::Fixed(_) => None,
-        Turns::Continuation { .. } => Some(rng::stream(run_seed, LENGTH)),
-    };
-    let mut more = |t: u32| match (game.turns, &mut length) {
-        (Turns::Continuation { probability, max }, Some(l)) => {
-            t < max && l.random::<f64>() < probability
+    let mut lane = Lane::new(game, players, run_seed);
+    let t = match game.turns {
+        Turns::Fixed(n) => {
+            for _ in 0..n {
+                lane.turn();
+            }
+            n
         }
-        _ => false,
+        Turns::Continuation { probability, max } => {
+            let mut length = rng::stream(run_seed, LENGTH);
+            let mut t = 0;
+            loop {
+                lane.turn();
+                t += 1;
+                if !(t < max && length.random::<f64>() < probability) {
+                    break t;
+                }
+            }
+        }
     };
-    let fixed = match game.turns {
-        Turns::Fixed(n) => n,
-        Turns::Continuation { .. } => 0,
-    };
-    let (t, [cc, cd, dc]) = match (&mut moves, fixed > 0) {
-        (Some(d), true) => turns::<true, true>(a, b, &mut gaps, d, fixed, &mut more),
-        (None, true) => turns::<false, true>(a, b, &mut gaps, &mut Draws::none(), fixed, &mut more),
-        (Some(d), false) => turns::<true, false>(a, b, &mut gaps, d, 0, &mut more),
-        (None, false) => turns::<false, false>(a, b, &mut gaps, &mut Draws::none(), 0, &mut more),
-    };
-    record(game, t, [cc, cd, dc])
+    record(game, t, lane.counts)
 }
 
 /// The result of a match from its turns and its counts of CC, CD and DC (player 0's side).
@@ -320,105 +382,10 @@ pub fn play_two(
     let Turns::Fixed(n) = game.turns else {
         return [play(game, x, run_seed), play(game, y, run_seed)];
     };
-    let draws = |p: [&Automaton; 2]| {
-        if p[0].random || p[1].random {
-            Draws::new(rng::stream(run_seed, MOVES))
-        } else {
-            Draws::none()
-        }
-    };
-    let (mut mx, mut my) = (draws(x), draws(y));
-    let mut gx = Gaps::new(game.noise, run_seed, NOISE);
-    let mut gy = Gaps::new(game.noise, run_seed, NOISE);
-    let drawing = |t: u64| t.wrapping_sub(1) < automaton::ALWAYS - 1;
-    let (xa, xb, ya, yb) = (&x[0].table, &x[1].table, &y[0].table, &y[1].table);
-    let (mut xsa, mut xsb, mut ysa, mut ysb) = (0usize, 0usize, 0usize, 0usize);
-    let (mut xta, mut xtb) = (x[0].threshold[0], x[1].threshold[0]);
-    let (mut yta, mut ytb) = (y[0].threshold[0], y[1].threshold[0]);
-    let (mut xfa, mut xfb) = (gx.next(), gx.next());
-    let (mut yfa, mut yfb) = (gy.next(), gy.next());
-    let (mut xcc, mut xcd, mut xdc) = (0u32, 0u32, 0u32);
-    let (mut ycc, mut ycd, mut ydc) = (0u32, 0u32, 0u32);
+    let (mut lx, mut ly) = (Lane::new(game, x, run_seed), Lane::new(game, y, run_seed));
     for _ in 0..n {
-        let xia = (mx.take(drawing(xta)) as u64) < xta;
-        let xib = (mx.take(drawing(xtb)) as u64) < xtb;
-        let yia = (my.take(drawing(yta)) as u64) < yta;
-        let yib = (my.take(drawing(ytb)) as u64) < ytb;
-        let xma = xia ^ (xfa == 0);
-        let xmb = xib ^ (xfb == 0);
-        let yma = yia ^ (yfa == 0);
-        let ymb = yib ^ (yfb == 0);
-        xfa = if xfa == 0 { gx.next() } else { xfa - 1 };
-        xfb = if xfb == 0 { gx.next() } else { xfb - 1 };
-        yfa = if yfa == 0 { gy.next() } else { yfa - 1 };
-        yfb = if yfb == 0 { gy.next() } else { yfb - 1 };
-        xcc += (xma & xmb) as u32;
-        xcd += (xma & !xmb) as u32;
-        xdc += (!xma & xmb) as u32;
-        ycc += (yma & ymb) as u32;
-        ycd += (yma & !ymb) as u32;
-        ydc += (!yma & ymb) as u32;
-        let m = automaton::TABLE - 1;
-        let e1 = xa[(xsa * 8 + automaton::step(xia, xma, xmb)) & m];
-        let e2 = xb[(xsb * 8 + automaton::step(xib, xmb, xma)) & m];
-        let e3 = ya[(ysa * 8 + automaton::step(yia, yma, ymb)) & m];
-        let e4 = yb[(ysb * 8 + automaton::step(yib, ymb, yma)) & m];
-        (xsa, xta) = ((e1 & 0xff) as usize, e1 >> 8);
-        (xsb, xtb) = ((e2 & 0xff) as usize, e2 >> 8);
-        (ysa, yta) = ((e3 & 0xff) as usize, e3 >> 8);
-        (ysb, ytb) = ((e4 & 0xff) as usize, e4 >> 8);
+        lx.turn();
+        ly.turn();
     }
-    [
-        record(game, n, [xcc, xcd, xdc]),
-        record(game, n, [ycc, ycd, ydc]),
-    ]
-}
-
-/// The turns of a match, until `more(turns played)` is false: the number of turns and the
-/// counts of CC, CD and DC from player 0's side. `RANDOM`: some state draws from `moves`;
-/// `FIXED`: exactly `n` turns (else `more` decides after each turn).
-#[inline(always)]
-fn turns<const RANDOM: bool, const FIXED: bool>(
-    a: &Automaton,
-    b: &Automaton,
-    gaps: &mut Gaps,
-    moves: &mut Draws,
-    n: u32,
-    more: &mut impl FnMut(u32) -> bool,
-) -> (u32, [u32; 3]) {
-    let (ta_, tb_) = (&a.table, &b.table);
-    let (mut sa, mut sb) = (0usize, 0usize);
-    let (mut ta, mut tb) = (a.threshold[0], b.threshold[0]);
-    let mut fa = gaps.next();
-    let mut fb = gaps.next();
-    let (mut cc, mut cd, mut dc) = (0u32, 0u32, 0u32);
-    let mut t = 0u32;
-    loop {
-        let (ia, ib) = if RANDOM {
-            let drawing = |t: u64| t.wrapping_sub(1) < automaton::ALWAYS - 1;
-            let ra = moves.take(drawing(ta)) as u64;
-            let rb = moves.take(drawing(tb)) as u64;
-            (ra < ta, rb < tb)
-        } else {
-            (ta != 0, tb != 0)
-        };
-        let ma = ia ^ (fa == 0);
-        let mb = ib ^ (fb == 0);
-        fa = if fa == 0 { gaps.next() } else { fa - 1 };
-        fb = if fb == 0 { gaps.next() } else { fb - 1 };
-        cc += (ma & mb) as u32;
-        cd += (ma & !mb) as u32;
-        dc += (!ma & mb) as u32;
-        let ea = ta_[(sa * 8 + automaton::step(ia, ma, mb)) & (automaton::TABLE - 1)];
-        let eb = tb_[(sb * 8 + automaton::step(ib, mb, ma)) & (automaton::TABLE - 1)];
-        sa = (ea & 0xff) as usize;
-        sb = (eb & 0xff) as usize;
-        ta = ea >> 8;
-        tb = eb >> 8;
-        t += 1;
-        let go_on = if FIXED { t < n } else { more(t) };
-        if !go_on {
-            return (t, [cc, cd, dc]);
-        }
-    }
+    [record(game, n, lx.counts), record(game, n, ly.counts)]
 }
