@@ -72,24 +72,24 @@ pub fn run<E>(
         .iter()
         .map(|p| game::Automaton::compile(&p.2))
         .collect();
+    // One pairing per arm, tabulated once.
+    let pairings: Vec<game::Pairing> = sc
+        .arms
+        .iter()
+        .map(|arm| game::Pairing::new(&automata[arm.players[0]], &automata[arm.players[1]]))
+        .collect();
     blocks(
         seed,
         runs,
         &|| GameAggregate::new(sc),
-        &|| (),
-        &|run, s, _, acc| {
-            let pair = |arm: &crate::scenario::game::GameArm| {
-                [&automata[arm.players[0]], &automata[arm.players[1]]]
-            };
-            // Two arms at a time, in lockstep: the same records as one at a time.
-            let mut records: Vec<MatchRecord> = Vec::with_capacity(sc.arms.len());
-            for two in sc.arms.chunks(2) {
-                match two {
-                    [x, y] => records.extend(game::play_two(&sc.game, pair(x), pair(y), s)),
-                    [x] => records.push(game::play(&sc.game, pair(x), s)),
-                    _ => {}
-                }
-            }
+        &game::RunDraws::default,
+        &|run, s, draws, acc| {
+            // The run's draws, shared by its matches.
+            draws.start(&sc.game, s);
+            let records: Vec<MatchRecord> = pairings
+                .iter()
+                .map(|p| game::play(&sc.game, p, draws))
+                .collect();
             acc.add(&records);
             MatchRows {
                 run,

@@ -16,8 +16,8 @@ pub struct Automaton {
     pub threshold: Vec<u64>,
     /// Successor by `step(intended, own acted, other acted)`.
     pub next: Vec<[u8; 8]>,
-    /// The hot loop's table: entry `state * 8 + step` packs the successor (low 8 bits) and the
-    /// successor's threshold (the bits above), so a turn needs one load per player.
+    /// The hot loop's table: entry `state * 8 + step` is the successor's [`Automaton::entry`],
+    /// so a turn needs one load per player.
     pub table: Box<[u64; TABLE]>,
     /// Whether any state draws (a stochastic player).
     pub random: bool,
@@ -36,6 +36,14 @@ pub fn step(intended: bool, me: bool, other: bool) -> usize {
 
 /// Always: a threshold no 32-bit draw reaches.
 pub const ALWAYS: u64 = 1 << 32;
+
+/// A packed state: `state * 8` (the table row, bits 0..9), the threshold (bits 9..42) and
+/// whether the state draws (bit 63).
+pub const ROW: u64 = 0x1ff;
+/// The shift of the threshold in a packed state.
+pub const THRESHOLD_SHIFT: u32 = 9;
+/// The mask of the threshold after the shift (33 bits: up to and including 2^32).
+pub const THRESHOLD_MASK: u64 = (1 << 33) - 1;
 
 type Key = (PlayerState, Option<(bool, bool)>);
 
@@ -109,11 +117,19 @@ impl Automaton {
         }
         for (s, next) in out.next.iter().enumerate() {
             for (j, &n) in next.iter().enumerate() {
-                out.table[s * 8 + j] = n as u64 | out.threshold[n as usize] << 8;
+                out.table[s * 8 + j] = out.entry(n as usize);
             }
         }
         out.random = out.threshold.iter().any(|&t| t != 0 && t != ALWAYS);
         out
+    }
+
+    /// The packed state `s`: its table row, its threshold and whether it draws.
+    #[inline]
+    pub fn entry(&self, s: usize) -> u64 {
+        let t = self.threshold[s];
+        let draws = t != 0 && t != ALWAYS;
+        (s as u64) << 3 | t << THRESHOLD_SHIFT | (draws as u64) << 63
     }
 }
 
@@ -157,7 +173,10 @@ mod tests {
                     let packed = a.table[s * 8 + step(want, me, other)];
                     s = a.next[s][step(want, me, other)] as usize;
                     // The packed table agrees with the plain one.
-                    assert_eq!(packed, s as u64 | a.threshold[s] << 8);
+                    assert_eq!(packed & ROW, 8 * s as u64);
+                    assert_eq!(packed >> THRESHOLD_SHIFT & THRESHOLD_MASK, a.threshold[s]);
+                    let draws = a.threshold[s] != 0 && a.threshold[s] != ALWAYS;
+                    assert_eq!(packed >> 63 == 1, draws);
                 }
             }
         }

@@ -4,18 +4,73 @@
 //! a match record out.
 
 pub mod automaton;
+pub mod pairing;
 pub mod players;
 
 pub use automaton::Automaton;
+pub use pairing::Pairing;
 pub use players::{Player, PlayerState};
 use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
 
 #[cfg(test)]
 mod tests {
+    use super::{Automaton, Game, MatchRecord, Pairing, Payoffs, Player, RunDraws, Turns};
+
+    /// The reference: one match played turn by turn on its own streams, as documented (the
+    /// length checked after each turn, a Bernoulli flip per turn drawn as geometric gaps, player
+    /// 0's draw first), from the automata's plain tables.
+    fn reference(game: &Game, [a, b]: [&Automaton; 2], seed: u64) -> MatchRecord {
+        use crate::engine::rng::stream;
+        use rand::{Rng, RngExt};
+        let mut length = stream(seed, super::LENGTH);
+        let mut gaps = super::Gaps::new(game.noise, seed, super::NOISE);
+        let mut moves = stream(seed, super::MOVES);
+        let (mut block, mut at) = ([0u32; 64], 63);
+        let mut draw = |need: bool| {
+            if at >= 63 {
+                let mut bytes = [0u8; 256];
+                moves.fill_bytes(&mut bytes);
+                for (w, c) in block.iter_mut().zip(bytes.chunks_exact(4)) {
+                    *w = u32::from_le_bytes([c[0], c[1], c[2], c[3]]);
+                }
+                at = 0;
+            }
+            let x = block[at];
+            at += need as usize;
+            x as u64
+        };
+        let (mut fa, mut fb) = (gaps.next(), gaps.next());
+        let (mut x, mut y, mut t) = (0usize, 0usize, 0u32);
+        let mut counts = [0u32; 4];
+        loop {
+            let (ta, tb) = (a.threshold[x], b.threshold[y]);
+            let stochastic = |t: u64| t != 0 && t != super::automaton::ALWAYS;
+            let ia = draw(stochastic(ta)) < ta;
+            let ib = draw(stochastic(tb)) < tb;
+            let ma = ia ^ (fa == 0);
+            let mb = ib ^ (fb == 0);
+            fa = if fa == 0 { gaps.next() } else { fa - 1 };
+            fb = if fb == 0 { gaps.next() } else { fb - 1 };
+            counts[(ma as usize) << 1 | mb as usize] += 1;
+            x = a.next[x][super::automaton::step(ia, ma, mb)] as usize;
+            y = b.next[y][super::automaton::step(ib, mb, ma)] as usize;
+            t += 1;
+            let more = match game.turns {
+                Turns::Fixed(n) => t < n,
+                Turns::Continuation { probability, max } => {
+                    t < max && length.random::<f64>() < probability
+                }
+            };
+            if !more {
+                break;
+            }
+        }
+        super::record(game, t, counts)
+    }
+
     #[test]
-    fn two_matches_in_lockstep_are_the_matches_one_at_a_time() {
-        use super::{Automaton, Game, Payoffs, Player, Turns, play, play_two};
+    fn shared_draws_and_skipped_stretches_play_every_match_as_the_reference() {
         let players: Vec<Automaton> = [
             Player::Grim,
             Player::Contrite,
@@ -31,30 +86,57 @@ mod tests {
                 p: [1.0, 0.0, 0.0, 1.0],
                 opening: 1.0,
             },
+            Player::MemoryOne {
+                p: [0.0, 0.0, 1.0, 1.0],
+                opening: 0.0,
+            },
         ]
         .iter()
         .map(Automaton::compile)
         .collect();
-        let game = Game {
-            payoffs: Payoffs {
-                r: 3.0,
-                s: 0.0,
-                t: 5.0,
-                p: 1.0,
-            },
-            turns: Turns::Fixed(150),
-            noise: 0.07,
+        let payoffs = Payoffs {
+            r: 3.0,
+            s: 0.0,
+            t: 5.0,
+            p: 1.0,
         };
-        for seed in 0..20u64 {
-            for i in 0..players.len() {
-                for j in 0..players.len() {
-                    let x = [&players[i], &players[j]];
-                    let y = [&players[j], &players[(i + j) % players.len()]];
-                    let two = play_two(&game, x, y, seed);
-                    assert_eq!(two, [play(&game, x, seed), play(&game, y, seed)]);
+        let mut skipped = 0;
+        for (noise, turns) in [
+            (0.0, Turns::Fixed(700)),
+            (0.002, Turns::Fixed(1000)),
+            (0.07, Turns::Fixed(150)),
+            (0.5, Turns::Fixed(60)),
+            (1.0, Turns::Fixed(40)),
+            (
+                0.03,
+                Turns::Continuation {
+                    probability: 0.98,
+                    max: 400,
+                },
+            ),
+        ] {
+            let game = Game {
+                payoffs,
+                turns,
+                noise,
+            };
+            for seed in 0..12u64 {
+                // One run's draws serve all its matches, in any order.
+                let mut run = RunDraws::new(&game, seed);
+                for a in players.iter().rev() {
+                    for b in &players {
+                        let pair = Pairing::new(a, b);
+                        let want = reference(&game, [a, b], seed);
+                        assert_eq!(super::play(&game, &pair, &mut run), want, "{noise} {seed}");
+                        let plain = super::play_with(&game, &pair, &mut run, false);
+                        assert_eq!(plain, want, "{noise} {seed}");
+                        skipped += (pair.quiet[0] > 0) as u32;
+                    }
                 }
             }
         }
+        // The comparison covered pairings that skip.
+        assert!(skipped > 100, "{skipped}");
     }
 
     #[test]
@@ -153,51 +235,45 @@ pub fn threshold(p: f64) -> u64 {
     (p.clamp(0.0, 1.0) * 4_294_967_296.0) as u64
 }
 
-/// Uniform 32-bit draws from a stream, filled in blocks and consumed only when needed
-/// (`take(false)` returns a value without consuming it), so the hot loop has no branch on
-/// whether a player draws.
-struct Draws {
-    rng: ChaCha8Rng,
-    buf: [u32; 64],
-    at: usize,
+/// The uniform 32-bit draws of a run's moves stream, in the order the matches use them: the
+/// stream is read in blocks of 64 words of which the first 63 are used, and a match reads them
+/// from the start, taking the next one for each choice of a stochastic state. Every match of a
+/// run reads the same sequence (common random numbers), so it is generated once per run, as far
+/// as the longest match needs.
+#[derive(Default)]
+struct MoveDraws {
+    rng: Option<ChaCha8Rng>,
+    seed: u64,
+    words: Vec<u32>,
 }
 
-impl Draws {
-    /// A source that is never drawn from (matches without stochastic players).
-    fn none() -> Self {
-        Draws {
-            rng: rand::SeedableRng::from_seed([0; 32]),
-            buf: [0; 64],
-            at: 0,
-        }
+impl MoveDraws {
+    fn start(&mut self, run_seed: u64) {
+        self.rng = None;
+        self.seed = run_seed;
+        self.words.clear();
     }
-    fn new(rng: ChaCha8Rng) -> Self {
-        let mut d = Draws {
-            rng,
-            buf: [0; 64],
-            at: 64,
-        };
-        d.refill();
-        d
-    }
+    /// Make sure the first `n` draws exist.
     #[inline]
-    fn refill(&mut self) {
-        let mut bytes = [0u8; 256];
-        rand::Rng::fill_bytes(&mut self.rng, &mut bytes);
-        for (w, c) in self.buf.iter_mut().zip(bytes.chunks_exact(4)) {
-            *w = u32::from_le_bytes([c[0], c[1], c[2], c[3]]);
+    fn ensure(&mut self, n: usize) {
+        if self.words.len() < n {
+            self.extend(n);
         }
-        self.at = 0;
     }
-    /// The next draw, consumed if `need`.
-    #[inline]
-    fn take(&mut self, need: bool) -> u32 {
-        if self.at >= 63 {
-            self.refill();
+    #[cold]
+    fn extend(&mut self, n: usize) {
+        let seed = self.seed;
+        let rng = self.rng.get_or_insert_with(|| rng::stream(seed, MOVES));
+        while self.words.len() < n {
+            let mut bytes = [0u8; 256];
+            rand::Rng::fill_bytes(rng, &mut bytes);
+            self.words.extend(
+                bytes
+                    .chunks_exact(4)
+                    .take(63)
+                    .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]])),
+            );
         }
-        let x = self.buf[self.at & 63];
-        self.at += need as usize;
-        x
     }
 }
 
@@ -259,103 +335,209 @@ pub fn ln(x: f64) -> f64 {
     e as f64 * LN2 + 2.0 * s * p
 }
 
-/// One match in play: each player's automaton state and cooperation threshold, the turns to
-/// each player's next noise flip, the outcome counts, and the match's own streams.
+/// The draws of one run, shared by every match (arm) of the run, which all use the run's streams
+/// (common random numbers): the match length, the turns of the noise flips, and the moves'
+/// uniforms. The flips do not depend on play, so their schedule is drawn once per run.
+#[derive(Default)]
+pub struct RunDraws {
+    turns: u32,
+    /// The turns with a noise flip, in order, with which players' moves flip (bit 0: player 0,
+    /// bit 1: player 1), ending with `(turns, 0)`.
+    flips: Vec<(u32, u8)>,
+    moves: MoveDraws,
+}
+
+impl RunDraws {
+    /// The draws of the run with this seed.
+    pub fn new(game: &Game, run_seed: u64) -> Self {
+        let mut d = RunDraws::default();
+        d.start(game, run_seed);
+        d
+    }
+
+    /// Start the run with this seed, reusing the buffers.
+    ///
+    /// A match of random length draws its length from its own stream, exactly as a check after
+    /// each turn would. Noise flips each player's move independently with probability `noise`:
+    /// the gaps between flips are geometric, drawn from the noise stream first for player 0 and
+    /// then for player 1, and after each flip for the player who flipped (player 0 first when
+    /// both flip in the same turn).
+    pub fn start(&mut self, game: &Game, run_seed: u64) {
+        self.turns = match game.turns {
+            Turns::Fixed(n) => n,
+            Turns::Continuation { probability, max } => {
+                let mut length = rng::stream(run_seed, LENGTH);
+                let mut t = 1;
+                while t < max && length.random::<f64>() < probability {
+                    t += 1;
+                }
+                t
+            }
+        };
+        self.flips.clear();
+        let mut gaps = Gaps::new(game.noise, run_seed, NOISE);
+        let (mut fa, mut fb) = (gaps.next(), gaps.next());
+        let end = self.turns as u64;
+        let mut t = 0u64;
+        loop {
+            let k = fa.min(fb);
+            if k >= end - t {
+                break;
+            }
+            t += k;
+            fa -= k;
+            fb -= k;
+            self.flips
+                .push((t as u32, (fa == 0) as u8 | ((fb == 0) as u8) << 1));
+            fa = if fa == 0 { gaps.next() } else { fa - 1 };
+            fb = if fb == 0 { gaps.next() } else { fb - 1 };
+            t += 1;
+            if t >= end {
+                break;
+            }
+        }
+        self.flips.push((self.turns, 0));
+        self.moves.start(run_seed);
+    }
+
+    /// The match length of this run.
+    pub fn turns(&self) -> u32 {
+        self.turns
+    }
+}
+
+/// One match in play: each player's packed state ([`Automaton::entry`]), the outcome counts,
+/// and the position in the run's moves draws.
 struct Lane<'a> {
+    pair: &'a Pairing<'a>,
     tables: [&'a [u64; automaton::TABLE]; 2],
-    state: [usize; 2],
-    threshold: [u64; 2],
-    flips: [u64; 2],
-    /// CC, CD and DC from player 0's side (DD is the rest).
-    counts: [u32; 3],
-    gaps: Gaps,
-    moves: Draws,
-    /// Some state draws from `moves` (a stochastic player).
-    random: bool,
+    entry: [u64; 2],
+    /// Turns by outcome, indexed by (player 0 cooperated) << 1 | (player 1 cooperated); hops
+    /// leave DD (index 0) uncounted.
+    counts: [u32; 4],
+    /// The next unused moves draw.
+    at: usize,
 }
 
 impl<'a> Lane<'a> {
-    fn new(game: &Game, [a, b]: [&'a Automaton; 2], run_seed: u64) -> Self {
-        let random = a.random || b.random;
-        let mut gaps = Gaps::new(game.noise, run_seed, NOISE);
-        let flips = [gaps.next(), gaps.next()];
+    fn new(pair: &'a Pairing<'a>) -> Self {
+        let [a, b] = pair.players;
         Lane {
+            pair,
             tables: [&a.table, &b.table],
-            state: [0, 0],
-            threshold: [a.threshold[0], b.threshold[0]],
-            flips,
-            counts: [0; 3],
-            gaps,
-            moves: if random {
-                Draws::new(rng::stream(run_seed, MOVES))
-            } else {
-                Draws::none()
-            },
-            random,
+            entry: [a.entry(0), b.entry(0)],
+            counts: [0; 4],
+            at: 0,
         }
     }
 
-    /// One turn: choices (player 0 draws first), noise, counts, successors.
+    /// Play the run's match. With `hops`, each stretch of turns with no noise flip and no random
+    /// choice is looked up in the pairing's hops instead of played turn by turn (the same
+    /// outcomes, as no draw is made in such a stretch); without, every turn is played.
     #[inline(always)]
-    fn turn(&mut self) {
-        let [ta, tb] = self.threshold;
-        let (ia, ib) = if self.random {
-            let drawing = |t: u64| t.wrapping_sub(1) < automaton::ALWAYS - 1;
-            let ra = self.moves.take(drawing(ta)) as u64;
-            let rb = self.moves.take(drawing(tb)) as u64;
-            (ra < ta, rb < tb)
+    fn play(&mut self, run: &mut RunDraws, hops: bool) {
+        let pair = self.pair;
+        let random = pair.players[0].random || pair.players[1].random;
+        let mut t = 0u32;
+        for i in 0..run.flips.len() {
+            let (next, flip) = run.flips[i];
+            // The turns before the next flip.
+            while t < next {
+                if hops {
+                    let [ea, eb] = self.entry;
+                    let mut s = (((ea & automaton::ROW) >> 3) << pair.shift
+                        | (eb & automaton::ROW) >> 3) as usize;
+                    let k = ((next - t) as u64)
+                        .min(pair.quiet[s & (pair.quiet.len() - 1)])
+                        .min(pairing::STRETCH);
+                    if k > 0 {
+                        let (mut acc, mut rest) = (0u64, k);
+                        while rest != 0 {
+                            let level = rest.trailing_zeros() as usize;
+                            let hop = pair.hops[(level << pair.bits | s) & (pair.hops.len() - 1)];
+                            acc += hop & pairing::COUNTS;
+                            s = (hop >> 48) as usize;
+                            rest &= rest - 1;
+                        }
+                        self.counts[3] += (acc & 0xffff) as u32;
+                        self.counts[2] += (acc >> 16 & 0xffff) as u32;
+                        self.counts[1] += (acc >> 32 & 0xffff) as u32;
+                        t += k as u32;
+                        let [a, b] = pair.players;
+                        self.entry = [
+                            a.entry(s >> pair.shift),
+                            b.entry(s & ((1 << pair.shift) - 1)),
+                        ];
+                        continue;
+                    }
+                }
+                self.turn(0, random, &mut run.moves);
+                t += 1;
+            }
+            if t >= run.turns {
+                break;
+            }
+            self.turn(flip, random, &mut run.moves);
+            t += 1;
+        }
+    }
+
+    /// One turn: choices (player 0 draws first), noise (`flip` bit 0 for player 0, bit 1 for
+    /// player 1), counts, successors.
+    #[inline(always)]
+    fn turn(&mut self, flip: u8, random: bool, moves: &mut MoveDraws) {
+        use automaton::{ROW, THRESHOLD_MASK, THRESHOLD_SHIFT};
+        let [ea, eb] = self.entry;
+        let ta = ea >> THRESHOLD_SHIFT & THRESHOLD_MASK;
+        let tb = eb >> THRESHOLD_SHIFT & THRESHOLD_MASK;
+        let (ia, ib) = if random {
+            moves.ensure(self.at + 2);
+            let w = &moves.words;
+            // Player 1's draw is the one after player 0's if player 0 drew: both words are
+            // read before the choice so that neither load waits for the state.
+            let (x, x1) = (w[self.at], w[self.at + 1]);
+            let na = (ea >> 63) as usize;
+            let y = if na == 1 { x1 } else { x };
+            self.at += na + (eb >> 63) as usize;
+            ((x as u64) < ta, (y as u64) < tb)
         } else {
             (ta != 0, tb != 0)
         };
-        let [fa, fb] = self.flips;
-        let ma = ia ^ (fa == 0);
-        let mb = ib ^ (fb == 0);
-        self.flips[0] = if fa == 0 { self.gaps.next() } else { fa - 1 };
-        self.flips[1] = if fb == 0 { self.gaps.next() } else { fb - 1 };
-        self.counts[0] += (ma & mb) as u32;
-        self.counts[1] += (ma & !mb) as u32;
-        self.counts[2] += (!ma & mb) as u32;
-        let [sa, sb] = self.state;
+        let ma = ia ^ (flip & 1 != 0);
+        let mb = ib ^ (flip & 2 != 0);
+        self.counts[(ma as usize) << 1 | mb as usize] += 1;
         let m = automaton::TABLE - 1;
-        let ea = self.tables[0][(sa * 8 + automaton::step(ia, ma, mb)) & m];
-        let eb = self.tables[1][(sb * 8 + automaton::step(ib, mb, ma)) & m];
-        self.state = [(ea & 0xff) as usize, (eb & 0xff) as usize];
-        self.threshold = [ea >> 8, eb >> 8];
+        let ra = (ea & ROW) as usize | automaton::step(ia, ma, mb);
+        let rb = (eb & ROW) as usize | automaton::step(ib, mb, ma);
+        self.entry = [self.tables[0][ra & m], self.tables[1][rb & m]];
     }
 }
 
-/// Play one match between two compiled players from a run seed.
+/// Play one match of a pairing on the run's draws.
 ///
-/// Each turn, a stochastic state draws a 32-bit uniform from the moves stream (player 0 first).
-/// Noise flips each player's move independently with probability `noise`; the turns of the
-/// flips are drawn as geometric gaps on the noise stream (player 0's and player 1's
-/// alternately as they are used). Outcomes are counted and turned into payoffs at the end.
-pub fn play(game: &Game, players: [&Automaton; 2], run_seed: u64) -> MatchRecord {
-    let mut lane = Lane::new(game, players, run_seed);
-    let t = match game.turns {
-        Turns::Fixed(n) => {
-            for _ in 0..n {
-                lane.turn();
-            }
-            n
-        }
-        Turns::Continuation { probability, max } => {
-            let mut length = rng::stream(run_seed, LENGTH);
-            let mut t = 0;
-            loop {
-                lane.turn();
-                t += 1;
-                if !(t < max && length.random::<f64>() < probability) {
-                    break t;
-                }
-            }
-        }
-    };
-    record(game, t, lane.counts)
+/// Each turn, a stochastic state takes the next of the run's moves draws (player 0 first) and
+/// cooperates if it is below its threshold; the run's noise schedule flips the moves; outcomes
+/// are counted and turned into payoffs at the end. Quiet stretches are skipped by the pairing's
+/// hops.
+pub fn play(game: &Game, pair: &Pairing, run: &mut RunDraws) -> MatchRecord {
+    play_with(game, pair, run, true)
 }
 
-/// The result of a match from its turns and its counts of CC, CD and DC (player 0's side).
-fn record(game: &Game, t: u32, [cc, cd, dc]: [u32; 3]) -> MatchRecord {
+/// [`play`], with or without the hops over quiet stretches (without, every turn is played: the
+/// reference the hops are tested against).
+pub fn play_with(game: &Game, pair: &Pairing, run: &mut RunDraws, hops: bool) -> MatchRecord {
+    let mut lane = Lane::new(pair);
+    if hops {
+        lane.play(run, true);
+    } else {
+        lane.play(run, false);
+    }
+    record(game, run.turns, lane.counts)
+}
+
+/// The result of a match from its turns and its counts by outcome (DD, DC, CD, CC from player
+/// 0's side; DD is taken as the rest, as hops do not count it).
+fn record(game: &Game, t: u32, [_, dc, cd, cc]: [u32; 4]) -> MatchRecord {
     let dd = t - cc - cd - dc;
     let n = t as f64;
     let [cc, cd, dc, dd] = [cc, cd, dc, dd].map(f64::from);
@@ -368,24 +550,4 @@ fn record(game: &Game, t: u32, [cc, cd, dc]: [u32; 3]) -> MatchRecord {
         ],
         coop: [(cc + cd) / n, (cc + dc) / n],
     }
-}
-
-/// Two matches of fixed length (the same run seed, two pairings) played in lockstep, each
-/// exactly as [`play`] plays it: the same streams, draws and results. The two chains of table
-/// loads are independent, so the processor overlaps them.
-pub fn play_two(
-    game: &Game,
-    x: [&Automaton; 2],
-    y: [&Automaton; 2],
-    run_seed: u64,
-) -> [MatchRecord; 2] {
-    let Turns::Fixed(n) = game.turns else {
-        return [play(game, x, run_seed), play(game, y, run_seed)];
-    };
-    let (mut lx, mut ly) = (Lane::new(game, x, run_seed), Lane::new(game, y, run_seed));
-    for _ in 0..n {
-        lx.turn();
-        ly.turn();
-    }
-    [record(game, n, lx.counts), record(game, n, ly.counts)]
 }
