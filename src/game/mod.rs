@@ -443,7 +443,8 @@ impl<'a> Lane<'a> {
             let (next, flip) = run.flips[i];
             // The turns before the next flip.
             while t < next {
-                if hops {
+                // A state that draws is never quiet: no lookup needed.
+                if hops && (self.entry[0] | self.entry[1]) >> 63 == 0 {
                     let [ea, eb] = self.entry;
                     let mut s = (((ea & automaton::ROW) >> 3) << pair.shift
                         | (eb & automaton::ROW) >> 3) as usize;
