@@ -142,7 +142,9 @@ pub struct Aggregate {
     pub hist: Vec<u32>,
     /// Histogram counts not yet added to `hist`, in 16 bits: half the memory the monthly
     /// increments touch, so more of it stays in cache. Each cell gains at most one count per
-    /// run, so it is flushed into `hist` every 65,535 runs (and by `merge`).
+    /// run, so it is flushed into `hist` every 65,535 runs (and by `merge`). Laid out
+    /// [arm][CONTINUOUS][BINS][month]: a value that stays in its bin from one month to the next
+    /// (the common case) increments the neighbouring cell, in the same cache line.
     stage: Vec<u16>,
     /// Runs added since the last flush of `stage`.
     staged: u32,
@@ -204,22 +206,33 @@ impl Aggregate {
         let values = [r.trust[0], r.trust[1], r.tension, r.arsenal];
         let base = (arm * self.months + m) * CONTINUOUS;
         let moments = &mut self.moments[base..base + CONTINUOUS];
-        let hist = &mut self.stage[base * BINS..(base + CONTINUOUS) * BINS];
+        let months = self.months;
+        let stage = &mut self.stage[arm * CONTINUOUS * BINS * months..];
         for k in 0..CONTINUOUS {
             let x = values[k];
             moments[k].add(x);
             // Every range starts at 0 and values are >= 0; the cast saturates and maps NaN to 0.
             let b = ((x * self.bins_per_unit[k]) as usize).min(BINS - 1);
-            hist[k * BINS + b] += 1;
+            stage[(k * BINS + b) * months + m] += 1;
+        }
+    }
+
+    /// Add staged counts (laid out as `stage`) into `hist`.
+    fn add_staged(hist: &mut [u32], stage: &[u16], months: usize) {
+        for (i, &c) in stage.iter().enumerate() {
+            if c != 0 {
+                let (m, rest) = (i % months, i / months);
+                let (b, rest) = (rest % BINS, rest / BINS);
+                let (k, arm) = (rest % CONTINUOUS, rest / CONTINUOUS);
+                hist[((arm * months + m) * CONTINUOUS + k) * BINS + b] += c as u32;
+            }
         }
     }
 
     /// Move the staged histogram counts into `hist`.
     fn flush(&mut self) {
-        for (h, s) in self.hist.iter_mut().zip(self.stage.iter_mut()) {
-            *h += *s as u32;
-            *s = 0;
-        }
+        Self::add_staged(&mut self.hist, &self.stage, self.months);
+        self.stage.fill(0);
         self.staged = 0;
     }
 
@@ -250,9 +263,10 @@ impl Aggregate {
         for (a, b) in self.moments.iter_mut().zip(&o.moments) {
             a.merge(b);
         }
-        for ((a, b), c) in self.hist.iter_mut().zip(&o.hist).zip(&o.stage) {
-            *a += b + *c as u32;
+        for (a, b) in self.hist.iter_mut().zip(&o.hist) {
+            *a += b;
         }
+        Self::add_staged(&mut self.hist, &o.stage, o.months);
         for (a, b) in self.status.iter_mut().zip(&o.status) {
             *a += b;
         }

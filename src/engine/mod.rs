@@ -370,8 +370,11 @@ impl<'a> Run<'a> {
 
     fn set_trust(&mut self, i: ActorIx, l: f64) {
         let s = &mut self.sides[i];
-        s.l = l;
-        s.p = trust::logistic(l);
+        // Trust often sits at a clip bound month after month: no new logistic then.
+        if l != s.l {
+            s.l = l;
+            s.p = trust::logistic(l);
+        }
     }
 
     fn arsenal(&self) -> f64 {
