@@ -11,6 +11,8 @@ pub use record::{
     Discard, Event, Keep, MonthRecord, Outcome, Recorder, RunRecord, Status, TrackReason,
 };
 
+use std::cell::RefCell;
+
 use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
 
@@ -64,7 +66,8 @@ struct Side {
     declared: usize,
     flipped: bool,
     resolved: usize,
-    strategy: Strategy,
+    /// The strategy's state, mutable while a view of the run is held (no move per decision).
+    strategy: RefCell<Strategy>,
     offer: Option<Offer>,
     unreciprocated: u32,
     last_shock: Option<u32>,
@@ -289,7 +292,7 @@ impl<'a> Run<'a> {
                 declared,
                 flipped: false,
                 resolved,
-                strategy: Strategy::new(&sc.strategies[resolved].spec),
+                strategy: RefCell::new(Strategy::new(&sc.strategies[resolved].spec)),
                 offer: None,
                 unreciprocated: 0,
                 last_shock: None,
@@ -736,7 +739,7 @@ impl<'a> Run<'a> {
         if resolved != s.resolved {
             let s = &mut self.sides[i];
             s.resolved = resolved;
-            s.strategy = Strategy::new(&self.sc.strategies[resolved].spec);
+            *s.strategy.get_mut() = Strategy::new(&self.sc.strategies[resolved].spec);
             s.offer = None;
         }
     }
@@ -941,12 +944,8 @@ impl<'a> Run<'a> {
         let mut intents = std::mem::take(&mut self.ws.intents);
         for (i, out) in intents.iter_mut().enumerate() {
             out.clear();
-            let mut strategy = std::mem::replace(
-                &mut self.sides[i].strategy,
-                Strategy::Unconditional(strategies::unconditional::Unconditional),
-            );
             let v = self.view(i, t);
-            strategy.decide(&v, rng, out);
+            self.sides[i].strategy.borrow_mut().decide(&v, rng, out);
             // An exploiter pockets what it was given: once it holds costly steps of the other,
             // it revokes its own standing moves at a hazard (drawn only in those months).
             if !self.sides[i].sincere
@@ -970,7 +969,6 @@ impl<'a> Run<'a> {
             {
                 out.push(Intent::Revoke(m));
             }
-            self.sides[i].strategy = strategy;
         }
         self.ws.intents = intents;
     }
