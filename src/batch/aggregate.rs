@@ -211,8 +211,9 @@ impl Aggregate {
         for k in 0..CONTINUOUS {
             let x = values[k];
             moments[k].add(x);
-            // Every range starts at 0 and values are >= 0; the cast saturates and maps NaN to 0.
-            let b = ((x * self.bins_per_unit[k]) as usize).min(BINS - 1);
+            // Every range starts at 0 and values are >= 0; the cast saturates and maps NaN to 0
+            // (a signed cast: the unsigned 64-bit one takes three times the instructions).
+            let b = ((x * self.bins_per_unit[k]) as i64).clamp(0, BINS as i64 - 1) as usize;
             stage[(k * BINS + b) * months + m] += 1;
         }
     }
