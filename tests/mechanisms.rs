@@ -205,6 +205,7 @@ fn a_revoked_prerequisite_blocks_the_move_again() {
     let freeze = sc.move_ix("freeze_yongbyon").unwrap();
     let relief = sc.move_ix("partial_sanctions_relief").unwrap();
     let since = vec![0u32; arm.moves.len()];
+    let seen = Seen::default();
     let standing: MoveSet = arm
         .moves
         .iter()
@@ -228,7 +229,7 @@ fn a_revoked_prerequisite_blocks_the_move_again() {
         standing,
         own: MoveSet::EMPTY,
         since: &since,
-        seen: Seen::default(),
+        seen: &seen,
         their_offer: None,
         unreciprocated: 0,
         my_last_shock: None,

@@ -495,7 +495,7 @@ impl<'a> Run<'a> {
             standing: self.facts.standing_all,
             own: self.facts.own[i],
             since: &self.ws.since,
-            seen: s.seen,
+            seen: &s.seen,
             their_offer: self.sides[1 - i].offer.as_ref(),
             unreciprocated: s.unreciprocated,
             my_last_shock: s.last_shock,

@@ -75,7 +75,7 @@ pub struct View<'a> {
     pub own: MoveSet,
     /// Month each move was last made.
     pub since: &'a [u32],
-    pub seen: Seen,
+    pub seen: &'a Seen,
     pub their_offer: Option<&'a Offer>,
     /// Consecutive months this side has had steps out while the other gave nothing.
     pub unreciprocated: u32,
