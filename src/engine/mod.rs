@@ -179,16 +179,19 @@ pub fn simulate_with(
     rec: &mut impl Recorder,
 ) -> RunRecord {
     let mut streams = rng::Streams::new(run_seed);
-    Run::new(sc, arm, &mut streams.types, ws).go(&mut streams, shocks, rec)
+    Run::new(sc, arm, shocks.types, ws).go(&mut streams, shocks, rec)
 }
 
 /// The shock stream of one run, drawn up front: a fixed number of 64-bit draws per month (one
 /// per shock source, one per actor for politics, one for war), so every arm of an experiment
 /// sees exactly the same exogenous events in the same month (common random numbers). A third
 /// party's draws (its elections, the partner's acceptance, one walk-out draw per step) come
-/// from their own stream, so adding a third party leaves every other draw unchanged.
+/// from their own stream, so adding a third party leaves every other draw unchanged. The two
+/// uniforms that draw the actors' types at month 0 (the types stream) are made here too, once
+/// per run, as they are the same for every arm.
 #[derive(Debug, Default, Clone)]
 pub struct ShockDraws {
+    types: [f64; 2],
     per_month: usize,
     draws: Vec<u64>,
     track_per_month: usize,
@@ -199,6 +202,8 @@ impl ShockDraws {
     /// Fill with the draws of the run with this seed.
     pub fn draw(&mut self, sc: &Scenario, run_seed: u64) {
         use rand::Rng;
+        let mut types = rng::stream(run_seed, rng::subsystem::TYPES);
+        self.types = [types.random::<f64>(), types.random::<f64>()];
         let mut rng = rng::stream(run_seed, rng::subsystem::SHOCKS);
         self.per_month = sc.shocks.len() + 3;
         let n = self.per_month * sc.horizon as usize;
@@ -264,7 +269,7 @@ struct Derived {
 }
 
 impl<'a> Run<'a> {
-    fn new(sc: &'a Scenario, arm: &'a Arm, types: &mut ChaCha8Rng, ws: &'a mut Workspace) -> Self {
+    fn new(sc: &'a Scenario, arm: &'a Arm, [u0, u1]: [f64; 2], ws: &'a mut Workspace) -> Self {
         let p = &arm.params;
         ws.since.clear();
         ws.since.resize(arm.moves.len(), 0);
@@ -301,8 +306,6 @@ impl<'a> Run<'a> {
                 seen: Seen::default(),
             }
         };
-        let u0 = types.random::<f64>();
-        let u1 = types.random::<f64>();
         let sides = [side(0, u0), side(1, u1)];
         let in_force = sc.initial.in_force.intersect(MoveSet(
             arm.moves

@@ -53,10 +53,9 @@ pub fn lo16(x: u64) -> f64 {
     (x & 0xFFFF) as f64 * (1.0 / 65_536.0)
 }
 
-/// The per-arm streams of one run (the shock stream is drawn once per run, see
+/// The per-arm streams of one run (the shock and types streams are drawn once per run, see
 /// `engine::ShockDraws`).
 pub struct Streams {
-    pub types: ChaCha8Rng,
     pub perception: ChaCha8Rng,
     pub decisions: ChaCha8Rng,
 }
@@ -64,7 +63,6 @@ pub struct Streams {
 impl Streams {
     pub fn new(run_seed: u64) -> Self {
         Self {
-            types: stream(run_seed, subsystem::TYPES),
             perception: stream(run_seed, subsystem::PERCEPTION),
             decisions: stream(run_seed, subsystem::DECISIONS),
         }
