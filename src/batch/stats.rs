@@ -17,16 +17,22 @@ pub struct Moments {
     pub sumsq: i128,
 }
 
+/// A value in fixed point: round(x * SCALE), half away from zero (as f64::round, without a
+/// libm call); NaN gives 0 and the cast saturates.
+#[inline]
+pub fn fixed(x: f64) -> i64 {
+    let y = x * SCALE;
+    if y >= 0.0 {
+        (y + 0.5) as i64
+    } else {
+        (y - 0.5) as i64
+    }
+}
+
 impl Moments {
     #[inline]
     pub fn add(&mut self, x: f64) {
-        // Round half away from zero (as f64::round, without a libm call).
-        let y = x * SCALE;
-        let q = if y >= 0.0 {
-            (y + 0.5) as i64
-        } else {
-            (y - 0.5) as i64
-        } as i128;
+        let q = fixed(x) as i128;
         self.n += 1;
         self.sum += q;
         self.sumsq += q * q;
