@@ -528,6 +528,7 @@ pub fn play(game: &Game, pair: &Pairing, run: &mut RunDraws) -> MatchRecord {
 /// reference the hops are tested against).
 pub fn play_with(game: &Game, pair: &Pairing, run: &mut RunDraws, hops: bool) -> MatchRecord {
     let mut lane = Lane::new(pair);
+    // Two calls with constant flags, so that each inlined loop is compiled for its case.
     if hops {
         lane.play(run, true);
     } else {
