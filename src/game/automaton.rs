@@ -37,6 +37,12 @@ pub fn step(intended: bool, me: bool, other: bool) -> usize {
 /// Always: a threshold no 32-bit draw reaches.
 pub const ALWAYS: u64 = 1 << 32;
 
+/// Whether a state with this cooperation threshold draws (neither never nor always).
+#[inline]
+pub fn draws(threshold: u64) -> bool {
+    threshold != 0 && threshold != ALWAYS
+}
+
 /// A packed state: `state * 8` (the table row, bits 0..9), the threshold (bits 9..42) and
 /// whether the state draws (bit 63).
 pub const ROW: u64 = 0x1ff;
@@ -120,7 +126,7 @@ impl Automaton {
                 out.table[s * 8 + j] = out.entry(n as usize);
             }
         }
-        out.random = out.threshold.iter().any(|&t| t != 0 && t != ALWAYS);
+        out.random = out.threshold.iter().any(|&t| draws(t));
         out
     }
 
@@ -128,8 +134,7 @@ impl Automaton {
     #[inline]
     pub fn entry(&self, s: usize) -> u64 {
         let t = self.threshold[s];
-        let draws = t != 0 && t != ALWAYS;
-        (s as u64) << 3 | t << THRESHOLD_SHIFT | (draws as u64) << 63
+        (s as u64) << 3 | t << THRESHOLD_SHIFT | (draws(t) as u64) << 63
     }
 }
 
@@ -175,8 +180,7 @@ mod tests {
                     // The packed table agrees with the plain one.
                     assert_eq!(packed & ROW, 8 * s as u64);
                     assert_eq!(packed >> THRESHOLD_SHIFT & THRESHOLD_MASK, a.threshold[s]);
-                    let draws = a.threshold[s] != 0 && a.threshold[s] != ALWAYS;
-                    assert_eq!(packed >> 63 == 1, draws);
+                    assert_eq!(packed >> 63 == 1, draws(a.threshold[s]));
                 }
             }
         }

@@ -45,9 +45,8 @@ mod tests {
         let mut counts = [0u32; 4];
         loop {
             let (ta, tb) = (a.threshold[x], b.threshold[y]);
-            let stochastic = |t: u64| t != 0 && t != super::automaton::ALWAYS;
-            let ia = draw(stochastic(ta)) < ta;
-            let ib = draw(stochastic(tb)) < tb;
+            let ia = draw(super::automaton::draws(ta)) < ta;
+            let ib = draw(super::automaton::draws(tb)) < tb;
             let ma = ia ^ (fa == 0);
             let mb = ib ^ (fb == 0);
             fa = if fa == 0 { gaps.next() } else { fa - 1 };
@@ -399,11 +398,6 @@ impl RunDraws {
         self.flips.push((self.turns, 0));
         self.moves.start(run_seed);
     }
-
-    /// The match length of this run.
-    pub fn turns(&self) -> u32 {
-        self.turns
-    }
 }
 
 /// One match in play: each player's packed state ([`Automaton::entry`]), the outcome counts,
@@ -437,7 +431,7 @@ impl<'a> Lane<'a> {
     #[inline(always)]
     fn play(&mut self, run: &mut RunDraws, hops: bool) {
         let pair = self.pair;
-        let random = pair.players[0].random || pair.players[1].random;
+        let random = pair.random;
         let mut t = 0u32;
         for i in 0..run.flips.len() {
             let (next, flip) = run.flips[i];
@@ -445,30 +439,15 @@ impl<'a> Lane<'a> {
             while t < next {
                 // A state that draws is never quiet: no lookup needed.
                 if hops && (self.entry[0] | self.entry[1]) >> 63 == 0 {
-                    let [ea, eb] = self.entry;
-                    let mut s = (((ea & automaton::ROW) >> 3) << pair.shift
-                        | (eb & automaton::ROW) >> 3) as usize;
-                    let k = ((next - t) as u64)
-                        .min(pair.quiet[s & (pair.quiet.len() - 1)])
-                        .min(pairing::STRETCH);
+                    let s = pair.joint(self.entry);
+                    let k = ((next - t) as u64).min(pair.quiet(s)).min(pairing::STRETCH);
                     if k > 0 {
-                        let (mut acc, mut rest) = (0u64, k);
-                        while rest != 0 {
-                            let level = rest.trailing_zeros() as usize;
-                            let hop = pair.hops[(level << pair.bits | s) & (pair.hops.len() - 1)];
-                            acc += hop & pairing::COUNTS;
-                            s = (hop >> 48) as usize;
-                            rest &= rest - 1;
-                        }
-                        self.counts[3] += (acc & 0xffff) as u32;
-                        self.counts[2] += (acc >> 16 & 0xffff) as u32;
-                        self.counts[1] += (acc >> 32 & 0xffff) as u32;
+                        let (end, [cc, cd, dc]) = pair.skip(s, k);
+                        self.counts[3] += cc;
+                        self.counts[2] += cd;
+                        self.counts[1] += dc;
                         t += k as u32;
-                        let [a, b] = pair.players;
-                        self.entry = [
-                            a.entry(s >> pair.shift),
-                            b.entry(s & ((1 << pair.shift) - 1)),
-                        ];
+                        self.entry = pair.entries(end);
                         continue;
                     }
                 }
@@ -526,7 +505,7 @@ pub fn play(game: &Game, pair: &Pairing, run: &mut RunDraws) -> MatchRecord {
 
 /// [`play`], with or without the hops over quiet stretches (without, every turn is played: the
 /// reference the hops are tested against).
-pub fn play_with(game: &Game, pair: &Pairing, run: &mut RunDraws, hops: bool) -> MatchRecord {
+fn play_with(game: &Game, pair: &Pairing, run: &mut RunDraws, hops: bool) -> MatchRecord {
     let mut lane = Lane::new(pair);
     // Two calls with constant flags, so that each inlined loop is compiled for its case.
     if hops {

@@ -4,7 +4,7 @@
 //! outcome counts) instead of played. A match then costs about one step per noise flip or random
 //! choice rather than one per turn, with exactly the same outcomes and draws.
 
-use super::automaton::{ALWAYS, Automaton, step};
+use super::automaton::{self, Automaton, step};
 
 /// Hop lengths are 2^0 ..= 2^(LEVELS-1) turns; one stretch is at most `STRETCH` turns, so the
 /// 16-bit count fields of a stretch never overflow.
@@ -20,22 +20,18 @@ pub const COUNTS: u64 = (1 << 48) - 1;
 #[derive(Debug, Clone)]
 pub struct Pairing<'a> {
     pub players: [&'a Automaton; 2],
+    /// Either player has a state that draws.
+    pub random: bool,
     /// A joint state is `a << shift | b` for player states a and b.
-    pub shift: u32,
+    shift: u32,
     /// Turns that can be skipped from a joint state: the turns before a state in which either
     /// player draws (0 if one draws now; u64::MAX if neither ever does without noise).
-    pub quiet: Vec<u64>,
-    /// `hops[level << (bits of a joint state) | s]`: 2^level noiseless turns from s, packed as
+    pub(crate) quiet: Vec<u64>,
+    /// `hops[level << bits | s]`: 2^level noiseless turns from s, packed as
     /// CC | CD << 16 | DC << 32 | end << 48. Entries of states that draw are never used.
-    pub hops: Vec<u64>,
+    hops: Vec<u64>,
     /// log2 of the joint state space (the stride of `hops` per level).
-    pub bits: u32,
-}
-
-/// Whether a cooperation threshold makes no draw (never or always).
-#[inline]
-fn fixed(t: u64) -> bool {
-    t == 0 || t == ALWAYS
+    bits: u32,
 }
 
 impl<'a> Pairing<'a> {
@@ -61,7 +57,7 @@ impl<'a> Pairing<'a> {
         };
         let draws = |s: usize| {
             let (x, y) = split(s);
-            !(fixed(a.threshold[x]) && fixed(b.threshold[y]))
+            automaton::draws(a.threshold[x]) || automaton::draws(b.threshold[y])
         };
         let mut quiet = vec![0u64; size];
         for (s, q) in quiet.iter_mut().enumerate() {
@@ -102,11 +98,50 @@ impl<'a> Pairing<'a> {
         }
         Pairing {
             players: [a, b],
+            random: a.random || b.random,
             shift,
             quiet,
             hops,
             bits,
         }
+    }
+
+    /// The joint state of two packed player states ([`Automaton::entry`]).
+    #[inline(always)]
+    pub fn joint(&self, [ea, eb]: [u64; 2]) -> usize {
+        (((ea & automaton::ROW) >> 3) << self.shift | (eb & automaton::ROW) >> 3) as usize
+    }
+
+    /// The two packed player states of a joint state.
+    #[inline(always)]
+    pub fn entries(&self, s: usize) -> [u64; 2] {
+        let [a, b] = self.players;
+        [
+            a.entry(s >> self.shift),
+            b.entry(s & ((1 << self.shift) - 1)),
+        ]
+    }
+
+    /// Turns that can be skipped from joint state `s` (see `quiet`).
+    #[inline(always)]
+    pub fn quiet(&self, s: usize) -> u64 {
+        self.quiet[s & (self.quiet.len() - 1)]
+    }
+
+    /// `k` (at most [`STRETCH`]) noiseless turns from quiet joint state `s`: the end state and
+    /// the CC, CD and DC counts of the turns.
+    #[inline(always)]
+    pub fn skip(&self, mut s: usize, k: u64) -> (usize, [u32; 3]) {
+        let (mut acc, mut rest) = (0u64, k);
+        while rest != 0 {
+            let level = rest.trailing_zeros() as usize;
+            let hop = self.hops[(level << self.bits | s) & (self.hops.len() - 1)];
+            acc += hop & COUNTS;
+            s = (hop >> 48) as usize;
+            rest &= rest - 1;
+        }
+        let field = |i: u32| (acc >> (16 * i) & 0xffff) as u32;
+        (s, [field(0), field(1), field(2)])
     }
 }
 
