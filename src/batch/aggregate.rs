@@ -242,7 +242,7 @@ impl Aggregate {
             self.moment_stage[arm * self.months + m].add(q);
         } else {
             for k in 0..UNIT_METRICS {
-                moments[k].add(values[k]);
+                moments[k].add_fixed(q[k]);
             }
         }
         moments[UNIT_METRICS].add(values[UNIT_METRICS]);

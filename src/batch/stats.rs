@@ -32,7 +32,13 @@ pub fn fixed(x: f64) -> i64 {
 impl Moments {
     #[inline]
     pub fn add(&mut self, x: f64) {
-        let q = fixed(x) as i128;
+        self.add_fixed(fixed(x));
+    }
+
+    /// Add a value already in fixed point (see [`fixed`]).
+    #[inline]
+    pub fn add_fixed(&mut self, q: i64) {
+        let q = q as i128;
         self.n += 1;
         self.sum += q;
         self.sumsq += q * q;
