@@ -14,19 +14,25 @@ pub mod trajectories;
 
 /// A number as written in the CSV files: six decimals, empty for a missing value.
 pub fn num(x: f64) -> String {
-    if x.is_finite() {
-        let s = format!("{x:.6}");
-        // Avoid "-0.000000".
-        if s.trim_start_matches('-')
-            .chars()
-            .all(|c| c == '0' || c == '.')
-        {
-            "0.000000".to_string()
-        } else {
-            s
-        }
-    } else {
-        String::new()
+    let mut out = Vec::new();
+    num_into(&mut out, x);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// [`num`] appended to a buffer (the CSV writers' hot path: no string per number).
+pub fn num_into(out: &mut Vec<u8>, x: f64) {
+    use std::io::Write;
+    if !x.is_finite() {
+        return;
+    }
+    let start = out.len();
+    let _ = write!(out, "{x:.6}");
+    // Avoid "-0.000000".
+    let s = &out[start..];
+    let digits = s.strip_prefix(b"-").unwrap_or(s);
+    if digits.iter().all(|&c| c == b'0' || c == b'.') {
+        out.truncate(start);
+        out.extend_from_slice(b"0.000000");
     }
 }
 
@@ -43,4 +49,24 @@ pub(crate) fn csv_bytes(header: &[&str], rows: impl IntoIterator<Item = Vec<Stri
         let _ = w.write_record(&r);
     }
     w.into_inner().unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn numbers_have_six_decimals_no_negative_zero_and_nothing_when_missing() {
+        for (x, want) in [
+            (0.0, "0.000000"),
+            (-0.0, "0.000000"),
+            (-1e-9, "0.000000"),
+            (1e-9, "0.000000"),
+            (0.5, "0.500000"),
+            (-2.25, "-2.250000"),
+            (123.456_789_1, "123.456789"),
+            (f64::NAN, ""),
+            (f64::INFINITY, ""),
+        ] {
+            assert_eq!(super::num(x), want, "{x}");
+        }
+    }
 }

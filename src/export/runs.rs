@@ -5,6 +5,7 @@ use std::io::Write;
 
 use rayon::prelude::*;
 
+use super::num_into;
 use crate::batch::RunRows;
 use crate::model::Scenario;
 
@@ -113,22 +114,6 @@ pub fn rows_bytes(sc: &Scenario, rows: &[RunRows]) -> Vec<u8> {
     out
 }
 
-/// [`num`] appended to a buffer.
-fn num_into(out: &mut Vec<u8>, x: f64) {
-    if !x.is_finite() {
-        return;
-    }
-    let start = out.len();
-    let _ = write!(out, "{x:.6}");
-    // Avoid "-0.000000".
-    let s = &out[start..];
-    let digits = s.strip_prefix(b"-").unwrap_or(s);
-    if digits.iter().all(|&c| c == b'0' || c == b'.') {
-        out.truncate(start);
-        out.extend_from_slice(b"0.000000");
-    }
-}
-
 /// The rows of some runs, formatted in parallel chunks on the current rayon pool, in order.
 pub fn rows_bytes_parallel(sc: &Scenario, rows: &[RunRows]) -> Vec<u8> {
     let parts: Vec<Vec<u8>> = rows.par_chunks(CHUNK).map(|c| rows_bytes(sc, c)).collect();
@@ -154,31 +139,5 @@ impl<W: Write> RunsWriter<W> {
     pub fn finish(mut self) -> std::io::Result<W> {
         self.inner.flush()?;
         Ok(self.inner)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn numbers_are_written_as_num_writes_them() {
-        for x in [
-            0.0,
-            -0.0,
-            -1e-9,
-            1e-9,
-            0.5,
-            -2.25,
-            123.456_789_1,
-            f64::NAN,
-            f64::INFINITY,
-        ] {
-            let mut out = Vec::new();
-            super::num_into(&mut out, x);
-            assert_eq!(
-                String::from_utf8(out).unwrap(),
-                crate::export::num(x),
-                "{x}"
-            );
-        }
     }
 }
