@@ -215,33 +215,25 @@ fn an_arm_can_set_the_third_partys_stance() {
 
 #[test]
 fn replay_tells_the_third_partys_track() {
-    let out = common::detente()
-        .args([
-            "replay",
-            "scenarios/support-south-korea.toml",
-            "--arm",
-            "rok_engager_us_supports",
-            "--run",
-            "3",
-            "--format",
-            "csv",
-        ])
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    let csv = String::from_utf8(out.stdout).unwrap();
+    // Run 3 of the engager arm, with extra arguments; its standard output.
+    let replay = |extra: &[&str]| {
+        let out = common::detente()
+            .args([
+                "replay",
+                "scenarios/support-south-korea.toml",
+                "--arm",
+                "rok_engager_us_supports",
+                "--run",
+                "3",
+            ])
+            .args(extra)
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let csv = replay(&["--format", "csv"]);
     assert!(csv.lines().any(|l| l.contains(",ROK,track_made,")), "{csv}");
-    let text = common::detente()
-        .args([
-            "replay",
-            "scenarios/support-south-korea.toml",
-            "--arm",
-            "rok_engager_us_supports",
-            "--run",
-            "3",
-        ])
-        .output()
-        .unwrap();
-    let text = String::from_utf8(text.stdout).unwrap();
+    let text = replay(&[]);
     assert!(text.contains("take a step of their own"), "{text}");
 }
