@@ -82,8 +82,8 @@ fn every_arm_sees_the_same_shocks() {
         let mut per_arm = Vec::new();
         for arm in &sc.experiment.arms {
             let mut keep = Keep::default();
-            let r =
-                engine::simulate_with(&sc, arm, seed, &shocks, &mut Workspace::new(), &mut keep);
+            let prep = engine::Prepared::new(&sc, arm);
+            let r = engine::simulate_with(&prep, seed, &shocks, &mut Workspace::new(), &mut keep);
             let leaders: Vec<(u32, Event)> = keep
                 .events
                 .iter()

@@ -213,6 +213,13 @@ fn a_revoked_prerequisite_blocks_the_move_again() {
         .filter(|(_, m)| m.standing)
         .map(|(i, _)| i)
         .collect();
+    let own: MoveSet = arm
+        .moves
+        .iter()
+        .enumerate()
+        .filter(|(_, m)| m.actor == us && m.is_conciliatory())
+        .map(|(i, _)| i)
+        .collect();
     let view = |in_force: MoveSet, done: MoveSet| View {
         me: us,
         month: 10,
@@ -227,10 +234,11 @@ fn a_revoked_prerequisite_blocks_the_move_again() {
         in_force,
         done,
         standing,
-        own: MoveSet::EMPTY,
+        own,
         since: &since,
         seen: &seen,
         their_offer: None,
+        answer: 0.0,
         unreciprocated: 0,
         my_last_shock: None,
     };

@@ -26,11 +26,12 @@ fn each_run(sc: &Scenario, arm: &str, mut f: impl FnMut(&Keep, &engine::RunRecor
     let arm = sc.experiment.arms.iter().find(|a| a.id == arm).unwrap();
     let mut ws = Workspace::new();
     let mut shocks = ShockDraws::default();
+    let prep = engine::Prepared::new(sc, arm);
     for r in 0..RUNS {
         let seed = rng::run_seed(SEED, r);
         shocks.draw(sc, seed);
         let mut k = Keep::default();
-        let rec = engine::simulate_with(sc, arm, seed, &shocks, &mut ws, &mut k);
+        let rec = engine::simulate_with(&prep, seed, &shocks, &mut ws, &mut k);
         f(&k, &rec);
     }
 }

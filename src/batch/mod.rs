@@ -70,22 +70,22 @@ impl Recorder for ArmRecorder<'_> {
     }
 }
 
-/// Simulate every arm of one run into an aggregate; returns the arm records.
+/// Simulate every arm of one run into an aggregate; returns the arm records. `arms` are the
+/// scenario's arms, prepared ([`engine::Prepared`]).
 pub fn run_one(
     sc: &Scenario,
+    arms: &[engine::Prepared],
     seed: u64,
     ws: &mut Workspace,
     shocks: &mut ShockDraws,
     agg: &mut Aggregate,
 ) -> Vec<RunRecord> {
     shocks.draw(sc, seed);
-    let records: Vec<RunRecord> = sc
-        .experiment
-        .arms
+    let records: Vec<RunRecord> = arms
         .iter()
         .enumerate()
         .map(|(a, arm)| {
-            engine::simulate_with(sc, arm, seed, shocks, ws, &mut ArmRecorder { agg, arm: a })
+            engine::simulate_with(arm, seed, shocks, ws, &mut ArmRecorder { agg, arm: a })
         })
         .collect();
     agg.add_run(&records, sc.experiment.baseline);
@@ -101,6 +101,12 @@ pub fn run<E>(
     progress: &(dyn Fn(u64) + Sync),
     sink: &mut dyn FnMut(&[RunRows]) -> Result<(), E>,
 ) -> Result<Aggregate, E> {
+    let arms: Vec<engine::Prepared> = sc
+        .experiment
+        .arms
+        .iter()
+        .map(|arm| engine::Prepared::new(sc, arm))
+        .collect();
     blocks(
         seed,
         runs,
@@ -109,7 +115,7 @@ pub fn run<E>(
         &|run, s, (ws, shocks), agg| RunRows {
             run,
             seed: s,
-            records: run_one(sc, s, ws, shocks, agg),
+            records: run_one(sc, &arms, s, ws, shocks, agg),
         },
         progress,
         sink,

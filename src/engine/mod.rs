@@ -98,10 +98,12 @@ struct Facts {
     costly: [MoveSet; 2],
     /// Trust below which some standing step of the actor could fail its keeping gate.
     keep_below: [f64; 2],
+    /// Severity of each actor's retaliation move (0 without one).
+    answer: [f64; 2],
 }
 
 impl Facts {
-    fn new(arm: &Arm) -> Self {
+    fn new(sc: &Scenario, arm: &Arm) -> Self {
         let p = &arm.params;
         let mut f = Facts {
             standing: [MoveSet::EMPTY; 2],
@@ -115,7 +117,14 @@ impl Facts {
             moratoria: [MoveSet::EMPTY; 2],
             costly: [MoveSet::EMPTY; 2],
             keep_below: [0.0; 2],
+            answer: [0.0; 2],
         };
+        for (i, a) in sc.actors.iter().enumerate() {
+            f.answer[i] = a
+                .retaliation
+                .and_then(|m| arm.moves[m].hostile.as_ref())
+                .map_or(0.0, |h| h.severity);
+        }
         for (i, m) in arm.moves.iter().enumerate() {
             if m.standing {
                 f.standing_all.insert(i);
@@ -155,6 +164,62 @@ impl Facts {
     }
 }
 
+/// An arm made ready to run: everything the monthly loop needs that does not change from run
+/// to run, computed once (a batch prepares each arm once, not once per run).
+pub struct Prepared<'a> {
+    sc: &'a Scenario,
+    arm: &'a Arm,
+    facts: Facts,
+    belief: trust::Belief,
+    ln_renege: f64,
+    ln_misread: f64,
+    /// Each actor's initial trust, in log-odds (clipped) and as a probability.
+    l0: [f64; 2],
+    p0: [f64; 2],
+    /// Each actor's domestic pressure at the initial tension.
+    pressure0: [f64; 2],
+    /// The initial standing moves in force.
+    in_force0: MoveSet,
+    /// The third party's initial stance.
+    engager: bool,
+}
+
+impl<'a> Prepared<'a> {
+    pub fn new(sc: &'a Scenario, arm: &'a Arm) -> Self {
+        let p = &arm.params;
+        let belief = trust::Belief::new(p);
+        let l0 = [0, 1].map(|i| belief.clip(trust::logit(sc.actors[i].initial_trust)));
+        Prepared {
+            sc,
+            arm,
+            facts: Facts::new(sc, arm),
+            belief,
+            ln_renege: p.renege_lr.ln(),
+            ln_misread: p.misread_lr.ln(),
+            l0,
+            p0: l0.map(trust::logistic),
+            pressure0: [0, 1]
+                .map(|i| tension::pressure(sc.actors[i].pressure_base, sc.initial.tension, p)),
+            in_force0: sc.initial.in_force.intersect(MoveSet(
+                arm.moves
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, m)| m.standing)
+                    .fold(0u128, |acc, (i, _)| acc | 1u128 << i),
+            )),
+            engager: arm
+                .stance
+                .or(sc.third_party.as_ref().map(|tp| tp.engager))
+                .unwrap_or(false),
+        }
+    }
+
+    /// The scenario and arm this was prepared from.
+    pub fn arm(&self) -> &'a Arm {
+        self.arm
+    }
+}
+
 /// Run one arm of a scenario for one run seed.
 pub fn simulate(
     sc: &Scenario,
@@ -165,21 +230,20 @@ pub fn simulate(
 ) -> RunRecord {
     let mut shocks = ShockDraws::default();
     shocks.draw(sc, run_seed);
-    simulate_with(sc, arm, run_seed, &shocks, ws, rec)
+    simulate_with(&Prepared::new(sc, arm), run_seed, &shocks, ws, rec)
 }
 
-/// [`simulate`] with the run's shock draws already made (they are the same for every arm, so a
-/// batch draws them once per run).
+/// [`simulate`] with the arm prepared and the run's shock draws already made (they are the
+/// same for every arm, so a batch draws them once per run and prepares each arm once).
 pub fn simulate_with(
-    sc: &Scenario,
-    arm: &Arm,
+    prep: &Prepared,
     run_seed: u64,
     shocks: &ShockDraws,
     ws: &mut Workspace,
     rec: &mut impl Recorder,
 ) -> RunRecord {
     let mut streams = rng::Streams::new(run_seed);
-    Run::new(sc, arm, shocks.types, ws).go(&mut streams, shocks, rec)
+    Run::new(prep, shocks.types, ws).go(&mut streams, shocks, rec)
 }
 
 /// The shock stream of one run, drawn up front: a fixed number of 64-bit draws per month (one
@@ -232,7 +296,7 @@ impl ShockDraws {
 struct Run<'a> {
     sc: &'a Scenario,
     arm: &'a Arm,
-    facts: Facts,
+    facts: &'a Facts,
     ws: &'a mut Workspace,
     sides: [Side; 2],
     tension: f64,
@@ -244,7 +308,7 @@ struct Run<'a> {
     collapsed: bool,
     out: RunRecord,
     survival: f64,
-    belief: trust::Belief,
+    belief: &'a trust::Belief,
     ln_renege: f64,
     ln_misread: f64,
     /// Derived from the moves in force, recomputed only when they change.
@@ -269,8 +333,8 @@ struct Derived {
 }
 
 impl<'a> Run<'a> {
-    fn new(sc: &'a Scenario, arm: &'a Arm, [u0, u1]: [f64; 2], ws: &'a mut Workspace) -> Self {
-        let p = &arm.params;
+    fn new(prep: &'a Prepared<'a>, [u0, u1]: [f64; 2], ws: &'a mut Workspace) -> Self {
+        let (sc, arm) = (prep.sc, prep.arm);
         ws.since.clear();
         ws.since.resize(arm.moves.len(), 0);
         for v in ws.acts.iter_mut() {
@@ -286,14 +350,13 @@ impl<'a> Run<'a> {
         let side = |i: usize, u: f64| {
             let a = &sc.actors[i];
             let sincere = u < a.prior_sincere;
-            let l0 = trust::Belief::new(p).clip(trust::logit(a.initial_trust));
             let declared = arm.strategies[i];
             let resolved = strategies::resolve(&sc.strategies, declared, sincere);
             Side {
                 sincere,
-                l: l0,
-                p: trust::logistic(l0),
-                l0,
+                l: prep.l0[i],
+                p: prep.p0[i],
+                l0: prep.l0[i],
                 declared,
                 flipped: false,
                 resolved,
@@ -301,20 +364,14 @@ impl<'a> Run<'a> {
                 offer: None,
                 unreciprocated: 0,
                 last_shock: None,
-                pressure: tension::pressure(a.pressure_base, sc.initial.tension, p),
+                pressure: prep.pressure0[i],
                 arsenal: a.arsenal.as_ref().map_or(0.0, |x| x.initial),
                 seen: Seen::default(),
             }
         };
         let sides = [side(0, u0), side(1, u1)];
-        let in_force = sc.initial.in_force.intersect(MoveSet(
-            arm.moves
-                .iter()
-                .enumerate()
-                .filter(|(_, m)| m.standing)
-                .fold(0u128, |acc, (i, _)| acc | 1u128 << i),
-        ));
-        let facts = Facts::new(arm);
+        let in_force = prep.in_force0;
+        let facts = &prep.facts;
         let mut run = Run {
             sc,
             arm,
@@ -344,9 +401,9 @@ impl<'a> Run<'a> {
                 track_months: 0,
             },
             survival: 1.0,
-            belief: trust::Belief::new(p),
-            ln_renege: p.renege_lr.ln(),
-            ln_misread: p.misread_lr.ln(),
+            belief: &prep.belief,
+            ln_renege: prep.ln_renege,
+            ln_misread: prep.ln_misread,
             derived: Derived {
                 key: (MoveSet(u128::MAX), MoveSet(u128::MAX)),
                 agreement: false,
@@ -354,10 +411,7 @@ impl<'a> Run<'a> {
                 removal: [0.0; 2],
                 standing_lr: [0.0; 2],
             },
-            engager: arm
-                .stance
-                .or(sc.third_party.as_ref().map(|tp| tp.engager))
-                .unwrap_or(false),
+            engager: prep.engager,
             track: 0,
             incident_factor: 1.0,
             track_relief: 0.0,
@@ -501,6 +555,7 @@ impl<'a> Run<'a> {
             since: &self.ws.since,
             seen: &s.seen,
             their_offer: self.sides[1 - i].offer.as_ref(),
+            answer: self.facts.answer[i],
             unreciprocated: s.unreciprocated,
             my_last_shock: s.last_shock,
         }

@@ -71,12 +71,14 @@ pub struct View<'a> {
     pub done: MoveSet,
     /// Every standing move of the catalogue (both sides).
     pub standing: MoveSet,
-    /// This side's conciliatory moves.
+    /// This side's conciliatory moves: the only moves it can make or revoke.
     pub own: MoveSet,
     /// Month each move was last made.
     pub since: &'a [u32],
     pub seen: &'a Seen,
     pub their_offer: Option<&'a Offer>,
+    /// Severity of this side's retaliation move (0 without one).
+    pub answer: f64,
     /// Consecutive months this side has had steps out while the other gave nothing.
     pub unreciprocated: u32,
     /// Month of this side's last unprovoked hostile act (a shock by its own organs).
@@ -108,11 +110,14 @@ impl<'a> View<'a> {
     /// This side may make this conciliatory move now, assuming `extra` moves are also in place:
     /// its own, not yet delivered, prerequisites met, gate passed and domestically feasible.
     pub fn available_with(&self, m: MoveIx, extra: MoveSet) -> bool {
+        self.own.contains(m) && !self.delivered_move(m) && self.ready(m, extra)
+    }
+
+    /// An own, undelivered move passes its gate, is feasible, and has its prerequisites (or
+    /// `extra`) in place: the rest of [`View::available_with`], cheapest checks first.
+    fn ready(&self, m: MoveIx, extra: MoveSet) -> bool {
         let mv = &self.moves[m];
-        mv.actor == self.me
-            && mv.is_conciliatory()
-            && !self.delivered_move(m)
-            && self.undelivered(mv.requires.minus(extra)).is_empty()
+        self.undelivered(mv.requires.minus(extra)).is_empty()
             && self.trust >= mv.gate
             && gate::feasible(mv.cost, self.pressure, self.actor.budget, self.params)
     }
@@ -156,7 +161,7 @@ impl<'a> View<'a> {
         let mut best: Option<MoveIx> = None;
         for i in self.undelivered(self.own).iter() {
             let m = &self.moves[i];
-            if !keep(i, m) || !self.available(i) {
+            if !keep(i, m) || !self.ready(i, MoveSet::EMPTY) {
                 continue;
             }
             let better = match best {
@@ -206,12 +211,7 @@ impl<'a> View<'a> {
     /// A provocation counts when its perceived severity exceeds half that of the answer
     /// (a misread quiet month, severity 0.5, earns no answer of severity 1 or more).
     pub fn provoked(&self) -> bool {
-        let answer = self
-            .actor
-            .retaliation
-            .and_then(|m| self.moves[m].hostile.as_ref())
-            .map_or(0.0, |h| h.severity);
-        self.seen.reneged || self.seen.provocation > 0.5 * answer
+        self.seen.reneged || self.seen.provocation > 0.5 * self.answer
     }
 
     /// Revoke this side's most recently made standing conciliatory move that may be revoked now.
