@@ -258,6 +258,10 @@ pub struct ShockDraws {
     types: [f64; 2],
     per_month: usize,
     draws: Vec<u64>,
+    /// Per month, what may happen in any arm: bit k for shock k (its draw falls under the
+    /// shock's highest rate), bit `shocks + i` for a flip or new leader of actor i. Most months
+    /// are 0, and every arm skips them at once.
+    candidates: Vec<u64>,
     track_per_month: usize,
     track: Vec<u64>,
 }
@@ -273,6 +277,31 @@ impl ShockDraws {
         let n = self.per_month * sc.horizon as usize;
         self.draws.clear();
         self.draws.extend((0..n).map(|_| rng.next_u64()));
+        self.candidates.clear();
+        let ns = sc.shocks.len();
+        if ns + 2 > 64 {
+            // Too many sources for the mask: every month is a candidate.
+            self.candidates.resize(sc.horizon as usize, u64::MAX);
+        } else {
+            for (t, month) in (1..).zip(self.draws.chunks_exact(self.per_month)) {
+                let mut c = 0u64;
+                for (k, (sh, &x)) in sc.shocks.iter().zip(month).enumerate() {
+                    if rng::hi32(x) < sh.max_rate {
+                        c |= 1 << k;
+                    }
+                }
+                for (i, a) in sc.actors.iter().enumerate() {
+                    let x = month[ns + i];
+                    let pol = &a.politics;
+                    if (pol.change_due(t) && rng::mid16(x) < pol.flip)
+                        || rng::hi32(x) < pol.leadership_hazard
+                    {
+                        c |= 1 << (ns + i);
+                    }
+                }
+                self.candidates.push(c);
+            }
+        }
         self.track.clear();
         self.track_per_month = sc.third_party.as_ref().map_or(0, |tp| 2 + tp.moves.len());
         if self.track_per_month > 0 {
@@ -280,6 +309,10 @@ impl ShockDraws {
             let n = self.track_per_month * sc.horizon as usize;
             self.track.extend((0..n).map(|_| rng.next_u64()));
         }
+    }
+
+    fn candidates(&self, t: u32) -> u64 {
+        self.candidates[t as usize - 1]
     }
 
     fn month(&self, t: u32) -> &[u64] {
@@ -291,6 +324,11 @@ impl ShockDraws {
         let s = (t as usize - 1) * self.track_per_month;
         &self.track[s..s + self.track_per_month]
     }
+}
+
+/// Source `k` may fire this month (sources past the mask's 64 bits always may).
+fn candidate(candidates: u64, k: usize) -> bool {
+    k >= 64 || candidates >> k & 1 == 1
 }
 
 struct Run<'a> {
@@ -612,7 +650,7 @@ impl<'a> Run<'a> {
         draws: &ShockDraws,
         rec: &mut impl Recorder,
     ) -> bool {
-        let u_war = self.shocks(t, draws.month(t), rec);
+        let u_war = self.shocks(t, draws.month(t), draws.candidates(t), rec);
         if self.sc.third_party.is_some() {
             self.third_party(t, draws.month_track(t), rec);
         }
@@ -624,14 +662,20 @@ impl<'a> Run<'a> {
     }
 
     /// Step 1: exogenous events, on the shock stream. The number of draws per month is fixed,
-    /// so every arm sees the same shocks in the same month of the same run.
-    fn shocks(&mut self, t: u32, draws: &[u64], rec: &mut impl Recorder) -> f64 {
+    /// so every arm sees the same shocks in the same month of the same run. `candidates` (see
+    /// [`ShockDraws`]) says which sources may fire this month: only those are examined.
+    fn shocks(&mut self, t: u32, draws: &[u64], candidates: u64, rec: &mut impl Recorder) -> f64 {
+        let ns = self.sc.shocks.len();
+        let u_war = rng::hi32(draws[ns + 2]);
+        if candidates == 0 {
+            return u_war;
+        }
         let p = &self.arm.params;
         let process = self.process_active();
-        for (sh, &x) in self.sc.shocks.iter().zip(draws) {
+        for (k, (sh, &x)) in self.sc.shocks.iter().zip(draws).enumerate() {
             let (u_occ, u_pick, u_absorb) = (rng::hi32(x), rng::mid16(x), rng::lo16(x));
             // Most months nothing happens: reject against the highest possible rate first.
-            if u_occ >= sh.max_rate {
+            if !candidate(candidates, k) || u_occ >= sh.max_rate {
                 continue;
             }
             let actor = sh.actor;
@@ -677,7 +721,10 @@ impl<'a> Run<'a> {
         }
         // Politics: scheduled administration changes and random leadership changes.
         for i in 0..2 {
-            let x = draws[self.sc.shocks.len() + i];
+            if !candidate(candidates, ns + i) {
+                continue;
+            }
+            let x = draws[ns + i];
             let (u_lead, u_flip, u_type) = (rng::hi32(x), rng::mid16(x), rng::lo16(x));
             let pol = &self.sc.actors[i].politics;
             if pol.change_due(t) && u_flip < pol.flip {
@@ -697,7 +744,7 @@ impl<'a> Run<'a> {
                 rec.event(t, &Event::NewLeader { actor: i, sincere });
             }
         }
-        rng::hi32(draws[self.sc.shocks.len() + 2])
+        u_war
     }
 
     /// The third party's month: elections, the ally's policy, the partner's walk-outs, the
@@ -1162,5 +1209,64 @@ impl<'a> Run<'a> {
             };
         }
         false
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Skipping the months and sources that `ShockDraws` marks as quiet changes nothing: every
+    /// run matches the same run with every source examined every month, also when there are
+    /// too many sources for the mask.
+    #[test]
+    fn skipping_quiet_sources_changes_nothing() {
+        let base = crate::scenario::default_scenario().scenario;
+        for many in [false, true] {
+            let mut sc = base.clone();
+            // Frequent shocks and leadership changes, so that every path is taken.
+            for sh in &mut sc.shocks {
+                sh.rate = (sh.rate * 20.0).min(0.5);
+                sh.max_rate = sh.highest_rate();
+            }
+            for a in &mut sc.actors {
+                a.politics.leadership_hazard = 0.05;
+            }
+            if many {
+                while sc.shocks.len() < 70 {
+                    let sh = sc.shocks[sc.shocks.len() % 3].clone();
+                    sc.shocks.push(sh);
+                }
+            }
+            let (mut hostile, mut leaders, mut flips) = (0, 0, 0);
+            for arm in &sc.experiment.arms {
+                let prep = Prepared::new(&sc, arm);
+                for run in 0..25 {
+                    let seed = rng::run_seed(9, run);
+                    let mut shocks = ShockDraws::default();
+                    shocks.draw(&sc, seed);
+                    let mut every = shocks.clone();
+                    every.candidates.fill(u64::MAX);
+                    let (mut a, mut b) = (Keep::default(), Keep::default());
+                    let ra = simulate_with(&prep, seed, &shocks, &mut Workspace::new(), &mut a);
+                    let rb = simulate_with(&prep, seed, &every, &mut Workspace::new(), &mut b);
+                    assert_eq!(ra, rb);
+                    assert_eq!(a.months, b.months);
+                    assert_eq!(a.events, b.events);
+                    for (_, e) in &a.events {
+                        match e {
+                            Event::Hostile { shock: true, .. } => hostile += 1,
+                            Event::NewLeader { .. } => leaders += 1,
+                            Event::Flipped { .. } => flips += 1,
+                            _ => {}
+                        }
+                    }
+                }
+            }
+            assert!(
+                hostile > 100 && leaders > 10 && flips > 5,
+                "{hostile} {leaders} {flips}"
+            );
+        }
     }
 }
