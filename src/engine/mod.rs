@@ -889,7 +889,9 @@ impl<'a> Run<'a> {
         let mut value_total = 0.0;
         for i in 0..2 {
             let j = 1 - i;
-            let mut seen = Seen::default();
+            // Written in place: the view of the decisions reads it.
+            let seen = &mut self.sides[i].seen;
+            *seen = Seen::default();
             let mut good = 0.0;
             let mut bad = 0.0;
             for &act in &self.ws.acts[j] {
@@ -987,10 +989,10 @@ impl<'a> Run<'a> {
                     bad: self.belief.negativity * bad,
                 },
             );
+            let (severity, value) = (seen.severity, seen.value);
             self.set_trust(i, l);
-            self.sides[i].seen = seen;
-            severity_total += seen.severity;
-            value_total += seen.value;
+            severity_total += severity;
+            value_total += value;
         }
         self.tension = tension::update(self.tension, severity_total, value_total, p);
         for i in 0..2 {
