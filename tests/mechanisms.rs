@@ -198,55 +198,42 @@ fn an_arm_override_of_verification_applies_once() {
 #[test]
 fn a_revoked_prerequisite_blocks_the_move_again() {
     use detente::model::MoveSet;
-    use detente::strategies::{Seen, View};
+    use detente::strategies::{Board, Rules, SideState, View};
     let sc = detente::scenario::default_scenario().scenario;
     let arm = &sc.experiment.arms[0];
     let us = sc.actor_ix("US").unwrap();
     let freeze = sc.move_ix("freeze_yongbyon").unwrap();
     let relief = sc.move_ix("partial_sanctions_relief").unwrap();
     let since = vec![0u32; arm.moves.len()];
-    let seen = Seen::default();
-    let standing: MoveSet = arm
-        .moves
-        .iter()
-        .enumerate()
-        .filter(|(_, m)| m.standing)
-        .map(|(i, _)| i)
-        .collect();
-    let own: MoveSet = arm
-        .moves
-        .iter()
-        .enumerate()
-        .filter(|(_, m)| m.actor == us && m.is_conciliatory())
-        .map(|(i, _)| i)
-        .collect();
-    let view = |in_force: MoveSet, done: MoveSet| View {
-        me: us,
-        month: 10,
+    let rules = Rules::new(&sc, arm);
+    let trusting = SideState {
         sincere: true,
         trust: 0.99,
+        ..SideState::default()
+    };
+    let board = |in_force: MoveSet, done: MoveSet| Board {
         tension: 0.0,
-        pressure: 0.0,
-        actor: &sc.actors[us],
-        moves: &arm.moves,
-        params: &arm.params,
-        roadmaps: &sc.roadmaps,
         in_force,
         done,
-        standing,
-        own,
-        since: &since,
-        seen: &seen,
+    };
+    let view = |board, side| View {
+        me: us,
+        month: 10,
+        board,
+        side,
         their_offer: None,
-        answer: 0.0,
-        unreciprocated: 0,
-        my_last_shock: None,
+        since: &since,
+        rules: &rules,
     };
     // Freeze in force: relief is available. Freeze made once but revoked: it is not.
-    assert!(view(MoveSet::single(freeze), MoveSet::single(freeze)).available(relief));
-    assert!(!view(MoveSet::EMPTY, MoveSet::single(freeze)).available(relief));
+    let kept = board(MoveSet::single(freeze), MoveSet::single(freeze));
+    let revoked = board(MoveSet::EMPTY, MoveSet::single(freeze));
+    assert!(view(&kept, &trusting).available(relief));
+    assert!(!view(&revoked, &trusting).available(relief));
     // Trust below the gate blocks it too.
-    let mut v = view(MoveSet::single(freeze), MoveSet::single(freeze));
-    v.trust = arm.moves[relief].gate - 1e-6;
-    assert!(!v.available(relief));
+    let wary = SideState {
+        trust: arm.moves[relief].gate - 1e-6,
+        ..trusting
+    };
+    assert!(!view(&kept, &wary).available(relief));
 }

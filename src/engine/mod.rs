@@ -17,7 +17,7 @@ use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
 
 use crate::model::{ActorIx, Arm, Category, MoveIx, MoveSet, Scenario, tension, trust};
-use crate::strategies::{self, Intent, Offer, Seen, Strategy, View};
+use crate::strategies::{self, Board, Intent, Offer, Rules, Seen, SideState, Strategy, View};
 
 /// An act of one side, observed by the other the month after.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -56,11 +56,11 @@ impl Workspace {
 
 /// Per-actor state during a run.
 struct Side {
-    sincere: bool,
+    /// What this side's strategy sees of it (its trust as a probability is kept in step with
+    /// `l`).
+    state: SideState,
     /// Log-odds of this side's trust in the other.
     l: f64,
-    /// The same as a probability (kept in step with `l`).
-    p: f64,
     l0: f64,
     /// The arm's strategy (before type resolution) and whether an administration flipped it.
     declared: usize,
@@ -69,21 +69,13 @@ struct Side {
     /// The strategy's state, mutable while a view of the run is held (no move per decision).
     strategy: RefCell<Strategy>,
     offer: Option<Offer>,
-    unreciprocated: u32,
-    last_shock: Option<u32>,
-    pressure: f64,
     arsenal: f64,
-    seen: Seen,
 }
 
 /// Precomputed per-arm facts the loop needs.
 struct Facts {
     /// Conciliatory standing moves per actor.
     standing: [MoveSet; 2],
-    /// Every standing move.
-    standing_all: MoveSet,
-    /// Conciliatory moves per actor.
-    own: [MoveSet; 2],
     /// Moves counting toward the denuclearization index, and the total cost.
     denuclearization: MoveSet,
     denuclearization_total: f64,
@@ -98,17 +90,13 @@ struct Facts {
     costly: [MoveSet; 2],
     /// Trust below which some standing step of the actor could fail its keeping gate.
     keep_below: [f64; 2],
-    /// Severity of each actor's retaliation move (0 without one).
-    answer: [f64; 2],
 }
 
 impl Facts {
-    fn new(sc: &Scenario, arm: &Arm) -> Self {
+    fn new(arm: &Arm) -> Self {
         let p = &arm.params;
         let mut f = Facts {
             standing: [MoveSet::EMPTY; 2],
-            standing_all: MoveSet::EMPTY,
-            own: [MoveSet::EMPTY; 2],
             denuclearization: MoveSet::EMPTY,
             denuclearization_total: 0.0,
             peace: MoveSet::EMPTY,
@@ -117,22 +105,11 @@ impl Facts {
             moratoria: [MoveSet::EMPTY; 2],
             costly: [MoveSet::EMPTY; 2],
             keep_below: [0.0; 2],
-            answer: [0.0; 2],
         };
-        for (i, a) in sc.actors.iter().enumerate() {
-            f.answer[i] = a
-                .retaliation
-                .and_then(|m| arm.moves[m].hostile.as_ref())
-                .map_or(0.0, |h| h.severity);
-        }
         for (i, m) in arm.moves.iter().enumerate() {
-            if m.standing {
-                f.standing_all.insert(i);
-            }
             if m.is_hostile() {
                 continue;
             }
-            f.own[m.actor].insert(i);
             if m.standing {
                 f.standing[m.actor].insert(i);
             }
@@ -169,6 +146,7 @@ impl Facts {
 pub struct Prepared<'a> {
     sc: &'a Scenario,
     arm: &'a Arm,
+    rules: Rules<'a>,
     facts: Facts,
     belief: trust::Belief,
     ln_renege: f64,
@@ -192,7 +170,8 @@ impl<'a> Prepared<'a> {
         Prepared {
             sc,
             arm,
-            facts: Facts::new(sc, arm),
+            rules: Rules::new(sc, arm),
+            facts: Facts::new(arm),
             belief,
             ln_renege: p.renege_lr.ln(),
             ln_misread: p.misread_lr.ln(),
@@ -334,12 +313,12 @@ fn candidate(candidates: u64, k: usize) -> bool {
 struct Run<'a> {
     sc: &'a Scenario,
     arm: &'a Arm,
+    rules: &'a Rules<'a>,
     facts: &'a Facts,
     ws: &'a mut Workspace,
     sides: [Side; 2],
-    tension: f64,
-    in_force: MoveSet,
-    done: MoveSet,
+    /// Tension and the moves in force and done, as the strategies see them.
+    board: Board,
     // Process tracking.
     agreement: bool,
     freeze_streak: u32,
@@ -391,20 +370,22 @@ impl<'a> Run<'a> {
             let declared = arm.strategies[i];
             let resolved = strategies::resolve(&sc.strategies, declared, sincere);
             Side {
-                sincere,
+                state: SideState {
+                    sincere,
+                    trust: prep.p0[i],
+                    pressure: prep.pressure0[i],
+                    seen: Seen::default(),
+                    unreciprocated: 0,
+                    last_shock: None,
+                },
                 l: prep.l0[i],
-                p: prep.p0[i],
                 l0: prep.l0[i],
                 declared,
                 flipped: false,
                 resolved,
                 strategy: RefCell::new(Strategy::new(&sc.strategies[resolved].spec)),
                 offer: None,
-                unreciprocated: 0,
-                last_shock: None,
-                pressure: prep.pressure0[i],
                 arsenal: a.arsenal.as_ref().map_or(0.0, |x| x.initial),
-                seen: Seen::default(),
             }
         };
         let sides = [side(0, u0), side(1, u1)];
@@ -413,12 +394,15 @@ impl<'a> Run<'a> {
         let mut run = Run {
             sc,
             arm,
+            rules: &prep.rules,
             facts,
             ws,
             sides,
-            tension: sc.initial.tension,
-            in_force,
-            done: sc.initial.in_force,
+            board: Board {
+                tension: sc.initial.tension,
+                in_force,
+                done: sc.initial.in_force,
+            },
             agreement: false,
             freeze_streak: 0,
             collapsed: false,
@@ -454,7 +438,7 @@ impl<'a> Run<'a> {
             incident_factor: 1.0,
             track_relief: 0.0,
         };
-        run.out.sincere = [run.sides[0].sincere, run.sides[1].sincere];
+        run.out.sincere = [run.sides[0].state.sincere, run.sides[1].state.sincere];
         run.agreement = run.agreement_now();
         if run.freeze_now() {
             run.freeze_streak = 0;
@@ -463,7 +447,7 @@ impl<'a> Run<'a> {
     }
 
     fn trust(&self, i: ActorIx) -> f64 {
-        self.sides[i].p
+        self.sides[i].state.trust
     }
 
     fn set_trust(&mut self, i: ActorIx, l: f64) {
@@ -472,7 +456,7 @@ impl<'a> Run<'a> {
         // scenario): no new logistic then.
         if l != s.l {
             s.l = l;
-            s.p = trust::logistic(l);
+            s.state.trust = trust::logistic(l);
         }
     }
 
@@ -485,7 +469,7 @@ impl<'a> Run<'a> {
             month,
             active,
             trust: [self.trust(0), self.trust(1)],
-            tension: self.tension,
+            tension: self.board.tension,
             arsenal: self.arsenal(),
             status,
         }
@@ -505,17 +489,18 @@ impl<'a> Run<'a> {
 
     /// Every delivered move: standing moves in force and one-shot moves done.
     fn delivered_set(&self) -> MoveSet {
-        let standing = self.facts.standing_all;
-        self.in_force
+        let standing = self.rules.standing;
+        self.board
+            .in_force
             .intersect(standing)
-            .union(self.done.minus(standing))
+            .union(self.board.done.minus(standing))
     }
 
     fn delivered(&self, m: MoveIx) -> bool {
-        if self.facts.standing_all.contains(m) {
-            self.in_force.contains(m)
+        if self.rules.standing.contains(m) {
+            self.board.in_force.contains(m)
         } else {
-            self.done.contains(m)
+            self.board.done.contains(m)
         }
     }
 
@@ -534,12 +519,12 @@ impl<'a> Run<'a> {
 
     /// Refresh the derived quantities if the moves in force or done changed.
     fn derive(&mut self) {
-        let key = (self.in_force, self.done);
+        let key = (self.board.in_force, self.board.done);
         if self.derived.key != key {
             let mut growth = [1.0; 2];
             let mut removal = [0.0; 2];
             let mut standing_lr = [0.0; 2];
-            for m in self.in_force.iter() {
+            for m in self.board.in_force.iter() {
                 let mv = &self.arm.moves[m];
                 growth[mv.actor] *= mv.arsenal_growth;
                 removal[mv.actor] += mv.arsenal_removal;
@@ -566,7 +551,7 @@ impl<'a> Run<'a> {
     }
 
     fn freeze_now(&self) -> bool {
-        !self.in_force.intersect(self.facts.freezes).is_empty()
+        !self.board.in_force.intersect(self.facts.freezes).is_empty()
     }
 
     fn process_active(&self) -> bool {
@@ -574,28 +559,14 @@ impl<'a> Run<'a> {
     }
 
     fn view<'v>(&'v self, i: ActorIx, month: u32) -> View<'v> {
-        let s = &self.sides[i];
         View {
             me: i,
             month,
-            sincere: s.sincere,
-            trust: self.trust(i),
-            tension: self.tension,
-            pressure: s.pressure,
-            actor: &self.sc.actors[i],
-            moves: &self.arm.moves,
-            params: &self.arm.params,
-            roadmaps: &self.sc.roadmaps,
-            in_force: self.in_force,
-            done: self.done,
-            standing: self.facts.standing_all,
-            own: self.facts.own[i],
-            since: &self.ws.since,
-            seen: &s.seen,
+            board: &self.board,
+            side: &self.sides[i].state,
             their_offer: self.sides[1 - i].offer.as_ref(),
-            answer: self.facts.answer[i],
-            unreciprocated: s.unreciprocated,
-            my_last_shock: s.last_shock,
+            since: &self.ws.since,
+            rules: self.rules,
         }
     }
 
@@ -636,7 +607,7 @@ impl<'a> Run<'a> {
         }
         self.out.end_month = end;
         self.out.final_trust = [self.trust(0), self.trust(1)];
-        self.out.final_tension = self.tension;
+        self.out.final_tension = self.board.tension;
         self.out.warheads = self.arsenal();
         self.out.war_risk = 1.0 - self.survival;
         self.out
@@ -682,6 +653,7 @@ impl<'a> Run<'a> {
             let mut rate = sh.rate;
             if let Some(r) = sh.rate_moratorium
                 && !self
+                    .board
                     .in_force
                     .intersect(self.facts.moratoria[actor])
                     .is_empty()
@@ -696,7 +668,7 @@ impl<'a> Run<'a> {
             if sh.only_in_process && !process {
                 continue;
             }
-            rate = (rate * (1.0 + sh.tension_slope * self.tension)).min(1.0);
+            rate = (rate * (1.0 + sh.tension_slope * self.board.tension)).min(1.0);
             if sh.incident {
                 rate *= self.incident_factor;
             }
@@ -738,7 +710,7 @@ impl<'a> Run<'a> {
             }
             if u_lead < pol.leadership_hazard {
                 let sincere = u_type < self.sc.actors[i].prior_sincere;
-                self.sides[i].sincere = sincere;
+                self.sides[i].state.sincere = sincere;
                 self.reset_trust_of_other(i, pol.trust_reset);
                 self.restrategise(i);
                 rec.event(t, &Event::NewLeader { actor: i, sincere });
@@ -785,7 +757,7 @@ impl<'a> Run<'a> {
             }
             if m.needs_support && !support {
                 suspend(self, k, TrackReason::Ally, &mut emit);
-            } else if rng::hi32(draws[2 + k]) < tp.walkout * self.tension {
+            } else if rng::hi32(draws[2 + k]) < tp.walkout * self.board.tension {
                 suspend(self, k, TrackReason::Walkout, &mut emit);
             }
         }
@@ -800,14 +772,14 @@ impl<'a> Run<'a> {
                     }
             });
             if let Some(k) = next
-                && rng::hi32(draws[1]) < tp.accept * (1.0 - self.tension)
+                && rng::hi32(draws[1]) < tp.accept * (1.0 - self.board.tension)
             {
                 let m = &tp.moves[k];
                 self.ws.track_last[k] = t;
                 if m.standing {
                     self.track |= 1 << k;
                 } else {
-                    self.tension = (self.tension - m.tension_relief).max(0.0);
+                    self.board.tension = (self.board.tension - m.tension_relief).max(0.0);
                 }
                 emit(Event::Track {
                     mv: k,
@@ -826,7 +798,7 @@ impl<'a> Run<'a> {
         }
         self.incident_factor = factor;
         self.track_relief = relief;
-        self.tension = (self.tension - relief).max(0.0);
+        self.board.tension = (self.board.tension - relief).max(0.0);
     }
 
     fn reset_trust_of_other(&mut self, i: ActorIx, reset: f64) {
@@ -841,7 +813,7 @@ impl<'a> Run<'a> {
             (true, Some(alt)) => alt,
             _ => s.declared,
         };
-        let resolved = strategies::resolve(&self.sc.strategies, base, s.sincere);
+        let resolved = strategies::resolve(&self.sc.strategies, base, s.state.sincere);
         if resolved != s.resolved {
             let s = &mut self.sides[i];
             s.resolved = resolved;
@@ -867,12 +839,12 @@ impl<'a> Run<'a> {
         self.ws.acts[actor].push(Act::Hostile(mv, response));
         self.out.hostile_acts[actor] += 1;
         if shock {
-            self.sides[actor].last_shock = Some(t);
+            self.sides[actor].state.last_shock = Some(t);
         }
         rec.event(t, &Event::Hostile { actor, mv, shock });
         if let Some(h) = &self.arm.moves[mv].hostile {
-            for b in h.breaks.intersect(self.in_force).iter() {
-                self.in_force.remove(b);
+            for b in h.breaks.intersect(self.board.in_force).iter() {
+                self.board.in_force.remove(b);
                 rec.event(t, &Event::Revoked { actor, mv: b });
             }
         }
@@ -884,13 +856,13 @@ impl<'a> Run<'a> {
         // Shocks may have ended standing moves this month.
         self.derive();
         let p = &self.arm.params;
-        let eps = tension::misperception(self.tension, p);
+        let eps = tension::misperception(self.board.tension, p);
         let mut severity_total = 0.0;
         let mut value_total = 0.0;
         for i in 0..2 {
             let j = 1 - i;
             // Written in place: the view of the decisions reads it.
-            let seen = &mut self.sides[i].seen;
+            let seen = &mut self.sides[i].state.seen;
             *seen = Seen::default();
             let mut good = 0.0;
             let mut bad = 0.0;
@@ -994,10 +966,10 @@ impl<'a> Run<'a> {
             severity_total += severity;
             value_total += value;
         }
-        self.tension = tension::update(self.tension, severity_total, value_total, p);
+        self.board.tension = tension::update(self.board.tension, severity_total, value_total, p);
         for i in 0..2 {
-            self.sides[i].pressure =
-                tension::pressure(self.sc.actors[i].pressure_base, self.tension, p);
+            self.sides[i].state.pressure =
+                tension::pressure(self.sc.actors[i].pressure_base, self.board.tension, p);
         }
     }
 
@@ -1036,12 +1008,13 @@ impl<'a> Run<'a> {
                 .clip(self.sides[creditor].l - p.negativity * self.ln_renege);
             self.set_trust(creditor, l);
             let c = &mut self.sides[creditor];
-            c.seen.reneged = true;
-            c.seen.severity += p.renege_severity;
-            self.tension = (self.tension + p.tension_hostile * p.renege_severity).min(1.0);
+            c.state.seen.reneged = true;
+            c.state.seen.severity += p.renege_severity;
+            self.board.tension =
+                (self.board.tension + p.tension_hostile * p.renege_severity).min(1.0);
             for i in 0..2 {
-                self.sides[i].pressure =
-                    tension::pressure(self.sc.actors[i].pressure_base, self.tension, p);
+                self.sides[i].state.pressure =
+                    tension::pressure(self.sc.actors[i].pressure_base, self.board.tension, p);
             }
         }
     }
@@ -1056,7 +1029,7 @@ impl<'a> Run<'a> {
             self.sides[i].strategy.borrow_mut().decide(&v, rng, out);
             // An exploiter pockets what it was given: once it holds costly steps of the other,
             // it revokes its own standing moves at a hazard (drawn only in those months).
-            if !self.sides[i].sincere
+            if !self.sides[i].state.sincere
                 && !self.facts.costly[1 - i]
                     .intersect(self.delivered_set())
                     .is_empty()
@@ -1069,6 +1042,7 @@ impl<'a> Run<'a> {
             let trust = self.trust(i);
             if trust < self.facts.keep_below[i]
                 && let Some(m) = self
+                    .board
                     .in_force
                     .intersect(self.facts.standing[i])
                     .iter()
@@ -1103,9 +1077,9 @@ impl<'a> Run<'a> {
                         }
                         let mv = &self.arm.moves[m];
                         if mv.standing {
-                            self.in_force.insert(m);
+                            self.board.in_force.insert(m);
                         }
-                        self.done.insert(m);
+                        self.board.done.insert(m);
                         self.ws.since[m] = t;
                         self.ws.acts[i].push(Act::Made(m));
                         if mv.verified_irreversible(p) && self.out.first_irreversible[i].is_none() {
@@ -1116,7 +1090,7 @@ impl<'a> Run<'a> {
                     Intent::Revoke(m) => {
                         let v = self.view(i, t);
                         if self.arm.moves[m].actor == i && v.revocable(m) {
-                            self.in_force.remove(m);
+                            self.board.in_force.remove(m);
                             self.ws.acts[i].push(Act::Revoked(m));
                             rec.event(t, &Event::Revoked { actor: i, mv: m });
                         }
@@ -1157,7 +1131,7 @@ impl<'a> Run<'a> {
     /// Steps 8 and 9: war hazard, arsenals, the process's status and the reciprocity counters.
     fn hazards(&mut self, t: u32, u_war: f64, rec: &mut impl Recorder) -> bool {
         let p = &self.arm.params;
-        let h = tension::war_hazard(self.tension, p);
+        let h = tension::war_hazard(self.board.tension, p);
         self.survival *= 1.0 - h;
         if u_war < h {
             return true;
@@ -1199,13 +1173,21 @@ impl<'a> Run<'a> {
         }
         for i in 0..2 {
             let j = 1 - i;
-            let mine_out = !self.in_force.intersect(self.facts.standing[i]).is_empty();
-            let theirs_out = !self.in_force.intersect(self.facts.standing[j]).is_empty()
-                || !self.sides[i].seen.conciliatory.is_empty()
+            let mine_out = !self
+                .board
+                .in_force
+                .intersect(self.facts.standing[i])
+                .is_empty();
+            let theirs_out = !self
+                .board
+                .in_force
+                .intersect(self.facts.standing[j])
+                .is_empty()
+                || !self.sides[i].state.seen.conciliatory.is_empty()
                 || self.ws.acts[j].iter().any(|a| matches!(a, Act::Made(_)));
             let s = &mut self.sides[i];
-            s.unreciprocated = if mine_out && !theirs_out {
-                s.unreciprocated + 1
+            s.state.unreciprocated = if mine_out && !theirs_out {
+                s.state.unreciprocated + 1
             } else {
                 0
             };

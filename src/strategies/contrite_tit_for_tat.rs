@@ -21,9 +21,10 @@ pub struct ContriteTitForTat {
 impl ContriteTitForTat {
     pub fn decide(&mut self, v: &View, out: &mut Vec<Intent>) {
         let contrite = v
-            .my_last_shock
+            .side
+            .last_shock
             .is_some_and(|t| v.month.saturating_sub(t) <= CONTRITION_WINDOW);
-        if (v.seen.hostile || v.seen.reneged) && contrite {
+        if (v.side.seen.hostile || v.side.seen.reneged) && contrite {
             // Accept the punishment and make amends with a step.
             if let Some(m) = v.cheapest_where(|_, _| true) {
                 out.push(Intent::Make(m));

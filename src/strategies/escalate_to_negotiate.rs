@@ -33,19 +33,19 @@ impl EscalateToNegotiate {
     }
 
     pub fn decide(&mut self, v: &View, rng: &mut ChaCha8Rng, out: &mut Vec<Intent>) {
-        if v.their_offer.is_some() || !v.seen.conciliatory.is_empty() {
+        if v.their_offer.is_some() || !v.side.seen.conciliatory.is_empty() {
             self.last_engaged = Some(v.month);
         }
         let engaged = self
             .last_engaged
-            .is_some_and(|t| v.month.saturating_sub(t) < v.actor.patience.max(1));
+            .is_some_and(|t| v.month.saturating_sub(t) < v.actor().patience.max(1));
         if engaged {
             hedger::hedge(v, |_| true, out);
         } else {
             if v.provoked() {
                 v.retaliate(out);
             }
-            if v.tension < self.c.tension_target {
+            if v.board.tension < self.c.tension_target {
                 hardline::pressure(v, rng, self.c.escalation_rate, out);
             }
         }

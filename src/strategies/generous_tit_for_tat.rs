@@ -33,7 +33,7 @@ impl GenerousTitForTat {
     }
 
     pub fn decide(&mut self, v: &View, rng: &mut ChaCha8Rng, out: &mut Vec<Intent>) {
-        if v.seen.hostile || v.seen.reneged {
+        if v.side.seen.hostile || v.side.seen.reneged {
             // The draw is made every hostile month so the stream stays aligned.
             let forgive = rng.random::<f64>() < self.forgiveness;
             if !forgive {

@@ -17,11 +17,11 @@ pub struct GrimTrigger {
 
 impl GrimTrigger {
     pub fn decide(&mut self, v: &View, out: &mut Vec<Intent>) {
-        if v.seen.hostile || v.seen.reneged {
+        if v.side.seen.hostile || v.side.seen.reneged {
             self.triggered = true;
         }
         if self.triggered {
-            if v.seen.hostile || v.seen.reneged {
+            if v.side.seen.hostile || v.side.seen.reneged {
                 v.retaliate(out);
             }
             v.revoke_latest(|_| true, out);

@@ -48,7 +48,7 @@ impl Grit {
             self.next = v.month + self.c.interval;
             return;
         }
-        if !v.seen.conciliatory.is_empty() {
+        if !v.side.seen.conciliatory.is_empty() {
             self.step *= self.c.growth;
             self.unanswered = 0;
         }

@@ -41,12 +41,12 @@ impl Hardline {
 
 /// With probability `rate`, one of the actor's pressure moves, chosen uniformly.
 pub fn pressure(v: &View, rng: &mut ChaCha8Rng, rate: f64, out: &mut Vec<Intent>) {
-    let n = v.actor.pressure.len();
+    let n = v.actor().pressure.len();
     if n > 0 && rate > 0.0 {
         let x = rng.random::<u64>();
         if crate::engine::rng::hi32(x) < rate {
             let i = ((crate::engine::rng::lo16(x) * n as f64) as usize).min(n - 1);
-            out.push(Intent::Hostile(v.actor.pressure[i]));
+            out.push(Intent::Hostile(v.actor().pressure[i]));
         }
     }
 }

@@ -30,12 +30,13 @@ pub fn hedge(v: &View, willing: impl Fn(&Move) -> bool + Copy, out: &mut Vec<Int
     let start = out.len();
     if let Some(offer) = v.their_offer {
         let demand = v.undelivered(offer.demand);
-        let willing_all = demand.iter().all(|m| willing(&v.moves[m]));
+        let willing_all = demand.iter().all(|m| willing(&v.moves()[m]));
         if offer.package {
             // Accept a package only when trust clears the gate for the package's whole stake
             // (it must trust that relief will follow disarmament).
             if willing_all
-                && v.trust >= crate::model::gate::threshold(v.set_stake(offer.demand), v.params)
+                && v.side.trust
+                    >= crate::model::gate::threshold(v.set_stake(offer.demand), v.params())
             {
                 let ready = demand.iter().filter(|&m| v.available(m)).collect();
                 v.make_all(ready, out);
@@ -43,17 +44,17 @@ pub fn hedge(v: &View, willing: impl Fn(&Move) -> bool + Copy, out: &mut Vec<Int
         } else {
             let ready = demand
                 .iter()
-                .filter(|&m| willing(&v.moves[m]) && v.available_with(m, demand))
+                .filter(|&m| willing(&v.moves()[m]) && v.available_with(m, demand))
                 .collect();
             v.make_all(ready, out);
         }
     }
-    if out.len() == start && !v.seen.conciliatory.is_empty() {
+    if out.len() == start && !v.side.seen.conciliatory.is_empty() {
         // Trade steps of matching value for what the other gave (the gate keeps the
         // irreversible ones for when trust allows).
         v.reciprocate(|_, m| willing(m), out);
     }
-    if v.unreciprocated >= v.actor.patience {
+    if v.side.unreciprocated >= v.actor().patience {
         v.revoke_latest(|_| true, out);
     }
 }

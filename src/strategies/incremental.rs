@@ -43,9 +43,9 @@ impl Incremental {
     }
 
     pub fn decide(&mut self, v: &View, out: &mut Vec<Intent>) {
-        let phases = &v.roadmaps[self.c.roadmap].phases;
+        let phases = &v.rules.roadmaps[self.c.roadmap].phases;
         let n = self.c.max_phases.unwrap_or(phases.len()).min(phases.len());
-        if v.seen.reneged {
+        if v.side.seen.reneged {
             self.suspended_until = v.month + self.c.suspend;
             self.offered = None;
             out.push(Intent::Withdraw);
@@ -71,7 +71,7 @@ impl Incremental {
             // Escrowed steps wait until the other's whole half is in.
             let escrowed: MoveSet = mine
                 .iter()
-                .filter(|&m| !v.moves[m].requires.intersect(theirs).is_empty())
+                .filter(|&m| !v.moves()[m].requires.intersect(theirs).is_empty())
                 .collect();
             let now = if v.delivered(theirs) {
                 mine

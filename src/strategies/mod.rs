@@ -20,7 +20,7 @@ pub mod tit_for_tat;
 pub mod unconditional;
 mod view;
 
-pub use view::{Intent, Offer, Seen, View};
+pub use view::{Board, Intent, Offer, Rules, Seen, SideState, View};
 
 use rand_chacha::ChaCha8Rng;
 

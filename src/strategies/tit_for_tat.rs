@@ -23,7 +23,7 @@ impl TitForTat {
 /// The tit-for-tat response shared by its variants: retaliate for hostility, reciprocate
 /// conciliation, and open with a step.
 pub fn respond(opened: &mut bool, v: &View, out: &mut Vec<Intent>) {
-    if v.seen.hostile || v.seen.reneged {
+    if v.side.seen.hostile || v.side.seen.reneged {
         v.retaliate(out);
         return;
     }
@@ -39,7 +39,7 @@ pub fn cooperate(opened: &mut bool, v: &View, out: &mut Vec<Intent>) {
         }
         return;
     }
-    if !v.seen.conciliatory.is_empty() {
+    if !v.side.seen.conciliatory.is_empty() {
         v.reciprocate(|_, _| true, out);
     }
 }

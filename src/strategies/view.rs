@@ -1,6 +1,8 @@
 //! What a strategy sees (its own side's view of the shared state) and what it can propose.
 
-use crate::model::{Actor, ActorIx, Category, Move, MoveIx, MoveSet, Params, Roadmap, gate};
+use crate::model::{
+    Actor, ActorIx, Arm, Category, Move, MoveIx, MoveSet, Params, Roadmap, Scenario, gate,
+};
 
 /// A standing proposal: the other side's moves demanded for this side's moves given.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -49,45 +51,127 @@ pub enum Intent {
     Withdraw,
 }
 
-/// A side's read-only view of the state at decision time.
-#[derive(Debug, Clone, Copy)]
-pub struct View<'a> {
-    pub me: ActorIx,
-    pub month: u32,
-    /// This side's hidden type is S (sincere).
-    pub sincere: bool,
-    /// This side's trust that the other is S.
-    pub trust: f64,
+/// The state both sides see, as the engine keeps it during a run.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Board {
+    /// Shared tension tau in [0, 1].
     pub tension: f64,
-    /// This side's domestic pressure h.
-    pub pressure: f64,
-    pub actor: &'a Actor,
-    pub moves: &'a [Move],
-    pub params: &'a Params,
-    pub roadmaps: &'a [Roadmap],
     /// Standing moves in force (both sides).
     pub in_force: MoveSet,
     /// Moves ever made (both sides).
     pub done: MoveSet,
-    /// Every standing move of the catalogue (both sides).
-    pub standing: MoveSet,
-    /// This side's conciliatory moves: the only moves it can make or revoke.
-    pub own: MoveSet,
-    /// Month each move was last made.
-    pub since: &'a [u32],
-    pub seen: &'a Seen,
-    pub their_offer: Option<&'a Offer>,
-    /// Severity of this side's retaliation move (0 without one).
-    pub answer: f64,
+}
+
+/// One side's own state, as the engine keeps it during a run.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct SideState {
+    /// This side's hidden type is S (sincere).
+    pub sincere: bool,
+    /// This side's trust that the other is S.
+    pub trust: f64,
+    /// This side's domestic pressure h.
+    pub pressure: f64,
+    /// What this side perceived of the other this month.
+    pub seen: Seen,
     /// Consecutive months this side has had steps out while the other gave nothing.
     pub unreciprocated: u32,
     /// Month of this side's last unprovoked hostile act (a shock by its own organs).
-    pub my_last_shock: Option<u32>,
+    pub last_shock: Option<u32>,
+}
+
+/// What does not change during a batch: the actors, the arm's catalogue and parameters, the
+/// roadmaps, and sets derived from them.
+#[derive(Debug, Clone)]
+pub struct Rules<'a> {
+    pub actors: &'a [Actor],
+    pub moves: &'a [Move],
+    pub params: &'a Params,
+    pub roadmaps: &'a [Roadmap],
+    /// Every standing move of the catalogue (both sides).
+    pub standing: MoveSet,
+    /// Each side's conciliatory moves: the only moves it can make or revoke.
+    pub own: [MoveSet; 2],
+    /// Severity of each side's retaliation move (0 without one).
+    pub answer: [f64; 2],
+}
+
+impl<'a> Rules<'a> {
+    pub fn new(sc: &'a Scenario, arm: &'a Arm) -> Self {
+        let mut r = Rules {
+            actors: &sc.actors,
+            moves: &arm.moves,
+            params: &arm.params,
+            roadmaps: &sc.roadmaps,
+            standing: MoveSet::EMPTY,
+            own: [MoveSet::EMPTY; 2],
+            answer: [0.0; 2],
+        };
+        for (i, m) in arm.moves.iter().enumerate() {
+            if m.standing {
+                r.standing.insert(i);
+            }
+            if m.is_conciliatory() {
+                r.own[m.actor].insert(i);
+            }
+        }
+        for (i, a) in sc.actors.iter().enumerate() {
+            r.answer[i] = a
+                .retaliation
+                .and_then(|m| arm.moves[m].hostile.as_ref())
+                .map_or(0.0, |h| h.severity);
+        }
+        r
+    }
+}
+
+/// A side's read-only view of the state at decision time: references to the engine's state,
+/// so building one per decision costs a few words.
+#[derive(Debug, Clone, Copy)]
+pub struct View<'a> {
+    pub me: ActorIx,
+    pub month: u32,
+    pub board: &'a Board,
+    /// This side's state.
+    pub side: &'a SideState,
+    pub their_offer: Option<&'a Offer>,
+    /// Month each move was last made.
+    pub since: &'a [u32],
+    pub rules: &'a Rules<'a>,
 }
 
 impl<'a> View<'a> {
     pub fn other(&self) -> ActorIx {
         1 - self.me
+    }
+
+    /// This side's actor.
+    pub fn actor(&self) -> &'a Actor {
+        &self.rules.actors[self.me]
+    }
+
+    /// The arm's move catalogue.
+    pub fn moves(&self) -> &'a [Move] {
+        self.rules.moves
+    }
+
+    /// The arm's parameters.
+    pub fn params(&self) -> &'a Params {
+        self.rules.params
+    }
+
+    /// This side's conciliatory moves.
+    pub fn own(&self) -> MoveSet {
+        self.rules.own[self.me]
+    }
+
+    /// This side's trust that the other is S.
+    pub fn trust(&self) -> f64 {
+        self.side.trust
+    }
+
+    /// What this side perceived of the other this month.
+    pub fn seen(&self) -> &'a Seen {
+        &self.side.seen
     }
 
     /// A move counts as delivered: a standing move in force, or a one-shot move done.
@@ -102,24 +186,31 @@ impl<'a> View<'a> {
 
     /// The moves of the set not yet delivered.
     pub fn undelivered(&self, set: MoveSet) -> MoveSet {
-        let standing = set.intersect(self.standing).minus(self.in_force);
-        let one_shot = set.minus(self.standing).minus(self.done);
+        let standing = set
+            .intersect(self.rules.standing)
+            .minus(self.board.in_force);
+        let one_shot = set.minus(self.rules.standing).minus(self.board.done);
         standing.union(one_shot)
     }
 
     /// This side may make this conciliatory move now, assuming `extra` moves are also in place:
     /// its own, not yet delivered, prerequisites met, gate passed and domestically feasible.
     pub fn available_with(&self, m: MoveIx, extra: MoveSet) -> bool {
-        self.own.contains(m) && !self.delivered_move(m) && self.ready(m, extra)
+        self.own().contains(m) && !self.delivered_move(m) && self.ready(m, extra)
     }
 
     /// An own, undelivered move passes its gate, is feasible, and has its prerequisites (or
     /// `extra`) in place: the rest of [`View::available_with`], cheapest checks first.
     fn ready(&self, m: MoveIx, extra: MoveSet) -> bool {
-        let mv = &self.moves[m];
+        let mv = &self.rules.moves[m];
         self.undelivered(mv.requires.minus(extra)).is_empty()
-            && self.trust >= mv.gate
-            && gate::feasible(mv.cost, self.pressure, self.actor.budget, self.params)
+            && self.side.trust >= mv.gate
+            && gate::feasible(
+                mv.cost,
+                self.side.pressure,
+                self.actor().budget,
+                self.rules.params,
+            )
     }
 
     /// [`View::available_with`] with nothing extra.
@@ -147,7 +238,7 @@ impl<'a> View<'a> {
         // Repeated passes place each move after its prerequisites inside the set.
         for _ in 0..todo.len() {
             for m in todo.minus(placed).iter() {
-                let inner = self.moves[m].requires.intersect(todo);
+                let inner = self.rules.moves[m].requires.intersect(todo);
                 if placed.contains_all(inner) {
                     placed.insert(m);
                     out.push(Intent::Make(m));
@@ -159,15 +250,15 @@ impl<'a> View<'a> {
     /// This side's available conciliatory moves satisfying `keep`, cheapest stake first.
     pub fn cheapest_where(&self, keep: impl Fn(MoveIx, &Move) -> bool) -> Option<MoveIx> {
         let mut best: Option<MoveIx> = None;
-        for i in self.undelivered(self.own).iter() {
-            let m = &self.moves[i];
+        for i in self.undelivered(self.own()).iter() {
+            let m = &self.rules.moves[i];
             if !keep(i, m) || !self.ready(i, MoveSet::EMPTY) {
                 continue;
             }
             let better = match best {
                 None => true,
                 Some(b) => {
-                    let o = &self.moves[b];
+                    let o = &self.rules.moves[b];
                     (m.stake, m.cost) < (o.stake, o.cost)
                 }
             };
@@ -184,14 +275,14 @@ impl<'a> View<'a> {
     pub fn reciprocate(&self, keep: impl Fn(MoveIx, &Move) -> bool, out: &mut Vec<Intent>) {
         let mut given = 0.0;
         let mut chosen = MoveSet::EMPTY;
-        let cap = self.seen.value + 1.0;
-        while given < self.seen.value || chosen.is_empty() {
+        let cap = self.side.seen.value + 1.0;
+        while given < self.side.seen.value || chosen.is_empty() {
             let pick =
                 self.cheapest_where(|i, m| keep(i, m) && m.cost <= cap && !chosen.contains(i));
             match pick {
                 Some(m) => {
                     chosen.insert(m);
-                    given += self.moves[m].value.max(0.5);
+                    given += self.rules.moves[m].value.max(0.5);
                     out.push(Intent::Make(m));
                 }
                 None => break,
@@ -201,7 +292,7 @@ impl<'a> View<'a> {
 
     /// Answer a perceived hostile act with this side's retaliation move, if it has one.
     pub fn retaliate(&self, out: &mut Vec<Intent>) {
-        if let Some(m) = self.actor.retaliation {
+        if let Some(m) = self.actor().retaliation {
             out.push(Intent::Retaliate(m));
         }
     }
@@ -211,16 +302,17 @@ impl<'a> View<'a> {
     /// A provocation counts when its perceived severity exceeds half that of the answer
     /// (a misread quiet month, severity 0.5, earns no answer of severity 1 or more).
     pub fn provoked(&self) -> bool {
-        self.seen.reneged || self.seen.provocation > 0.5 * self.answer
+        self.side.seen.reneged || self.side.seen.provocation > 0.5 * self.rules.answer[self.me]
     }
 
     /// Revoke this side's most recently made standing conciliatory move that may be revoked now.
     pub fn revoke_latest(&self, keep: impl Fn(&Move) -> bool, out: &mut Vec<Intent>) {
         let latest = self
+            .board
             .in_force
             .iter()
             .filter(|&m| {
-                let mv = &self.moves[m];
+                let mv = &self.rules.moves[m];
                 mv.actor == self.me && mv.is_conciliatory() && self.revocable(m) && keep(mv)
             })
             .max_by_key(|&m| (self.since[m], m));
@@ -231,10 +323,10 @@ impl<'a> View<'a> {
 
     /// A standing move of this side that can be revoked now (past its reversal lag).
     pub fn revocable(&self, m: MoveIx) -> bool {
-        let mv = &self.moves[m];
+        let mv = &self.rules.moves[m];
         mv.standing
             && mv.irreversibility < 1.0
-            && self.in_force.contains(m)
+            && self.board.in_force.contains(m)
             && self.month >= self.since[m] + mv.reversal_lag
     }
 
@@ -242,13 +334,13 @@ impl<'a> View<'a> {
     pub fn set_stake(&self, set: MoveSet) -> f64 {
         let cr: f64 = set
             .iter()
-            .map(|m| self.moves[m].cost * self.moves[m].irreversibility)
+            .map(|m| self.rules.moves[m].cost * self.rules.moves[m].irreversibility)
             .sum();
-        gate::stake(cr, 1.0, self.params)
+        gate::stake(cr, 1.0, self.rules.params)
     }
 
     /// Category of a move.
     pub fn category(&self, m: MoveIx) -> Category {
-        self.moves[m].category
+        self.rules.moves[m].category
     }
 }
