@@ -1021,38 +1021,52 @@ impl<'a> Run<'a> {
 
     /// Step 6: both sides choose at once, from the same state.
     fn decide(&mut self, t: u32, rng: &mut ChaCha8Rng) {
+        let delivered = self.delivered_set();
         let p = &self.arm.params;
-        let mut intents = std::mem::take(&mut self.ws.intents);
-        for (i, out) in intents.iter_mut().enumerate() {
+        // Disjoint borrows: the views read the state while the intents are written.
+        let Run {
+            ws,
+            board,
+            sides,
+            rules,
+            facts,
+            arm,
+            ..
+        } = self;
+        for (i, out) in ws.intents.iter_mut().enumerate() {
             out.clear();
-            let v = self.view(i, t);
-            self.sides[i].strategy.borrow_mut().decide(&v, rng, out);
+            let v = View {
+                me: i,
+                month: t,
+                board,
+                side: &sides[i].state,
+                their_offer: sides[1 - i].offer.as_ref(),
+                since: &ws.since,
+                rules,
+            };
+            sides[i].strategy.borrow_mut().decide(&v, rng, out);
             // An exploiter pockets what it was given: once it holds costly steps of the other,
             // it revokes its own standing moves at a hazard (drawn only in those months).
-            if !self.sides[i].state.sincere
-                && !self.facts.costly[1 - i]
-                    .intersect(self.delivered_set())
-                    .is_empty()
+            if !sides[i].state.sincere
+                && !facts.costly[1 - i].intersect(delivered).is_empty()
                 && rng.random::<f64>() < p.pocket_hazard
             {
                 v.revoke_latest(|_| true, out);
             }
             // The gate applies to keeping as well as making, with hysteresis: when trust falls
             // below keep_fraction of a standing step's gate, the costliest such step is suspended.
-            let trust = self.trust(i);
-            if trust < self.facts.keep_below[i]
-                && let Some(m) = self
-                    .board
+            let trust = sides[i].state.trust;
+            if trust < facts.keep_below[i]
+                && let Some(m) = board
                     .in_force
-                    .intersect(self.facts.standing[i])
+                    .intersect(facts.standing[i])
                     .iter()
-                    .filter(|&m| trust < p.keep_fraction * self.arm.moves[m].gate && v.revocable(m))
-                    .max_by(|&a, &b| self.arm.moves[a].gate.total_cmp(&self.arm.moves[b].gate))
+                    .filter(|&m| trust < p.keep_fraction * arm.moves[m].gate && v.revocable(m))
+                    .max_by(|&a, &b| arm.moves[a].gate.total_cmp(&arm.moves[b].gate))
             {
                 out.push(Intent::Revoke(m));
             }
         }
-        self.ws.intents = intents;
     }
 
     /// Step 7: execute the intents with implementation noise.
