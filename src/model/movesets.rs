@@ -39,19 +39,47 @@ impl MoveSet {
         MoveSet(self.0 & !other.0)
     }
     /// Indices in increasing order.
-    pub fn iter(self) -> impl Iterator<Item = MoveIx> {
-        let mut bits = self.0;
-        std::iter::from_fn(move || {
-            if bits == 0 {
-                None
-            } else {
-                let i = bits.trailing_zeros() as usize;
-                bits &= bits - 1;
-                Some(i)
-            }
-        })
+    pub fn iter(self) -> Iter {
+        Iter {
+            lo: self.0 as u64,
+            hi: (self.0 >> 64) as u64,
+        }
     }
 }
+
+/// The indices of a [`MoveSet`] in increasing order, a 64-bit half at a time (catalogues of
+/// up to 64 moves never touch the upper half).
+#[derive(Debug, Clone)]
+pub struct Iter {
+    lo: u64,
+    hi: u64,
+}
+
+impl Iterator for Iter {
+    type Item = MoveIx;
+
+    #[inline]
+    fn next(&mut self) -> Option<MoveIx> {
+        if self.lo != 0 {
+            let i = self.lo.trailing_zeros() as usize;
+            self.lo &= self.lo - 1;
+            Some(i)
+        } else if self.hi != 0 {
+            let i = self.hi.trailing_zeros() as usize + 64;
+            self.hi &= self.hi - 1;
+            Some(i)
+        } else {
+            None
+        }
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let n = (self.lo.count_ones() + self.hi.count_ones()) as usize;
+        (n, Some(n))
+    }
+}
+
+impl ExactSizeIterator for Iter {}
 
 impl FromIterator<MoveIx> for MoveSet {
     fn from_iter<I: IntoIterator<Item = MoveIx>>(it: I) -> Self {
@@ -60,5 +88,31 @@ impl FromIterator<MoveIx> for MoveSet {
             s.insert(m);
         }
         s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn iter_lists_every_member_in_order_in_both_halves() {
+        let mut x = 0x9E37_79B9_7F4A_7C15_u64;
+        let mut patterns = vec![0, 1, u128::MAX, 1 << 63, 1 << 64, 1 << 127, (1 << 64) | 1];
+        for _ in 0..200 {
+            x = crate::engine::rng::splitmix64(x);
+            let y = crate::engine::rng::splitmix64(x);
+            patterns.push(
+                (u128::from(x) << 64 | u128::from(y)) & u128::from(x).rotate_left(x as u32 % 128),
+            );
+        }
+        for bits in patterns {
+            let set = MoveSet(bits);
+            let expected: Vec<MoveIx> = (0..128).filter(|&m| set.contains(m)).collect();
+            let got: Vec<MoveIx> = set.iter().collect();
+            assert_eq!(got, expected, "{bits:#x}");
+            assert_eq!(set.iter().len(), set.len());
+            assert_eq!(got.into_iter().collect::<MoveSet>(), set);
+        }
     }
 }
