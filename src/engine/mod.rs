@@ -11,8 +11,6 @@ pub use record::{
     Discard, Event, Keep, MonthRecord, Outcome, Recorder, RunRecord, Status, TrackReason,
 };
 
-use std::cell::RefCell;
-
 use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
 
@@ -66,8 +64,8 @@ struct Side {
     declared: usize,
     flipped: bool,
     resolved: usize,
-    /// The strategy's state, mutable while a view of the run is held (no move per decision).
-    strategy: RefCell<Strategy>,
+    /// The strategy's state.
+    strategy: Strategy,
     offer: Option<Offer>,
     arsenal: f64,
 }
@@ -383,7 +381,7 @@ impl<'a> Run<'a> {
                 declared,
                 flipped: false,
                 resolved,
-                strategy: RefCell::new(Strategy::new(&sc.strategies[resolved].spec)),
+                strategy: Strategy::new(&sc.strategies[resolved].spec),
                 offer: None,
                 arsenal: a.arsenal.as_ref().map_or(0.0, |x| x.initial),
             }
@@ -817,7 +815,7 @@ impl<'a> Run<'a> {
         if resolved != s.resolved {
             let s = &mut self.sides[i];
             s.resolved = resolved;
-            *s.strategy.get_mut() = Strategy::new(&self.sc.strategies[resolved].spec);
+            s.strategy = Strategy::new(&self.sc.strategies[resolved].spec);
             s.offer = None;
         }
     }
@@ -1035,19 +1033,23 @@ impl<'a> Run<'a> {
         } = self;
         for (i, out) in ws.intents.iter_mut().enumerate() {
             out.clear();
+            let (mine, theirs) = match sides {
+                [a, b] if i == 0 => (a, &*b),
+                [a, b] => (b, &*a),
+            };
             let v = View {
                 me: i,
                 month: t,
                 board,
-                side: &sides[i].state,
-                their_offer: sides[1 - i].offer.as_ref(),
+                side: &mine.state,
+                their_offer: theirs.offer.as_ref(),
                 since: &ws.since,
                 rules,
             };
-            sides[i].strategy.borrow_mut().decide(&v, rng, out);
+            mine.strategy.decide(&v, rng, out);
             // An exploiter pockets what it was given: once it holds costly steps of the other,
             // it revokes its own standing moves at a hazard (drawn only in those months).
-            if !sides[i].state.sincere
+            if !mine.state.sincere
                 && !facts.costly[1 - i].intersect(delivered).is_empty()
                 && rng.random::<f64>() < p.pocket_hazard
             {
@@ -1055,7 +1057,7 @@ impl<'a> Run<'a> {
             }
             // The gate applies to keeping as well as making, with hysteresis: when trust falls
             // below keep_fraction of a standing step's gate, the costliest such step is suspended.
-            let trust = sides[i].state.trust;
+            let trust = mine.state.trust;
             if trust < facts.keep_below[i]
                 && let Some(m) = board
                     .in_force
