@@ -310,11 +310,9 @@ impl<'a> View<'a> {
         let latest = self
             .board
             .in_force
+            .intersect(self.own())
             .iter()
-            .filter(|&m| {
-                let mv = &self.rules.moves[m];
-                mv.actor == self.me && mv.is_conciliatory() && self.revocable(m) && keep(mv)
-            })
+            .filter(|&m| self.revocable(m) && keep(&self.rules.moves[m]))
             .max_by_key(|&m| (self.since[m], m));
         if let Some(m) = latest {
             out.push(Intent::Revoke(m));
