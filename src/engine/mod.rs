@@ -190,11 +190,6 @@ impl<'a> Prepared<'a> {
                 .unwrap_or(false),
         }
     }
-
-    /// The scenario and arm this was prepared from.
-    pub fn arm(&self) -> &'a Arm {
-        self.arm
-    }
 }
 
 /// Run one arm of a scenario for one run seed.
