@@ -165,10 +165,10 @@ impl<'a> Prepared<'a> {
         let p = &arm.params;
         let belief = trust::Belief::new(p);
         let l0 = [0, 1].map(|i| belief.clip(trust::logit(sc.actors[i].initial_trust)));
+        let rules = Rules::new(sc, arm);
         Prepared {
             sc,
             arm,
-            rules: Rules::new(sc, arm),
             facts: Facts::new(arm),
             belief,
             ln_renege: p.renege_lr.ln(),
@@ -177,17 +177,12 @@ impl<'a> Prepared<'a> {
             p0: l0.map(trust::logistic),
             pressure0: [0, 1]
                 .map(|i| tension::pressure(sc.actors[i].pressure_base, sc.initial.tension, p)),
-            in_force0: sc.initial.in_force.intersect(MoveSet(
-                arm.moves
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, m)| m.standing)
-                    .fold(0u128, |acc, (i, _)| acc | 1u128 << i),
-            )),
+            in_force0: sc.initial.in_force.intersect(rules.standing),
             engager: arm
                 .stance
                 .or(sc.third_party.as_ref().map(|tp| tp.engager))
                 .unwrap_or(false),
+            rules,
         }
     }
 }
