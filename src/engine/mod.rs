@@ -299,10 +299,10 @@ fn candidate(candidates: u64, k: usize) -> bool {
 }
 
 struct Run<'a> {
+    /// The arm's constants; `sc` and `arm` are its scenario and arm, kept at hand.
+    prep: &'a Prepared<'a>,
     sc: &'a Scenario,
     arm: &'a Arm,
-    rules: &'a Rules<'a>,
-    facts: &'a Facts,
     ws: &'a mut Workspace,
     sides: [Side; 2],
     /// Tension and the moves in force and done, as the strategies see them.
@@ -313,9 +313,6 @@ struct Run<'a> {
     collapsed: bool,
     out: RunRecord,
     survival: f64,
-    belief: &'a trust::Belief,
-    ln_renege: f64,
-    ln_misread: f64,
     /// Derived from the moves in force, recomputed only when they change.
     derived: Derived,
     /// The third party's stance and standing track steps in force (bit k: step k).
@@ -378,12 +375,10 @@ impl<'a> Run<'a> {
         };
         let sides = [side(0, u0), side(1, u1)];
         let in_force = prep.in_force0;
-        let facts = &prep.facts;
         let mut run = Run {
+            prep,
             sc,
             arm,
-            rules: &prep.rules,
-            facts,
             ws,
             sides,
             board: Board {
@@ -411,9 +406,6 @@ impl<'a> Run<'a> {
                 track_months: 0,
             },
             survival: 1.0,
-            belief: &prep.belief,
-            ln_renege: prep.ln_renege,
-            ln_misread: prep.ln_misread,
             derived: Derived {
                 key: (MoveSet(u128::MAX), MoveSet(u128::MAX)),
                 agreement: false,
@@ -477,7 +469,7 @@ impl<'a> Run<'a> {
 
     /// Every delivered move: standing moves in force and one-shot moves done.
     fn delivered_set(&self) -> MoveSet {
-        let standing = self.rules.standing;
+        let standing = self.prep.rules.standing;
         self.board
             .in_force
             .intersect(standing)
@@ -485,7 +477,7 @@ impl<'a> Run<'a> {
     }
 
     fn delivered(&self, m: MoveIx) -> bool {
-        if self.rules.standing.contains(m) {
+        if self.prep.rules.standing.contains(m) {
             self.board.in_force.contains(m)
         } else {
             self.board.done.contains(m)
@@ -530,16 +522,20 @@ impl<'a> Run<'a> {
 
     fn agreement_now(&self) -> bool {
         let p = &self.arm.params;
-        self.facts.denuclearization_total > 0.0
+        self.prep.facts.denuclearization_total > 0.0
             && self.index(
-                self.facts.denuclearization,
-                self.facts.denuclearization_total,
+                self.prep.facts.denuclearization,
+                self.prep.facts.denuclearization_total,
             ) >= p.agreement_denuclearization
-            && self.index(self.facts.peace, self.facts.peace_total) >= p.agreement_peace
+            && self.index(self.prep.facts.peace, self.prep.facts.peace_total) >= p.agreement_peace
     }
 
     fn freeze_now(&self) -> bool {
-        !self.board.in_force.intersect(self.facts.freezes).is_empty()
+        !self
+            .board
+            .in_force
+            .intersect(self.prep.facts.freezes)
+            .is_empty()
     }
 
     fn process_active(&self) -> bool {
@@ -554,7 +550,7 @@ impl<'a> Run<'a> {
             side: &self.sides[i].state,
             their_offer: self.sides[1 - i].offer.as_ref(),
             since: &self.ws.since,
-            rules: self.rules,
+            rules: &self.prep.rules,
         }
     }
 
@@ -643,7 +639,7 @@ impl<'a> Run<'a> {
                 && !self
                     .board
                     .in_force
-                    .intersect(self.facts.moratoria[actor])
+                    .intersect(self.prep.facts.moratoria[actor])
                     .is_empty()
             {
                 rate = r;
@@ -910,7 +906,7 @@ impl<'a> Run<'a> {
                                 as_hostile: true,
                             },
                         );
-                        bad += self.ln_renege;
+                        bad += self.prep.ln_renege;
                         seen.severity += p.renege_severity;
                         seen.reneged = true;
                     }
@@ -929,7 +925,7 @@ impl<'a> Run<'a> {
                             as_hostile: true,
                         },
                     );
-                    bad += self.ln_misread;
+                    bad += self.prep.ln_misread;
                     seen.severity += p.misread_severity;
                     seen.hostile = true;
                     seen.provocation += p.misread_severity;
@@ -939,14 +935,14 @@ impl<'a> Run<'a> {
             // force now was made in an earlier month: this month's moves come later).
             good += self.derived.standing_lr[j];
             let before = self.sides[i].l;
-            let l = self.belief.apply(before, self.sides[i].l0, good, bad);
+            let l = self.prep.belief.apply(before, self.sides[i].l0, good, bad);
             rec.event(
                 t,
                 &Event::TrustUpdate {
                     observer: i,
-                    forgetting: self.belief.forgetting * (self.sides[i].l0 - before),
+                    forgetting: self.prep.belief.forgetting * (self.sides[i].l0 - before),
                     good,
-                    bad: self.belief.negativity * bad,
+                    bad: self.prep.belief.negativity * bad,
                 },
             );
             let (severity, value) = (seen.severity, seen.value);
@@ -992,8 +988,9 @@ impl<'a> Run<'a> {
             );
             let creditor = 1 - o.obligor;
             let l = self
+                .prep
                 .belief
-                .clip(self.sides[creditor].l - p.negativity * self.ln_renege);
+                .clip(self.sides[creditor].l - p.negativity * self.prep.ln_renege);
             self.set_trust(creditor, l);
             let c = &mut self.sides[creditor];
             c.state.seen.reneged = true;
@@ -1016,11 +1013,11 @@ impl<'a> Run<'a> {
             ws,
             board,
             sides,
-            rules,
-            facts,
+            prep,
             arm,
             ..
         } = self;
+        let (rules, facts) = (&prep.rules, &prep.facts);
         for (i, out) in ws.intents.iter_mut().enumerate() {
             out.clear();
             let (mine, theirs) = match sides {
@@ -1182,12 +1179,12 @@ impl<'a> Run<'a> {
             let mine_out = !self
                 .board
                 .in_force
-                .intersect(self.facts.standing[i])
+                .intersect(self.prep.facts.standing[i])
                 .is_empty();
             let theirs_out = !self
                 .board
                 .in_force
-                .intersect(self.facts.standing[j])
+                .intersect(self.prep.facts.standing[j])
                 .is_empty()
                 || !self.sides[i].state.seen.conciliatory.is_empty()
                 || self.ws.acts[j].iter().any(|a| matches!(a, Act::Made(_)));
