@@ -150,6 +150,15 @@ impl UnitMoments {
             self.sumsq[k] += q * q;
         }
     }
+
+    /// Metric `k`'s staged moments as exact moments.
+    fn moments(&self, k: usize) -> Moments {
+        Moments {
+            n: self.n.into(),
+            sum: self.sum[k].into(),
+            sumsq: self.sumsq[k].into(),
+        }
+    }
 }
 
 /// The aggregate of a batch (or of a part of one).
@@ -276,10 +285,7 @@ impl Aggregate {
                 continue;
             }
             for k in 0..UNIT_METRICS {
-                let m = &mut moments[i * CONTINUOUS + k];
-                m.n += s.n as u64;
-                m.sum += s.sum[k] as i128;
-                m.sumsq += s.sumsq[k] as i128;
+                moments[i * CONTINUOUS + k].merge(&s.moments(k));
             }
         }
     }
