@@ -16,6 +16,12 @@ pub const STRETCH: u64 = (1 << LEVELS) - 1;
 /// the top 16 bits.
 pub const COUNTS: u64 = (1 << 48) - 1;
 
+/// The player states (a, b) of joint state `s = a << shift | b`.
+#[inline(always)]
+fn split(shift: u32, s: usize) -> (usize, usize) {
+    (s >> shift, s & ((1 << shift) - 1))
+}
+
 /// Two players, ready to be played against each other.
 #[derive(Debug, Clone)]
 pub struct Pairing<'a> {
@@ -41,7 +47,7 @@ impl<'a> Pairing<'a> {
         let shift = usize::BITS - (nb.max(1) - 1).leading_zeros();
         let bits = shift + (usize::BITS - (na.max(1) - 1).leading_zeros());
         let size = 1usize << bits;
-        let split = |s: usize| (s >> shift, s & ((1 << shift) - 1));
+        let split = |s: usize| split(shift, s);
         let valid = |s: usize| {
             let (x, y) = split(s);
             x < na && y < nb
@@ -116,10 +122,8 @@ impl<'a> Pairing<'a> {
     #[inline(always)]
     pub fn entries(&self, s: usize) -> [u64; 2] {
         let [a, b] = self.players;
-        [
-            a.entry(s >> self.shift),
-            b.entry(s & ((1 << self.shift) - 1)),
-        ]
+        let (x, y) = split(self.shift, s);
+        [a.entry(x), b.entry(y)]
     }
 
     /// Turns that can be skipped from joint state `s` (see `quiet`).
@@ -166,7 +170,7 @@ mod tests {
         for level in 0..LEVELS {
             let (mut s, mut counts) = (0usize, [0u64; 3]);
             for _ in 0..1 << level {
-                let (x, y) = (s >> pair.shift, s & ((1 << pair.shift) - 1));
+                let (x, y) = split(pair.shift, s);
                 let (ia, ib) = (tft.threshold[x] != 0, alternate.threshold[y] != 0);
                 counts[0] += (ia & ib) as u64;
                 counts[1] += (ia & !ib) as u64;
