@@ -194,6 +194,9 @@ pub struct Aggregate {
     pub diffs: Vec<Moments>,
     /// Runs added.
     pub runs: u64,
+    /// Non-finite values met (NaN or infinite trust, tension, arsenal or run metric). They
+    /// cannot be aggregated; a batch with any fails rather than report them as numbers.
+    pub nonfinite: u64,
 }
 
 impl Aggregate {
@@ -219,6 +222,7 @@ impl Aggregate {
             summary: vec![Moments::default(); arms * GROUPS * NRUN],
             diffs: vec![Moments::default(); arms * NRUN],
             runs: 0,
+            nonfinite: 0,
         }
     }
 
@@ -243,6 +247,10 @@ impl Aggregate {
             return;
         }
         let values = [r.trust[0], r.trust[1], r.tension, r.arsenal];
+        // One test for all four: a sum of finite values of these sizes is finite.
+        if !(values[0] + values[1] + values[2] + values[3]).is_finite() {
+            self.nonfinite += 1;
+        }
         let base = (arm * self.months + m) * CONTINUOUS;
         let moments = &mut self.moments[base..base + CONTINUOUS];
         let q = [0, 1, 2].map(|k| stats::fixed(values[k]));
@@ -312,6 +320,9 @@ impl Aggregate {
             let g = 1 + r.type_pair_index();
             for (k, v) in values.iter().enumerate() {
                 if let Some(x) = v {
+                    if !x.is_finite() {
+                        self.nonfinite += 1;
+                    }
                     self.summary[(arm * GROUPS) * NRUN + k].add(*x);
                     self.summary[(arm * GROUPS + g) * NRUN + k].add(*x);
                     if let Some(b) = base_values[k] {
@@ -341,6 +352,7 @@ impl Aggregate {
             a.merge(b);
         }
         self.runs += o.runs;
+        self.nonfinite += o.nonfinite;
     }
 
     pub fn moments_at(&self, arm: usize, month: usize, k: usize) -> &Moments {

@@ -92,9 +92,31 @@ pub fn run_one(
     records
 }
 
+/// A batch met values it cannot aggregate (NaN or infinite): a defect of the model for this
+/// scenario, reported instead of written as numbers.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "the model produced {count} non-finite values (NaN or infinite trust, tension, arsenal or run metric) in this batch; no results were written. Please report this scenario as a bug"
+)]
+pub struct NonFinite {
+    pub count: u64,
+}
+
+/// For callers whose sink cannot fail: the batch's error says only that it failed.
+impl From<NonFinite> for () {
+    fn from(_: NonFinite) -> Self {}
+}
+
+impl From<NonFinite> for std::io::Error {
+    fn from(e: NonFinite) -> Self {
+        std::io::Error::other(e)
+    }
+}
+
 /// Run runs `runs` (a range of run indices) with master seed `seed`, in the current rayon
 /// pool. `sink` receives each block's rows in run order; `progress` the number of runs done.
-pub fn run<E>(
+/// A batch that met a non-finite value fails with [`NonFinite`].
+pub fn run<E: From<NonFinite>>(
     sc: &Scenario,
     seed: u64,
     runs: std::ops::Range<u64>,
@@ -120,6 +142,10 @@ pub fn run<E>(
         progress,
         sink,
     )
+    .and_then(|agg| match agg.nonfinite {
+        0 => Ok(agg),
+        count => Err(NonFinite { count }.into()),
+    })
 }
 
 /// An aggregate that two parts of a batch can be merged into, exactly.

@@ -48,6 +48,12 @@ impl Error {
     }
 }
 
+impl From<batch::NonFinite> for Error {
+    fn from(e: batch::NonFinite) -> Self {
+        Error::Failed(e.to_string())
+    }
+}
+
 impl From<scenario::ScenarioError> for Error {
     fn from(e: scenario::ScenarioError) -> Self {
         Error::Input(e.to_string())

@@ -201,6 +201,66 @@ params! {
         "Months a verified freeze must hold, and still hold at the end, for an interim freeze.", "model brief s6";
 }
 
+/// The largest magnitude of any value the aggregates hold exactly: a run metric, a monthly
+/// value or a payoff. Moments are sums of fixed-point values (x * 2^24) in 128-bit integers;
+/// a paired difference of two values of at most this size, squared and summed over the most
+/// runs a batch may have (2^32), stays below 2^127.
+pub const MAX_MAGNITUDE: f64 = 5_000_000.0;
+
+/// Two parameters whose values contradict each other (each is within its own range).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Conflict {
+    /// The parameter the message is about (the one to change).
+    pub key: &'static str,
+    pub message: String,
+}
+
+impl Params {
+    /// Relations between parameters that the range of each value cannot express. Every
+    /// assembled parameter set is checked with this one function: the scenario's `[params]`,
+    /// each arm's overrides and each sweep point.
+    pub fn check(&self) -> Result<(), Conflict> {
+        let conflict = |key, message: String| Err(Conflict { key, message });
+        if self.trust_floor <= 0.0 {
+            return conflict(
+                "trust_floor",
+                format!(
+                    "trust_floor must be above 0, found {}: trust is kept in log-odds, which are infinite at 0 (typical range 0.001-0.05)",
+                    self.trust_floor
+                ),
+            );
+        }
+        if self.trust_ceiling >= 1.0 {
+            return conflict(
+                "trust_ceiling",
+                format!(
+                    "trust_ceiling must be below 1, found {}: trust is kept in log-odds, which are infinite at 1 (typical range 0.95-0.999)",
+                    self.trust_ceiling
+                ),
+            );
+        }
+        if self.trust_floor >= self.trust_ceiling {
+            return conflict(
+                "trust_floor",
+                format!(
+                    "trust_floor ({}) must be below trust_ceiling ({})",
+                    self.trust_floor, self.trust_ceiling
+                ),
+            );
+        }
+        if self.gate_reversible > self.gate_irreversible {
+            return conflict(
+                "gate_reversible",
+                format!(
+                    "gate_reversible ({}) must not exceed gate_irreversible ({})",
+                    self.gate_reversible, self.gate_irreversible
+                ),
+            );
+        }
+        Ok(())
+    }
+}
+
 /// Optional values with the same checks.
 pub mod check_opt {
     use serde::{Deserialize, Deserializer};

@@ -148,6 +148,51 @@ fn line_col(text: &str, offset: usize) -> (usize, usize) {
     (line, col)
 }
 
+/// A step of a path into a TOML document: a key of a table, or an element of an array.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Seg<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+/// The span of the value at `path` in `text`, if it is there.
+pub(crate) fn span_at_exactly(text: &str, path: &[Seg]) -> Option<Range<usize>> {
+    use toml::de::{DeTable, DeValue};
+    let doc = DeTable::parse(text).ok()?;
+    let mut span = doc.span();
+    let mut here: Option<&DeValue> = None;
+    let mut table = Some(doc.get_ref());
+    for seg in path {
+        let next = match (seg, table, here) {
+            (Seg::Key(k), Some(t), _) => t
+                .iter()
+                .find(|(key, _)| key.get_ref().as_ref() == *k)
+                .map(|(key, v)| (key.span(), v)),
+            (Seg::Index(i), _, Some(DeValue::Array(items))) => {
+                items.get(*i).map(|v| (v.span(), v))
+            }
+            _ => None,
+        };
+        let (s, v) = next?;
+        span = s;
+        here = Some(v.get_ref());
+        table = match v.get_ref() {
+            DeValue::Table(t) => Some(t),
+            _ => None,
+        };
+    }
+    Some(span)
+}
+
+/// The span of the value at `path`, else of the longest part of `path` that is in the file,
+/// else the start of the file.
+pub(crate) fn span_at(text: &str, path: &[Seg]) -> Range<usize> {
+    (0..=path.len())
+        .rev()
+        .find_map(|n| span_at_exactly(text, &path[..n]))
+        .unwrap_or(0..0)
+}
+
 pub(crate) struct Cx<'a> {
     text: &'a str,
     path: &'a str,
@@ -212,15 +257,6 @@ impl Cx<'_> {
             ));
         }
         let p = &raw.params;
-        if p.trust_floor >= p.trust_ceiling {
-            return Err(self.err(0..0, "params: trust_floor must be below trust_ceiling"));
-        }
-        if p.gate_reversible > p.gate_irreversible {
-            return Err(self.err(
-                0..0,
-                "params: gate_reversible must not exceed gate_irreversible",
-            ));
-        }
 
         // Actors.
         let actors_span = raw.actors.span();
@@ -743,6 +779,51 @@ impl Cx<'_> {
             output,
         })
         .and_then(|s| self.check_name(&raw.name).map(|_| s))
+        .and_then(|s| self.check_assembled(&s).map(|_| s))
+    }
+
+    /// The checks that need the whole assembled scenario, in one place: the relations between
+    /// parameters of the scenario's `[params]` and of every arm (its overrides applied), and
+    /// the largest value the aggregates must hold. A sweep point is a scenario text, so it
+    /// passes here too: whatever is accepted runs.
+    fn check_assembled(&self, sc: &Scenario) -> R<()> {
+        use Seg::{Index, Key};
+        sc.params.check().map_err(|c| {
+            self.err(
+                span_at(self.text, &[Key("params"), Key(c.key)]),
+                format!("params: {}", c.message),
+            )
+        })?;
+        for (i, arm) in sc.experiment.arms.iter().enumerate() {
+            arm.params.check().map_err(|c| {
+                let arm_path = [Key("experiment"), Key("arms"), Index(i)];
+                let mut at = arm_path.to_vec();
+                at.extend([Key("params"), Key(c.key)]);
+                let span = span_at_exactly(self.text, &at).unwrap_or_else(|| {
+                    // The value comes from [params]: point at the arm's overrides.
+                    let mut table = arm_path.to_vec();
+                    table.push(Key("params"));
+                    span_at(self.text, &table)
+                });
+                self.err(span, format!("arm '{}' params: {}", arm.id, c.message))
+            })?;
+        }
+        let bound = sc.arsenal_bound();
+        if bound > model::params::MAX_MAGNITUDE {
+            let who = sc
+                .actors
+                .iter()
+                .position(|a| a.arsenal.is_some())
+                .unwrap_or(0);
+            return Err(self.err(
+                span_at(self.text, &[Key("actors"), Index(who), Key("arsenal")]),
+                format!(
+                    "the arsenal can reach {bound:.4e} (initial + growth x the largest growth multiplier x horizon); results are exact only up to {:.0e}: use a smaller unit",
+                    model::params::MAX_MAGNITUDE
+                ),
+            ));
+        }
+        Ok(())
     }
 
     /// A third party's stance: true for `engager`.
