@@ -97,12 +97,22 @@ fn existing_folder_needs_force() {
         out.join("marker").exists(),
         "refused run changed the folder"
     );
-    run(true).success();
+    // A file detente did not write: --force refuses to replace the folder and keeps it.
+    run(true).code(2).stderr(predicate::str::contains(
+        "'marker', which detente did not write",
+    ));
     assert!(
-        !out.join("marker").exists(),
+        out.join("marker").exists(),
+        "--force deleted a foreign file"
+    );
+    std::fs::remove_file(out.join("marker")).unwrap();
+    std::fs::write(out.join("summary.csv"), "old").unwrap();
+    run(true).success();
+    assert_ne!(
+        std::fs::read_to_string(out.join("summary.csv")).unwrap(),
+        "old",
         "--force did not replace the folder"
     );
-    assert!(out.join("summary.csv").exists());
 }
 
 #[test]

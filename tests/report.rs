@@ -68,7 +68,7 @@ fn report_of_a_folder_without_results_is_bad_input() {
         .arg(dir.path())
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("trajectories.csv: cannot read"));
+        .stderr(predicate::str::contains("manifest.json: cannot read"));
 }
 
 #[test]

@@ -191,7 +191,10 @@ fn mismatched_duplicate_and_incomplete_sets_are_refused() {
         m.replace(&version, "\"version\": \"0.0.1\""),
     )
     .unwrap();
-    refuse(vec![s[0].clone(), v, s[2].clone()], "detente version");
+    refuse(
+        vec![s[0].clone(), v, s[2].clone()],
+        "written by detente 0.0.1, not this detente",
+    );
     // A plain run is not a shard; a damaged aggregate is caught by its hash.
     let plain = d.join("plain");
     run(&plain, &base);
@@ -224,18 +227,21 @@ fn a_partial_merge_says_what_it_covers_and_a_killed_shard_is_rerun() {
     let runs = std::fs::read_to_string(out.join("runs.csv")).unwrap();
     assert_eq!(runs.lines().count(), 1 + 40 * 4);
 
-    // A shard killed mid-run leaves only a hidden temporary folder and no manifest: merge
-    // refuses the folder; rerunning the shard completes the set.
+    // A shard killed mid-run leaves only a hidden temporary folder (of a process that is gone;
+    // no PID reaches 999999999): merge refuses the missing folder; rerunning the shard
+    // completes the set and removes the dead process's temporary.
     let killed = d.join("killed");
-    std::fs::create_dir(&killed).unwrap();
-    std::fs::write(killed.join("runs.csv"), "arm,run\n").unwrap();
+    let debris = d.join(".killed.tmp-999999999");
+    std::fs::create_dir(&debris).unwrap();
+    std::fs::write(debris.join("runs.csv"), "arm,run\n").unwrap();
     let out = d.join("m");
     merge(&[s[0].clone(), killed.clone(), s[2].clone()], &out, &[])
         .code(2)
         .stderr(predicate::str::contains("not a finished shard folder"));
-    run(
-        &killed,
-        &["--runs", "60", "--seed", "5", "--shard", "1/3", "--force"],
+    run(&killed, &["--runs", "60", "--seed", "5", "--shard", "1/3"]);
+    assert!(
+        !debris.exists(),
+        "the killed shard's temporary folder is still there"
     );
     merge(&[s[0].clone(), killed, s[2].clone()], &out, &[]).success();
     let one = d.join("one");

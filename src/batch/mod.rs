@@ -6,6 +6,7 @@
 //! Memory is bounded by the block size, whatever the number of runs.
 
 pub mod aggregate;
+pub mod budget;
 pub mod game;
 pub mod stats;
 

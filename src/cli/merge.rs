@@ -35,7 +35,9 @@ fn read_part(dir: &Path) -> Result<Part, Error> {
             "{shown}: not a finished shard folder (no complete manifest.json); rerun that shard"
         ))
     };
-    let text = std::fs::read_to_string(dir.join("manifest.json")).map_err(|_| unfinished())?;
+    let bytes = scenario::read_limited(&dir.join("manifest.json"), super::MAX_MANIFEST)
+        .map_err(|_| unfinished())?;
+    let text = String::from_utf8(bytes).map_err(|_| unfinished())?;
     let m: Value = serde_json::from_str(&text).map_err(|_| unfinished())?;
     if m["complete"] != Value::Bool(true) {
         return Err(unfinished());
@@ -69,14 +71,22 @@ fn read_part(dir: &Path) -> Result<Part, Error> {
             shard.index, shard.count
         )));
     }
-    let aggregate = std::fs::read(dir.join("aggregate.bin")).map_err(|_| {
-        Error::input(format!(
+    let aggregate = std::fs::read(dir.join("aggregate.bin")).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => Error::input(format!(
             "{shown}: aggregate.bin is missing; rerun that shard"
-        ))
+        )),
+        _ => Error::input(format!("{shown}: aggregate.bin cannot be read: {e}")),
     })?;
     if sh["aggregate_sha256"].as_str() != Some(&manifest::sha256_bytes(&aggregate)) {
         return Err(Error::input(format!(
             "{shown}: aggregate.bin does not match its manifest (damaged or replaced); rerun that shard"
+        )));
+    }
+    let version = m["program"]["version"].as_str().unwrap_or("");
+    if version != env!("CARGO_PKG_VERSION") {
+        return Err(Error::input(format!(
+            "{shown}: written by detente {version}, not this detente {}; rerun the shards with this version",
+            env!("CARGO_PKG_VERSION")
         )));
     }
     Ok(Part {
@@ -159,35 +169,119 @@ fn check(parts: &[Part], partial: bool) -> Result<(), Error> {
     Ok(())
 }
 
-/// runs.csv: the header once, then each shard's rows in run order, streamed.
-fn concat_runs(parts: &[Part], out: &Path) -> Result<(), Error> {
+/// What a shard's manifest says of its runs.csv: its SHA-256 and its number of lines.
+fn runs_csv_claim(p: &Part) -> Result<(String, u64), Error> {
+    let sh = &p.manifest["shard"];
+    match (
+        sh["runs_csv_sha256"].as_str(),
+        sh["runs_csv_lines"].as_u64(),
+    ) {
+        (Some(sha), Some(lines)) => Ok((sha.to_string(), lines)),
+        _ => Err(Error::input(format!(
+            "{}: manifest.json records no hash of runs.csv; rerun that shard",
+            p.dir.display()
+        ))),
+    }
+}
+
+/// The run index of a runs.csv row (the `run` column, second).
+fn run_of(line: &[u8]) -> Option<u64> {
+    let text = std::str::from_utf8(line).ok()?;
+    text.split(',').nth(1)?.trim().parse().ok()
+}
+
+/// runs.csv: the header once, then each shard's rows in run order, streamed. Each shard's file
+/// must match the SHA-256 and line count its manifest records (`arms` rows per run) and hold
+/// its own runs, first to last.
+fn concat_runs(parts: &[Part], arms: u64, out: &Path) -> Result<(), Error> {
+    use sha2::Digest;
+    use std::io::BufRead;
     let file = std::fs::File::create(out).map_err(|e| Error::io(out, e))?;
     let mut w = std::io::BufWriter::with_capacity(1 << 20, file);
-    let mut header: Option<String> = None;
+    let mut header: Option<Vec<u8>> = None;
     for p in parts {
         let path = p.dir.join("runs.csv");
-        let f = std::fs::File::open(&path)
-            .map_err(|e| Error::input(format!("{}: {e}", path.display())))?;
-        let mut r = std::io::BufReader::with_capacity(1 << 20, f);
-        let mut line = String::new();
-        std::io::BufRead::read_line(&mut r, &mut line).map_err(|e| Error::io(&path, e))?;
-        match &header {
-            None => {
-                w.write_all(line.as_bytes())
-                    .map_err(|e| Error::io(out, e))?;
-                header = Some(line);
-            }
-            Some(h) if *h != line => {
-                return Err(Error::input(format!(
-                    "{}: runs.csv has a different header from the other shards",
-                    path.display()
-                )));
-            }
-            Some(_) => {}
+        let shown = path.display();
+        let damaged = |why: &str| {
+            Error::input(format!(
+                "{shown}: {why}; the shard is damaged or was edited: rerun that shard"
+            ))
+        };
+        let (sha, lines) = runs_csv_claim(p)?;
+        let range = p.shard.range(p.runs);
+        if lines != 1 + (range.end - range.start) * arms {
+            return Err(damaged("the manifest's row count is not this shard's"));
         }
-        std::io::copy(&mut r, &mut w).map_err(|e| Error::io(&path, e))?;
+        let f = std::fs::File::open(&path).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => {
+                Error::input(format!("{shown} is missing; rerun that shard"))
+            }
+            _ => Error::input(format!("{shown}: cannot read: {e}")),
+        })?;
+        let mut r = std::io::BufReader::with_capacity(1 << 20, f);
+        let mut hash = sha2::Sha256::default();
+        let mut line = Vec::new();
+        let (mut n, mut first, mut last) = (0u64, None, None);
+        loop {
+            line.clear();
+            let got = r
+                .read_until(b'\n', &mut line)
+                .map_err(|e| Error::input(format!("{shown}: cannot read: {e}")))?;
+            if got == 0 {
+                break;
+            }
+            hash.update(&line);
+            n += 1;
+            if n == 1 {
+                match &header {
+                    None => header = Some(line.clone()),
+                    Some(h) if *h != line => {
+                        return Err(Error::input(format!(
+                            "{shown}: runs.csv has a different header from the other shards"
+                        )));
+                    }
+                    Some(_) => continue,
+                }
+            } else {
+                let run = run_of(&line);
+                first = first.or(run);
+                last = run;
+            }
+            w.write_all(&line).map_err(|e| Error::io(out, e))?;
+        }
+        let got: String = hash.finalize().iter().map(|b| format!("{b:02x}")).collect();
+        if n != lines {
+            return Err(damaged(&format!(
+                "{n} lines where the manifest says {lines}"
+            )));
+        }
+        if got != sha {
+            return Err(damaged("its SHA-256 is not the one in manifest.json"));
+        }
+        if range.start < range.end && (first, last) != (Some(range.start), Some(range.end - 1)) {
+            return Err(damaged(&format!(
+                "its rows are not runs {}..{} of shard {}/{}",
+                range.start, range.end, p.shard.index, p.shard.count
+            )));
+        }
     }
     w.flush().map_err(|e| Error::io(out, e))
+}
+
+/// A shard's aggregate must count the runs of its slice.
+fn same_runs(p: &Part, runs: u64) -> Result<(), Error> {
+    let r = p.shard.range(p.runs);
+    if runs == r.end - r.start {
+        Ok(())
+    } else {
+        Err(Error::input(format!(
+            "{}: aggregate.bin counts {runs} runs where shard {}/{} has {}; rerun that shard",
+            p.dir.display(),
+            p.shard.index,
+            p.shard.count,
+            r.end - r.start
+        )))
+    }
 }
 
 /// `detente merge`.
@@ -210,9 +304,14 @@ pub fn run(a: MergeArgs, command_line: Vec<String>) -> Result<(), Error> {
         )));
     }
     let any = scenario::parse_any(text.clone(), &path)?;
-    let staging = output::Staging::prepare(&a.out, a.force)?;
+    let inputs: Vec<&Path> = a.dirs.iter().map(PathBuf::as_path).collect();
+    let staging = output::Staging::prepare(&a.out, a.force, &inputs)?;
     if parts[0].has_runs {
-        concat_runs(&parts, &staging.file("runs.csv"))?;
+        let arms = match &any {
+            Any::Negotiation(l) => l.scenario.experiment.arms.len(),
+            Any::Game { scenario, .. } => scenario.arms.len(),
+        };
+        concat_runs(&parts, arms as u64, &staging.file("runs.csv"))?;
     }
     let count = parts[0].shard.count;
     let covered: Vec<u64> = parts.iter().map(|p| p.shard.index).collect();
@@ -239,6 +338,7 @@ pub fn run(a: MergeArgs, command_line: Vec<String>) -> Result<(), Error> {
             let mut agg = crate::batch::Aggregate::new(sc);
             for p in &parts {
                 let x = export::partial::decode(sc, &p.aggregate).map_err(|e| bad(p, e))?;
+                same_runs(p, x.runs)?;
                 Merge::merge(&mut agg, &x);
             }
             (
@@ -253,6 +353,7 @@ pub fn run(a: MergeArgs, command_line: Vec<String>) -> Result<(), Error> {
             let mut agg = crate::batch::game::GameAggregate::new(sc);
             for p in &parts {
                 let x = export::partial::decode_game(sc, &p.aggregate).map_err(|e| bad(p, e))?;
+                same_runs(p, x.runs)?;
                 Merge::merge(&mut agg, &x);
             }
             (
@@ -286,8 +387,7 @@ pub fn run(a: MergeArgs, command_line: Vec<String>) -> Result<(), Error> {
                 covered.len()
             )
         };
-        let mut stdout = std::io::stdout().lock();
-        let _ = writeln!(stdout, "{table}\n{note}\nresults in {}", out.display());
+        super::print(format!("{table}\n{note}\nresults in {}\n", out.display()))?;
     }
     Ok(())
 }

@@ -3,6 +3,7 @@
 //! Exit codes: 0 success, 2 bad input (arguments, scenario files, output paths), 1 other failures.
 
 pub mod args;
+pub mod limits;
 pub mod merge;
 pub mod output;
 pub mod sweep;
@@ -80,16 +81,32 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Parsed, Error> 
             }
             _ => {
                 let text = e.render().to_string();
-                let first = text
-                    .lines()
-                    .find(|l| !l.trim().is_empty())
-                    .unwrap_or("invalid arguments")
-                    .trim_start_matches("error: ")
-                    .to_string();
-                Err(Error::input(format!("{first} (see detente --help)")))
+                Err(Error::input(format!(
+                    "{} (see detente --help)",
+                    one_line(&text)
+                )))
             }
         },
     }
+}
+
+/// clap's message on one line: its first line, with the indented lines that complete it
+/// (the arguments a "not provided" error names).
+fn one_line(text: &str) -> String {
+    let mut lines = text.lines().filter(|l| !l.trim().is_empty());
+    let first = lines
+        .next()
+        .unwrap_or("invalid arguments")
+        .trim_start_matches("error: ")
+        .trim_end();
+    if !first.ends_with(':') {
+        return first.to_string();
+    }
+    let named: Vec<&str> = lines
+        .take_while(|l| l.starts_with(' '))
+        .map(str::trim)
+        .collect();
+    format!("{} {}", first, named.join(", "))
 }
 
 /// Run a parsed command.
@@ -111,10 +128,12 @@ pub struct RunConfig {
     pub runs: u64,
     pub seed: u64,
     pub out: PathBuf,
-    pub threads: Option<usize>,
+    pub threads: usize,
     pub force: bool,
     pub quiet: bool,
     pub command_line: Vec<String>,
+    /// Files the command reads (its scenario), which `--out` must not hold.
+    pub inputs: Vec<PathBuf>,
     /// Run only this shard of the run indices.
     pub shard: Option<batch::Shard>,
 }
@@ -138,7 +157,7 @@ impl RunConfig {
         let runs = a.runs.unwrap_or(default_runs);
         let seed = a.seed.unwrap_or(default_seed);
         let out = a.out.unwrap_or_else(|| PathBuf::from("results").join(name));
-        let threads = threads_from(a.threads)?;
+        let threads = limits::threads(a.threads)?;
         let shard = match &a.shard {
             None => None,
             Some(s) => {
@@ -152,7 +171,21 @@ impl RunConfig {
                 Some(sh)
             }
         };
+        let range = shard.map_or(0..runs, |s| s.range(runs));
+        let estimate = match &loaded {
+            scenario::Any::Negotiation(l) => {
+                batch::budget::negotiation(&l.scenario, range.end - range.start, threads, 1)
+            }
+            scenario::Any::Game { scenario, .. } => {
+                batch::budget::game(scenario, range.end - range.start, threads)
+            }
+        };
+        let inputs: Vec<PathBuf> = a.scenario.into_iter().collect();
+        let input_refs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
+        output::check_target(&out, a.force, &input_refs)?;
+        limits::check(&estimate, &out)?;
         Ok(RunConfig {
+            inputs,
             shard,
             loaded,
             runs,
@@ -166,25 +199,17 @@ impl RunConfig {
     }
 }
 
-/// Worker threads: the option, else RAYON_NUM_THREADS, else rayon's default (None).
-fn threads_from(option: Option<u64>) -> Result<Option<usize>, Error> {
-    Ok(match option {
-        Some(t) => Some(t as usize),
-        None => match std::env::var("RAYON_NUM_THREADS") {
-            Ok(v) if !v.trim().is_empty() => Some(
-                v.trim()
-                    .parse::<usize>()
-                    .ok()
-                    .filter(|&t| t >= 1)
-                    .ok_or_else(|| {
-                        Error::input(format!(
-                            "RAYON_NUM_THREADS='{v}' is not a positive whole number"
-                        ))
-                    })?,
-            ),
-            _ => None,
-        },
-    })
+/// The largest manifest.json or sweep.json read (it holds the scenario's text).
+pub const MAX_MANIFEST: u64 = 64 << 20;
+
+/// Write `text` to standard output: a closed pipe ends the command quietly (exit 0), any other
+/// write error fails it (exit 1).
+pub fn print(text: impl AsRef<[u8]>) -> Result<(), Error> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_ref()).and_then(|_| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        r => r.map_err(|e| Error::Failed(format!("cannot write to standard output: {e}"))),
+    }
 }
 
 fn now() -> String {
@@ -204,30 +229,24 @@ struct Batch {
     staging: output::Staging,
     pool: rayon::ThreadPool,
     bar: ProgressBar,
-    runs_path: PathBuf,
     /// The streamed runs.csv (None when the scenario turns per-run rows off).
-    runs_csv: Option<std::io::BufWriter<std::fs::File>>,
+    runs_csv: Option<output::HashedFile>,
     started: String,
 }
 
 impl Batch {
     fn start(cfg: &RunConfig, header: Option<&[u8]>) -> Result<Batch, Error> {
-        let staging = output::Staging::prepare(&cfg.out, cfg.force)?;
+        let inputs: Vec<&Path> = cfg.inputs.iter().map(PathBuf::as_path).collect();
+        let staging = output::Staging::prepare(&cfg.out, cfg.force, &inputs)?;
         let started = now();
-        let mut builder = rayon::ThreadPoolBuilder::new();
-        if let Some(t) = cfg.threads {
-            builder = builder.num_threads(t);
-        }
-        let pool = builder
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(cfg.threads)
             .build()
             .map_err(|e| Error::Failed(format!("cannot start worker threads: {e}")))?;
-        let runs_path = staging.file("runs.csv");
         let runs_csv = match header {
             Some(header) => {
-                let file =
-                    std::fs::File::create(&runs_path).map_err(|e| Error::io(&runs_path, e))?;
-                let mut w = std::io::BufWriter::with_capacity(1 << 20, file);
-                w.write_all(header).map_err(|e| Error::io(&runs_path, e))?;
+                let mut w = output::HashedFile::create(&staging.file("runs.csv"))?;
+                w.write(header)?;
                 Some(w)
             }
             None => None,
@@ -249,7 +268,6 @@ impl Batch {
             staging,
             pool,
             bar,
-            runs_path,
             runs_csv,
             started,
         })
@@ -265,15 +283,14 @@ impl Batch {
     ) -> Result<(), Error> {
         self.bar.finish_and_clear();
         if let Some(w) = &mut self.runs_csv {
-            w.flush().map_err(|e| Error::io(&self.runs_path, e))?;
+            w.finish()?;
         }
         let finished = now();
         let manifest = info(self.pool.current_num_threads(), &self.started, &finished);
         write_results(&self.staging, files, &manifest)?;
         let out = self.staging.commit()?;
         if !cfg.quiet {
-            let mut stdout = std::io::stdout().lock();
-            let _ = writeln!(stdout, "{table}\nresults in {}", out.display());
+            print(format!("{table}\nresults in {}\n", out.display()))?;
         }
         Ok(())
     }
@@ -323,14 +340,24 @@ fn run_negotiation(cfg: &RunConfig, loaded: &Loaded) -> Result<(), Error> {
             return Ok(());
         };
         let bytes = export::runs::rows_bytes_parallel(sc, rows);
-        w.write_all(&bytes).map_err(|e| Error::io(&b.runs_path, e))
+        w.write(&bytes)
     };
     let range = cfg.shard.map_or(0..cfg.runs, |s| s.range(cfg.runs));
     let agg = b
         .pool
         .install(|| batch::run(sc, cfg.seed, range.clone(), &progress, &mut sink))?;
     let (files, table, extra) = match cfg.shard {
-        Some(shard) => shard_outputs(&sc.name, shard, &range, export::partial::encode(&agg), cfg),
+        Some(shard) => shard_outputs(
+            &sc.name,
+            shard,
+            &range,
+            export::partial::encode(&agg),
+            b.runs_csv
+                .as_mut()
+                .map(output::HashedFile::finish)
+                .transpose()?,
+            cfg,
+        ),
         None => {
             let files = vec![
                 ("trajectories.csv", export::trajectories::csv(sc, &agg)),
@@ -374,9 +401,10 @@ fn shard_outputs(
     shard: batch::Shard,
     range: &std::ops::Range<u64>,
     aggregate: Vec<u8>,
+    runs_csv: Option<(String, u64)>,
     cfg: &RunConfig,
 ) -> Outputs {
-    let entry = serde_json::json!({
+    let mut entry = serde_json::json!({
         "index": shard.index,
         "count": shard.count,
         "first_run": range.start,
@@ -384,6 +412,10 @@ fn shard_outputs(
         "aggregate": "aggregate.bin",
         "aggregate_sha256": manifest::sha256_bytes(&aggregate),
     });
+    if let Some((sha, lines)) = runs_csv {
+        entry["runs_csv_sha256"] = sha.into();
+        entry["runs_csv_lines"] = lines.into();
+    }
     let table = format!(
         "{name}: shard {}/{}, runs {}..{} of {}, seed {}; combine all {} shards with `detente merge`",
         shard.index, shard.count, range.start, range.end, cfg.runs, cfg.seed, shard.count
@@ -411,7 +443,7 @@ fn run_game(cfg: &RunConfig, sc: &scenario::game::GameScenario) -> Result<(), Er
             return Ok(());
         };
         let bytes = export::game::runs_rows(sc, rows);
-        w.write_all(&bytes).map_err(|e| Error::io(&b.runs_path, e))
+        w.write(&bytes)
     };
     let range = cfg.shard.map_or(0..cfg.runs, |s| s.range(cfg.runs));
     let agg = b
@@ -423,6 +455,10 @@ fn run_game(cfg: &RunConfig, sc: &scenario::game::GameScenario) -> Result<(), Er
             shard,
             &range,
             export::partial::encode_game(&agg),
+            b.runs_csv
+                .as_mut()
+                .map(output::HashedFile::finish)
+                .transpose()?,
             cfg,
         ),
         None => (
@@ -453,18 +489,38 @@ fn run_game(cfg: &RunConfig, sc: &scenario::game::GameScenario) -> Result<(), Er
     )
 }
 
-/// Charts and report.html from a results folder's CSV and manifest text.
+/// Charts and report.html from a results folder's CSV and manifest text. The manifest must be a
+/// complete detente manifest of a negotiation batch whose scenario text matches its hash and
+/// whose arms are the arms of the CSV files.
 fn report_files(
     trajectories: &[u8],
     summary: &[u8],
     manifest: &str,
 ) -> Result<Vec<(&'static str, Vec<u8>)>, Error> {
     let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
-    let results =
-        crate::report::parse(&text(trajectories), &text(summary)).map_err(Error::input)?;
     let manifest: serde_json::Value =
         serde_json::from_str(manifest).map_err(|e| Error::input(format!("manifest.json: {e}")))?;
     let scenario_text = manifest["scenario"]["text"].as_str().unwrap_or("");
+    let hash_ok = manifest["scenario"]["sha256"].as_str()
+        == Some(manifest::sha256_hex(scenario_text).as_str());
+    if manifest["program"]["name"] != "detente" || manifest["complete"] != true || !hash_ok {
+        return Err(Error::input(
+            "manifest.json is not the complete manifest of a detente run (its program, its completion or its scenario's sha256 is missing or wrong)",
+        ));
+    }
+    let results =
+        crate::report::parse(&text(trajectories), &text(summary)).map_err(Error::input)?;
+    let arms: Vec<&str> = manifest["arms"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|x| x["id"].as_str()).collect())
+        .unwrap_or_default();
+    if arms != results.arms.iter().map(String::as_str).collect::<Vec<_>>() {
+        return Err(Error::input(format!(
+            "manifest.json names the arms {} but trajectories.csv holds {}: the files come from different runs",
+            arms.join(", "),
+            results.arms.join(", ")
+        )));
+    }
     let sc = scenario::parse(scenario_text, "manifest.json scenario").ok();
     let mut out: Vec<(&'static str, Vec<u8>)> = crate::report::charts::all(&results)
         .into_iter()
@@ -477,16 +533,33 @@ fn report_files(
     Ok(out)
 }
 
+/// The largest results CSV `report` reads.
+const MAX_REPORT_CSV: u64 = 1 << 30;
+
 /// `detente report DIR`: rebuild the charts and report.html from a results folder.
 pub fn report(dir: &Path) -> Result<(), Error> {
-    let read = |n: &str| {
+    let read = |n: &str, max: u64| {
         let p = dir.join(n);
-        std::fs::read(&p).map_err(|e| Error::input(format!("{}: cannot read: {e}", p.display())))
+        scenario::read_limited(&p, max)
+            .map_err(|e| Error::input(format!("{}: cannot read: {e}", p.display())))
     };
-    let (t, s, m) = (
-        read("trajectories.csv")?,
-        read("summary.csv")?,
-        read("manifest.json")?,
+    let m = read("manifest.json", MAX_MANIFEST)?;
+    let parsed: serde_json::Value = serde_json::from_slice(&m).unwrap_or_default();
+    if parsed.get("shard").is_some() {
+        return Err(Error::input(format!(
+            "{} is one shard of a batch; merge the shards first (detente merge), then report the merged folder",
+            dir.display()
+        )));
+    }
+    if parsed["program"]["name"] == "detente" && parsed["horizon"].is_null() {
+        return Err(Error::input(format!(
+            "{} holds repeated-game results (summary.csv, ranking.csv); `detente report` draws negotiation results",
+            dir.display()
+        )));
+    }
+    let (t, s) = (
+        read("trajectories.csv", MAX_REPORT_CSV)?,
+        read("summary.csv", MAX_REPORT_CSV)?,
     );
     for (name, bytes) in report_files(&t, &s, &String::from_utf8_lossy(&m))? {
         // Never a half-written chart.
@@ -571,11 +644,7 @@ pub fn replay(a: args::ReplayArgs) -> Result<(), Error> {
         }
         args::ReplayFormat::Csv => export::narrative::csv(sc, arm, &keep),
     };
-    let mut out = std::io::stdout().lock();
-    match out.write_all(&bytes) {
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        r => r.map_err(|e| Error::Failed(format!("stdout: {e}"))),
-    }
+    print(&bytes)
 }
 
 /// `detente validate`: every file is checked; the first error of each is printed.
@@ -652,9 +721,5 @@ pub fn list(what: ListWhat, scenario_path: Option<&Path>) -> Result<(), Error> {
             }
         }
     }
-    let mut out = std::io::stdout().lock();
-    match out.write_all(s.as_bytes()) {
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        r => r.map_err(|e| Error::Failed(format!("stdout: {e}"))),
-    }
+    print(&s)
 }

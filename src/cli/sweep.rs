@@ -3,15 +3,15 @@
 //! parallel and each is written to `points/` as it finishes, so an interrupted sweep resumes
 //! where it stopped and ends with the same files as an uninterrupted one.
 
-use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
 
 use super::args::{DesignArg, SweepArgs};
-use super::output::write_atomic;
-use super::{Error, negotiation, threads_from};
+use super::output::{self, write_atomic};
+use super::{Error, limits, negotiation};
 use crate::batch;
 use crate::batch::aggregate::{KEY_METRICS, lower_is_better, run_metric_names};
 use crate::export::{manifest, sweep as out};
@@ -29,8 +29,19 @@ pub struct SweepConfig {
     pub scenario_text: String,
     pub axes: Vec<Axis>,
     pub design: Design,
-    /// Every point's values and scenario.
-    pub points: Vec<(Vec<f64>, Scenario)>,
+    /// The scenario file's TOML tree, and the resolved key of each axis: a point's scenario is
+    /// the tree with the point's values set (rebuilt when the point runs, so memory does not
+    /// grow with the number of points).
+    doc: toml::Table,
+    set: Vec<vary::Key>,
+    /// The path shown in a point's errors.
+    path: String,
+    /// Every point's values (each point's scenario validated when the sweep was set up).
+    pub points: Vec<Vec<f64>>,
+    /// The scenario of the first point (metric names).
+    first: Scenario,
+    /// Files the sweep reads (its scenario), which `--out` must not hold.
+    inputs: Vec<PathBuf>,
     pub runs: u64,
     pub seed: u64,
     /// The summary metrics reported (indices into RUN_METRICS).
@@ -40,7 +51,7 @@ pub struct SweepConfig {
     pub arm: String,
     pub baseline: String,
     pub out: PathBuf,
-    pub threads: Option<usize>,
+    pub threads: usize,
     pub force: bool,
     pub quiet: bool,
 }
@@ -124,6 +135,15 @@ impl SweepConfig {
                 return Err(Error::input(format!("--vary '{key}' is given twice")));
             }
             let k = vary::resolve(&doc, &key).map_err(|e| Error::input(format!("--vary: {e}")))?;
+            if let Some(why) = k.inert() {
+                return Err(Error::input(format!("--vary '{key}': {why}")));
+            }
+            if let Some(other) = keys.iter().position(|o: &vary::Key| o.same_setting(&k)) {
+                return Err(Error::input(format!(
+                    "--vary '{key}' and --vary '{}' are the same setting; vary it once",
+                    axes[other].key
+                )));
+            }
             axes.push(Axis {
                 key,
                 lo,
@@ -146,25 +166,7 @@ impl SweepConfig {
         }
         let seed = a.seed.unwrap_or(base.experiment.seed);
         let runs = a.runs.unwrap_or(base.experiment.runs);
-        // Build (and so validate) every point before running any.
-        let mut points = Vec::new();
-        for values in sweep::points(&axes, design, seed) {
-            let mut d = doc.clone();
-            for (k, &v) in keys.iter().zip(&values) {
-                vary::set(&mut d, k, v);
-            }
-            let text = toml::to_string(&d).map_err(|e| Error::Failed(e.to_string()))?;
-            let at = || {
-                axes.iter()
-                    .zip(&values)
-                    .map(|(x, v)| format!("{}={v}", x.key))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            };
-            let sc = crate::scenario::parse(&text, &loaded.path)
-                .map_err(|e| Error::input(format!("--vary: at {}: {}", at(), bare(e))))?;
-            points.push((values, sc));
-        }
+        let points = sweep::points(&axes, design, seed);
         let names = run_metric_names(base);
         let headline = base.experiment.headline;
         let metric_name = match (&a.metric, headline) {
@@ -216,14 +218,20 @@ impl SweepConfig {
                     ))
                 })?,
         };
-        Ok(SweepConfig {
+        let threads = limits::threads(a.threads)?;
+        let mut cfg = SweepConfig {
             name: base.name.clone(),
             out: a
                 .out
                 .unwrap_or_else(|| PathBuf::from("results").join(format!("{}-sweep", base.name))),
-            scenario_text: loaded.text,
+            scenario_text: loaded.text.clone(),
             axes,
             design,
+            doc,
+            set: keys,
+            path: loaded.path.clone(),
+            first: base.clone(),
+            inputs: a.scenario.into_iter().collect(),
             points,
             runs,
             seed,
@@ -231,10 +239,52 @@ impl SweepConfig {
             metric,
             arm,
             baseline,
-            threads: threads_from(a.threads)?,
+            threads,
             force: a.force,
             quiet: a.quiet,
+        };
+        cfg.validate_points()?;
+        Ok(cfg)
+    }
+
+    /// The scenario at point `i`.
+    fn point(&self, i: usize) -> Result<Scenario, Error> {
+        let values = &self.points[i];
+        let mut d = self.doc.clone();
+        for (k, &v) in self.set.iter().zip(values) {
+            vary::set(&mut d, k, v);
+        }
+        let text = toml::to_string(&d).map_err(|e| Error::Failed(e.to_string()))?;
+        crate::scenario::parse(&text, &self.path).map_err(|e| {
+            let at: Vec<String> = self
+                .axes
+                .iter()
+                .zip(values)
+                .map(|(x, v)| format!("{}={v}", x.key))
+                .collect();
+            Error::input(format!("--vary: at {}: {}", at.join(", "), bare(e)))
         })
+    }
+
+    /// Build (and so validate) every point before running any, and check the whole sweep's
+    /// memory, output and work against the limits.
+    fn validate_points(&mut self) -> Result<(), Error> {
+        let mut worst = crate::batch::budget::Estimate {
+            memory: 0,
+            output: 0,
+            work: 0,
+            turns: false,
+        };
+        for i in 0..self.points.len() {
+            let sc = self.point(i)?;
+            let e = crate::batch::budget::negotiation(&sc, self.runs, self.threads, self.threads);
+            worst.memory = worst.memory.max(e.memory);
+            worst.work += e.work;
+            if i == 0 {
+                self.first = sc;
+            }
+        }
+        limits::check(&worst, &self.out)
     }
 
     fn keys(&self) -> Vec<String> {
@@ -244,7 +294,7 @@ impl SweepConfig {
     /// `sweep.json`: everything that determines the results (no times, no thread count), so a
     /// rerun can tell whether a folder holds the same sweep.
     fn spec_json(&self) -> String {
-        let names = run_metric_names(&self.points[0].1);
+        let names = run_metric_names(&self.first);
         let v = serde_json::json!({
             "program": {"name": "detente", "version": env!("CARGO_PKG_VERSION")},
             "scenario": {"name": self.name, "sha256": manifest::sha256_hex(&self.scenario_text)},
@@ -269,47 +319,61 @@ fn point_file(i: usize) -> String {
     format!("{i:06}.csv")
 }
 
-/// Prepare the folder: new, the same sweep (resume), or replaced with `--force`.
-fn prepare(cfg: &SweepConfig, spec: &str) -> Result<(), Error> {
-    let dir = &cfg.out;
-    if dir.exists() {
-        if !dir.is_dir() {
-            return Err(Error::input(format!(
-                "--out {}: exists and is not a folder",
-                dir.display()
-            )));
-        }
-        let existing = std::fs::read_to_string(dir.join("sweep.json")).ok();
-        let empty = std::fs::read_dir(dir)
-            .map_err(|e| Error::io(dir, e))?
-            .next()
-            .is_none();
-        if existing.as_deref() != Some(spec) && !empty {
-            if !cfg.force {
-                let what = if existing.is_some() {
-                    "holds a different sweep"
-                } else {
-                    "exists and is not a sweep folder"
-                };
-                return Err(Error::input(format!(
-                    "--out {}: {what}; choose another --out, or --force to replace it",
-                    dir.display()
-                )));
-            }
-            std::fs::remove_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+/// Where a sweep is written: in the folder itself (new, or the same sweep resumed), or in a
+/// temporary folder that replaces it when complete (`--force` over other results).
+enum Place {
+    InPlace(PathBuf),
+    Staged(output::Staging),
+}
+
+impl Place {
+    fn dir(&self) -> &Path {
+        match self {
+            Place::InPlace(d) => d,
+            Place::Staged(s) => s.dir(),
         }
     }
-    let points = dir.join("points");
+}
+
+/// Prepare the folder: new, the same sweep (resumed), or, with `--force`, another results
+/// folder, replaced only once the new sweep is complete (it survives any interruption).
+fn prepare(cfg: &SweepConfig, spec: &str) -> Result<Place, Error> {
+    let inputs: Vec<&Path> = cfg.inputs.iter().map(PathBuf::as_path).collect();
+    let dir = &cfg.out;
+    let existing = std::fs::read_to_string(dir.join("sweep.json")).ok();
+    let resumable = existing.as_deref() == Some(spec)
+        || !dir.exists()
+        || std::fs::read_dir(dir).is_ok_and(|mut d| d.next().is_none());
+    let place = if resumable {
+        // Refuses a file, a path that names no folder, or a folder holding the inputs.
+        Place::InPlace(output::check_path(dir, &inputs)?.0)
+    } else if !cfg.force {
+        let what = if existing.is_some() {
+            "holds a different sweep"
+        } else {
+            "exists and is not a sweep folder"
+        };
+        return Err(Error::input(format!(
+            "--out {}: {what}; choose another --out, or --force to replace it (a results folder detente wrote) once the new sweep is complete",
+            dir.display()
+        )));
+    } else {
+        Place::Staged(output::Staging::prepare(dir, true, &inputs)?)
+    };
+    let root = place.dir().to_path_buf();
+    let points = root.join("points");
     std::fs::create_dir_all(&points)
         .map_err(|e| Error::input(format!("--out {}: cannot create: {e}", points.display())))?;
-    write_atomic(dir, "sweep.json", spec.as_bytes())
+    output::clean_stale_in(&points);
+    write_atomic(&root, "sweep.json", spec.as_bytes())?;
+    Ok(place)
 }
 
 /// `detente sweep`.
 pub fn run(cfg: SweepConfig) -> Result<(), Error> {
     let spec = cfg.spec_json();
-    prepare(&cfg, &spec)?;
-    let dir = cfg.out.clone();
+    let place = prepare(&cfg, &spec)?;
+    let dir = place.dir().to_path_buf();
     let pdir = dir.join("points");
     let done: Vec<bool> = (0..cfg.points.len())
         .map(|i| pdir.join(point_file(i)).is_file())
@@ -329,11 +393,8 @@ pub fn run(cfg: SweepConfig) -> Result<(), Error> {
         b.set_position(resumed as u64);
         b
     };
-    let mut builder = rayon::ThreadPoolBuilder::new();
-    if let Some(t) = cfg.threads {
-        builder = builder.num_threads(t);
-    }
-    let pool = builder
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(cfg.threads)
         .build()
         .map_err(|e| Error::Failed(format!("cannot start worker threads: {e}")))?;
     pool.install(|| {
@@ -341,7 +402,8 @@ pub fn run(cfg: SweepConfig) -> Result<(), Error> {
             .par_iter()
             .enumerate()
             .filter(|(i, _)| !done[*i])
-            .try_for_each(|(i, (values, sc))| {
+            .try_for_each(|(i, values)| {
+                let sc = &cfg.point(i)?;
                 let mut discard = |_: &[batch::RunRows]| Ok::<(), Error>(());
                 let agg = batch::run(sc, cfg.seed, 0..cfg.runs, &|_| {}, &mut discard)?;
                 let rows = out::point_rows(i, values, sc, &agg, &cfg.metrics);
@@ -353,7 +415,7 @@ pub fn run(cfg: SweepConfig) -> Result<(), Error> {
     bar.finish_and_clear();
     // Gather: the final files depend only on the point files, so a resumed sweep ends the same.
     let keys = cfg.keys();
-    let sc0 = &cfg.points[0].1;
+    let sc0 = &cfg.first;
     let names = out::metric_names(sc0, &cfg.metrics);
     let mut all = Vec::new();
     {
@@ -400,6 +462,7 @@ pub fn run(cfg: SweepConfig) -> Result<(), Error> {
         "sensitivity.csv",
         &out::sensitivity_csv(&keys, sens.as_ref()),
     )?;
+    let mut summary = String::new();
     if !cfg.quiet {
         let count = |v: Verdict| {
             results
@@ -439,8 +502,14 @@ pub fn run(cfg: SweepConfig) -> Result<(), Error> {
             }
             None => s.push_str("sensitivity: none (the difference is the same at every point, or there are fewer points than settings + 2)\n"),
         }
-        let mut stdout = std::io::stdout().lock();
-        let _ = writeln!(stdout, "{s}results in {}", dir.display());
+        summary = s;
+    }
+    let dir = match place {
+        Place::Staged(staging) => staging.commit()?,
+        Place::InPlace(dir) => dir,
+    };
+    if !cfg.quiet {
+        super::print(format!("{summary}results in {}\n", dir.display()))?;
     }
     Ok(())
 }

@@ -147,7 +147,48 @@ pub fn decode(sc: &Scenario, bytes: &[u8]) -> Result<Aggregate, String> {
     r.moments(&mut agg.summary, "run summaries")?;
     r.moments(&mut agg.diffs, "paired differences")?;
     r.end()?;
+    consistent(&agg)?;
     Ok(agg)
+}
+
+/// Counts that a batch of `runs` runs can have: at most [`crate::scenario::MAX_RUNS`] runs,
+/// exactly `runs` statuses in every arm and month, and no moment or histogram counting more
+/// values than there are runs (so sums of merged shards cannot overflow either).
+fn consistent(agg: &Aggregate) -> Result<(), String> {
+    use crate::batch::aggregate::{BINS, CONTINUOUS, STATUSES};
+    let runs = agg.runs;
+    if runs > crate::scenario::MAX_RUNS {
+        return Err(format!(
+            "the aggregate claims {runs} runs, more than a batch can have"
+        ));
+    }
+    let over = |what: &str| {
+        Err(format!(
+            "the aggregate's {what} count more values than its {runs} runs"
+        ))
+    };
+    if agg
+        .status
+        .chunks(STATUSES)
+        .any(|c| c.iter().sum::<u64>() != runs)
+    {
+        return Err(format!(
+            "the aggregate's status counts do not add up to its {runs} runs in every month"
+        ));
+    }
+    if agg
+        .hist
+        .chunks(BINS)
+        .any(|c| c.iter().map(|&x| u64::from(x)).sum::<u64>() > runs)
+    {
+        return over("histograms");
+    }
+    let too_many = |v: &[Moments]| v.iter().any(|m| m.n > runs || m.sumsq < 0);
+    if too_many(&agg.moments) || too_many(&agg.summary) || too_many(&agg.diffs) {
+        return over("moments");
+    }
+    debug_assert_eq!(agg.hist.len() % (CONTINUOUS * BINS), 0);
+    Ok(())
 }
 
 /// A repeated-game batch's aggregate as bytes.
@@ -164,6 +205,14 @@ pub fn decode_game(sc: &GameScenario, bytes: &[u8]) -> Result<GameAggregate, Str
     agg.runs = runs;
     r.moments(&mut agg.moments, "match moments")?;
     r.end()?;
+    if agg.runs > crate::scenario::MAX_RUNS
+        || agg.moments.iter().any(|m| m.n != agg.runs || m.sumsq < 0)
+    {
+        return Err(format!(
+            "the aggregate's moments do not count its {} runs",
+            agg.runs
+        ));
+    }
     Ok(agg)
 }
 
@@ -185,5 +234,31 @@ mod tests {
         let mut other = sc.clone();
         other.horizon = 60;
         assert!(decode(&other, &bytes).unwrap_err().contains("needs"));
+    }
+
+    #[test]
+    fn counts_beyond_the_runs_are_refused() {
+        let sc = crate::scenario::default_scenario().scenario;
+        let agg = crate::batch::run::<()>(&sc, 1, 0..20, &|_| {}, &mut |_| Ok(())).unwrap();
+        let mut more = agg.clone();
+        more.status[0] += 1;
+        assert!(
+            decode(&sc, &encode(&more))
+                .unwrap_err()
+                .contains("status counts")
+        );
+        let mut more = agg.clone();
+        more.hist[3] += 21;
+        assert!(
+            decode(&sc, &encode(&more))
+                .unwrap_err()
+                .contains("histograms")
+        );
+        let mut more = agg.clone();
+        more.summary[0].n = 21;
+        assert!(decode(&sc, &encode(&more)).unwrap_err().contains("moments"));
+        let mut fewer = agg;
+        fewer.runs = 19;
+        assert!(decode(&sc, &encode(&fewer)).is_err());
     }
 }

@@ -47,8 +47,21 @@ pub struct Results {
     pub band: (String, String, String),
 }
 
-fn f(s: &str) -> f64 {
-    s.parse().unwrap_or(f64::NAN)
+/// A numeric cell: a finite number, or blank for "no value" (NaN, drawn as a gap). Text, `NaN`
+/// or an infinity is refused with the file, line and column.
+fn cell(rec: &csv::StringRecord, i: usize, file: &str) -> Result<f64, String> {
+    let s = rec.get(i).unwrap_or("").trim();
+    if s.is_empty() {
+        return Ok(f64::NAN);
+    }
+    match s.parse::<f64>() {
+        Ok(v) if v.is_finite() => Ok(v),
+        _ => Err(format!(
+            "{file}:{}:{}: '{s}' is not a number (a results file holds finite numbers or blanks)",
+            rec.position().map_or(0, |p| p.line()),
+            i + 1
+        )),
+    }
 }
 
 /// Parse trajectories.csv and summary.csv.
@@ -88,15 +101,23 @@ pub fn parse(trajectories: &str, summary: &str) -> Result<Results, String> {
         if !r.metrics.contains(&metric) {
             r.metrics.push(metric.clone());
         }
-        r.series.entry((arm, metric)).or_default().push(Point {
-            month: f(&rec[1]),
-            mean: f(&rec[4]),
-            lo: f(&rec[6]),
-            hi: f(&rec[7]),
-            p10: f(&rec[qlo]),
-            p50: f(&rec[qmid.unwrap_or(4)]),
-            p90: f(&rec[qhi]),
-        });
+        let t = |i: usize| cell(&rec, i, "trajectories.csv");
+        let point = Point {
+            month: t(1)?,
+            mean: t(4)?,
+            lo: t(6)?,
+            hi: t(7)?,
+            p10: t(qlo)?,
+            p50: t(qmid.unwrap_or(4))?,
+            p90: t(qhi)?,
+        };
+        if point.month.is_nan() {
+            return Err(format!(
+                "trajectories.csv:{}:2: the month is blank",
+                rec.position().map_or(0, |p| p.line())
+            ));
+        }
+        r.series.entry((arm, metric)).or_default().push(point);
     }
     let mut rdr = csv::Reader::from_reader(summary.as_bytes());
     for rec in rdr.records() {
@@ -107,10 +128,16 @@ pub fn parse(trajectories: &str, summary: &str) -> Result<Results, String> {
         r.summary.insert(
             (rec[0].to_string(), rec[1].to_string()),
             Stat {
-                n: rec[2].parse().unwrap_or(0),
-                mean: f(&rec[3]),
-                lo: f(&rec[4]),
-                hi: f(&rec[5]),
+                n: rec[2].trim().parse().map_err(|_| {
+                    format!(
+                        "summary.csv:{}:3: '{}' is not a count of runs",
+                        rec.position().map_or(0, |p| p.line()),
+                        &rec[2]
+                    )
+                })?,
+                mean: cell(&rec, 3, "summary.csv")?,
+                lo: cell(&rec, 4, "summary.csv")?,
+                hi: cell(&rec, 5, "summary.csv")?,
             },
         );
     }

@@ -6,7 +6,8 @@ use std::collections::{BTreeMap, HashMap};
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::{Cx, R};
+use super::Seg::Key;
+use super::{Cx, R, span_at};
 use crate::game::{Game, Payoffs, Player, Turns};
 use crate::model::params::check;
 
@@ -226,17 +227,44 @@ impl Cx<'_> {
             t: g.payoffs.T,
             p: g.payoffs.P,
         };
+        let limit = crate::model::params::MAX_MAGNITUDE;
+        for (name, v) in [("R", pay.r), ("S", pay.s), ("T", pay.t), ("P", pay.p)] {
+            if v.abs() > limit {
+                return Err(self.err(
+                    span_at(self.text, &[Key("game"), Key("payoffs"), Key(name)]),
+                    format!(
+                        "payoff {name} = {v:e} is larger than {limit:.0e}, the largest magnitude results are exact for; use a smaller unit"
+                    ),
+                ));
+            }
+        }
+        let too_long = |key: &str, n: u32| {
+            self.err(
+                span_at(self.text, &[Key("game"), Key(key)]),
+                format!(
+                    "{key} = {n} is more than {limit:.0e} turns, the longest match results are exact for (and that fit in memory)"
+                ),
+            )
+        };
         let turns = match (&g.turns, g.continuation) {
             (Some(n), None) => {
                 if *n.get_ref() == 0 {
                     return Err(self.err(n.span(), "turns must be at least 1"));
                 }
+                if f64::from(*n.get_ref()) > limit {
+                    return Err(too_long("turns", *n.get_ref()));
+                }
                 Turns::Fixed(*n.get_ref())
             }
-            (None, Some(w)) => Turns::Continuation {
-                probability: w,
-                max: g.max_turns.max(1),
-            },
+            (None, Some(w)) => {
+                if f64::from(g.max_turns) > limit {
+                    return Err(too_long("max_turns", g.max_turns));
+                }
+                Turns::Continuation {
+                    probability: w,
+                    max: g.max_turns.max(1),
+                }
+            }
             _ => {
                 return Err(self.err(
                     raw.game.span(),

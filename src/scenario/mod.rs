@@ -28,6 +28,8 @@ pub const DEFAULT_SCENARIO: &str = include_str!("../../scenarios/korea-2019.toml
 /// The name under which the embedded scenario is reported.
 pub const DEFAULT_SCENARIO_PATH: &str = "scenarios/korea-2019.toml (embedded)";
 
+/// The longest scenario name (it names the results folder, `NAME-sweep` for a sweep).
+pub const MAX_NAME: usize = 100;
 /// The longest horizon accepted, in months.
 pub const MAX_HORIZON: u32 = 1200;
 /// The most runs accepted in one batch (histogram counts are 32-bit).
@@ -57,13 +59,54 @@ pub struct Loaded {
     pub text: String,
 }
 
+/// The largest scenario file read (the shipped ones are under 40 kB).
+pub const MAX_FILE_BYTES: u64 = 8 << 20;
+
+/// Read a regular file (not a FIFO or a device, which could block or never end) of at most
+/// `max` bytes; the error says why not, without the path.
+pub fn read_limited(path: &Path, max: u64) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    let meta = std::fs::metadata(path).map_err(|e| e.to_string())?;
+    if !meta.is_file() {
+        return Err("not a regular file".into());
+    }
+    let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
+    let mut bytes = Vec::new();
+    file.take(max + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| e.to_string())?;
+    if bytes.len() as u64 > max {
+        return Err(format!(
+            "larger than {} MB, the most accepted here",
+            max >> 20
+        ));
+    }
+    Ok(bytes)
+}
+
+/// Read a scenario file: a regular file of at most [`MAX_FILE_BYTES`], in UTF-8.
+pub fn read_text(path: &Path) -> Result<String, ScenarioError> {
+    let shown = path.display().to_string();
+    let fail = |message: String| ScenarioError::Read {
+        path: shown.clone(),
+        message,
+    };
+    let bytes = read_limited(path, MAX_FILE_BYTES).map_err(|e| match e.as_str() {
+        "not a regular file" => fail(format!("{e}; give the path of a scenario .toml file")),
+        _ => fail(e),
+    })?;
+    String::from_utf8(bytes).map_err(|e| {
+        fail(format!(
+            "not UTF-8 text (invalid byte at offset {})",
+            e.utf8_error().valid_up_to()
+        ))
+    })
+}
+
 /// Read and validate a scenario file.
 pub fn load(path: &Path) -> Result<Loaded, ScenarioError> {
     let shown = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| ScenarioError::Read {
-        path: shown.clone(),
-        message: e.to_string(),
-    })?;
+    let text = read_text(path)?;
     let scenario = parse(&text, &shown)?;
     Ok(Loaded {
         scenario,
@@ -98,12 +141,8 @@ pub enum Any {
 
 /// Read and validate a scenario file of either kind.
 pub fn load_any(path: &Path) -> Result<Any, ScenarioError> {
-    let shown = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| ScenarioError::Read {
-        path: shown.clone(),
-        message: e.to_string(),
-    })?;
-    parse_any(text, &shown)
+    let text = read_text(path)?;
+    parse_any(text, &path.display().to_string())
 }
 
 /// Parse and validate scenario text of either kind; `path` is used in error messages.
@@ -168,9 +207,7 @@ pub(crate) fn span_at_exactly(text: &str, path: &[Seg]) -> Option<Range<usize>> 
                 .iter()
                 .find(|(key, _)| key.get_ref().as_ref() == *k)
                 .map(|(key, v)| (key.span(), v)),
-            (Seg::Index(i), _, Some(DeValue::Array(items))) => {
-                items.get(*i).map(|v| (v.span(), v))
-            }
+            (Seg::Index(i), _, Some(DeValue::Array(items))) => items.get(*i).map(|v| (v.span(), v)),
             _ => None,
         };
         let (s, v) = next?;
@@ -924,6 +961,7 @@ impl Cx<'_> {
     pub(crate) fn check_name(&self, name: &Spanned<String>) -> R<()> {
         let n = name.get_ref();
         let ok = !n.is_empty()
+            && n.len() <= MAX_NAME
             && n.chars()
                 .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.')
             && !n.starts_with('.');
@@ -932,7 +970,7 @@ impl Cx<'_> {
         } else {
             Err(self.err(
                 name.span(),
-                format!("name '{n}' must be letters, digits, '-', '_' or '.' (it names the results folder)"),
+                format!("name '{n}' must be 1 to {MAX_NAME} letters, digits, '-', '_' or '.', not starting with '.' (it names the results folder)"),
             ))
         }
     }

@@ -21,6 +21,36 @@ enum Step {
     Element(usize),
 }
 
+impl Key {
+    /// Whether two keys name the same setting (`inclusion` and `params.inclusion`; an arm by
+    /// id and by index).
+    pub fn same_setting(&self, other: &Key) -> bool {
+        self.path == other.path
+    }
+
+    /// Why varying this setting would change nothing a sweep reports, if it would not: the
+    /// sweep sets the seed and the runs of every point itself, and `[output]` options shape
+    /// files a sweep does not write.
+    pub fn inert(&self) -> Option<&'static str> {
+        let field = |k: usize| match self.path.get(k) {
+            Some(Step::Field(f)) => Some(f.as_str()),
+            _ => None,
+        };
+        match (field(0), field(1)) {
+            (Some("experiment"), Some("seed")) => Some(
+                "every point of a sweep runs with the same seed (common random numbers); set it with --seed",
+            ),
+            (Some("experiment"), Some("runs")) => {
+                Some("every point of a sweep runs the same number of runs; set it with --runs")
+            }
+            (Some("output"), _) => Some(
+                "[output] options shape the files of `detente run`, which a sweep does not write",
+            ),
+            _ => None,
+        }
+    }
+}
+
 fn is_param(name: &str) -> bool {
     PARAM_DOCS.iter().any(|p| p.name == name)
 }
