@@ -1,0 +1,73 @@
+//! Fuzz target: `detente merge`'s shard reader. Arbitrary `aggregate.bin` bytes are decoded (`export::partial::decode` / `decode_game`) against a fixed scenario, and whatever decodes is merged and rendered as `merge` does; errors are fine, panics and huge allocations are bugs.
+#![no_main]
+
+use std::sync::LazyLock;
+
+use detente::batch::game::GameAggregate;
+use detente::batch::{Aggregate, Merge};
+use detente::export::{self, partial};
+use detente::model::Scenario;
+use detente::scenario::game::GameScenario;
+use detente::scenario::{self, Any};
+use libfuzzer_sys::fuzz_target;
+
+/// The embedded default scenario (its aggregate.bin is about 2 MB).
+static DEFAULT: LazyLock<Scenario> = LazyLock::new(|| scenario::default_scenario().scenario);
+/// The default scenario cut to 2 months and 2 arms (an aggregate.bin of about 35 kB, small
+/// enough for libFuzzer to mutate as a whole).
+static SMALL: LazyLock<Scenario> = LazyLock::new(|| {
+    let text = include_str!("../scenarios/small-negotiation.toml");
+    scenario::parse(text, "fuzz/scenarios/small-negotiation.toml")
+        .unwrap_or_else(|e| panic!("small-negotiation.toml: {e}"))
+});
+/// The prisoners-dilemma repeated game.
+static GAME: LazyLock<GameScenario> = LazyLock::new(|| {
+    let text = include_str!("../../scenarios/prisoners-dilemma.toml");
+    match scenario::parse_any(text.to_string(), "scenarios/prisoners-dilemma.toml") {
+        Ok(Any::Game { scenario, .. }) => *scenario,
+        Ok(Any::Negotiation(_)) => panic!("prisoners-dilemma.toml is not a game"),
+        Err(e) => panic!("prisoners-dilemma.toml: {e}"),
+    }
+});
+
+/// Decode a negotiation aggregate, then merge and render it as `detente merge` does.
+fn negotiation(sc: &Scenario, bytes: &[u8]) {
+    if let Ok(x) = partial::decode(sc, bytes) {
+        let mut agg = Aggregate::new(sc);
+        Merge::merge(&mut agg, &x);
+        let _ = export::trajectories::csv(sc, &agg);
+        let _ = export::summary::csv(sc, &agg);
+        let _ = export::terminal::table(sc, &agg, 1, false);
+    }
+}
+
+/// Decode a repeated-game aggregate, then merge and render it as `detente merge` does.
+fn game(sc: &GameScenario, bytes: &[u8]) {
+    if let Ok(x) = partial::decode_game(sc, bytes) {
+        let mut agg = GameAggregate::new(sc);
+        Merge::merge(&mut agg, &x);
+        let _ = export::game::summary_csv(sc, &agg);
+        let _ = export::game::ranking_csv(sc, &agg);
+        let _ = export::game::table(sc, &agg, 1);
+    }
+}
+
+fuzz_target!(
+    init: {
+        LazyLock::force(&DEFAULT);
+        LazyLock::force(&SMALL);
+        LazyLock::force(&GAME);
+    },
+    |data: &[u8]| {
+        // First byte, mod 3, picks the scenario: 0 the default scenario, 1 the prisoners-dilemma
+        // game, 2 the small negotiation scenario. The rest is the aggregate.bin bytes.
+        let Some((&selector, bytes)) = data.split_first() else {
+            return;
+        };
+        match selector % 3 {
+            0 => negotiation(&DEFAULT, bytes),
+            1 => game(&GAME, bytes),
+            _ => negotiation(&SMALL, bytes),
+        }
+    }
+);
