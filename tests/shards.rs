@@ -280,3 +280,27 @@ fn copy_dir(from: &Path, to: &Path) {
         std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
     }
 }
+
+#[test]
+fn the_shard_reader_checks_a_shard_from_its_bytes_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = shards(dir.path(), "s", 2, &["--runs", "40", "--seed", "9"]);
+    let manifest = std::fs::read_to_string(s[1].join("manifest.json")).unwrap();
+    let aggregate = std::fs::read(s[1].join("aggregate.bin")).unwrap();
+    detente::cli::merge::check_shard(&manifest, &aggregate).unwrap();
+    // Another slice of the runs: the aggregate's 20 runs are not shard 1/2 of 60 runs' 30.
+    let first = "\"first_run\": 20";
+    assert!(manifest.contains(first));
+    let other = manifest
+        .replace("\"runs\": 40", "\"runs\": 60")
+        .replace(first, "\"first_run\": 30")
+        .replace("\"end_run\": 40", "\"end_run\": 60");
+    let e = detente::cli::merge::check_shard(&other, &aggregate).unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("counts 20 runs where shard 1/2 has 30"),
+        "{e}"
+    );
+    assert!(detente::cli::merge::check_shard("{}", &aggregate).is_err());
+    assert!(detente::cli::merge::check_shard(&manifest, &aggregate[..100]).is_err());
+}

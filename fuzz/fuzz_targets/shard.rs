@@ -1,4 +1,7 @@
-//! Fuzz target: `detente merge`'s shard reader. Arbitrary `aggregate.bin` bytes are decoded (`export::partial::decode` / `decode_game`) against a fixed scenario, and whatever decodes is merged and rendered as `merge` does; errors are fine, panics and huge allocations are bugs.
+//! Fuzz target: `detente merge`'s shard reader. Arbitrary `aggregate.bin` bytes are decoded
+//! (`export::partial::decode` / `decode_game`) against a fixed scenario and whatever decodes is
+//! merged and rendered as `merge` does; or a whole shard (manifest text and aggregate) goes
+//! through `cli::merge::check_shard`. Errors are fine; panics and huge allocations are bugs.
 #![no_main]
 
 use std::sync::LazyLock;
@@ -59,15 +62,25 @@ fuzz_target!(
         LazyLock::force(&GAME);
     },
     |data: &[u8]| {
-        // First byte, mod 3, picks the scenario: 0 the default scenario, 1 the prisoners-dilemma
-        // game, 2 the small negotiation scenario. The rest is the aggregate.bin bytes.
+        // First byte, mod 4, picks what is read: 0 the default scenario, 1 the prisoners-dilemma
+        // game, 2 the small negotiation scenario, each with the rest as aggregate.bin bytes;
+        // 3 a whole shard as merge reads it, manifest.json's text and aggregate.bin's bytes
+        // separated by the first NUL byte (`cli::merge::check_shard`).
         let Some((&selector, bytes)) = data.split_first() else {
             return;
         };
-        match selector % 3 {
+        match selector % 4 {
             0 => negotiation(&DEFAULT, bytes),
             1 => game(&GAME, bytes),
-            _ => negotiation(&SMALL, bytes),
+            2 => negotiation(&SMALL, bytes),
+            _ => {
+                let Some(nul) = bytes.iter().position(|&b| b == 0) else {
+                    return;
+                };
+                if let Ok(manifest) = std::str::from_utf8(&bytes[..nul]) {
+                    let _ = detente::cli::merge::check_shard(manifest, &bytes[nul + 1..]);
+                }
+            }
         }
     }
 );

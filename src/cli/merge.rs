@@ -28,17 +28,34 @@ struct Part {
     has_runs: bool,
 }
 
+fn unfinished(dir: &Path) -> Error {
+    Error::input(format!(
+        "{}: not a finished shard folder (no complete manifest.json); rerun that shard",
+        dir.display()
+    ))
+}
+
+/// Read a shard folder's manifest and aggregate, and check them ([`part`]).
 fn read_part(dir: &Path) -> Result<Part, Error> {
     let shown = dir.display();
-    let unfinished = || {
-        Error::input(format!(
-            "{shown}: not a finished shard folder (no complete manifest.json); rerun that shard"
-        ))
-    };
     let bytes = scenario::read_limited(&dir.join("manifest.json"), super::MAX_MANIFEST)
-        .map_err(|_| unfinished())?;
-    let text = String::from_utf8(bytes).map_err(|_| unfinished())?;
-    let m: Value = serde_json::from_str(&text).map_err(|_| unfinished())?;
+        .map_err(|_| unfinished(dir))?;
+    let text = String::from_utf8(bytes).map_err(|_| unfinished(dir))?;
+    let aggregate = std::fs::read(dir.join("aggregate.bin")).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => Error::input(format!(
+            "{shown}: aggregate.bin is missing; rerun that shard"
+        )),
+        _ => Error::input(format!("{shown}: aggregate.bin cannot be read: {e}")),
+    })?;
+    part(dir, &text, aggregate, dir.join("runs.csv").is_file())
+}
+
+/// Check what a shard's manifest says (a complete shard of this program version, a valid
+/// slice of its runs) and that its aggregate is the one the manifest names.
+fn part(dir: &Path, text: &str, aggregate: Vec<u8>, has_runs: bool) -> Result<Part, Error> {
+    let shown = dir.display();
+    let unfinished = || unfinished(dir);
+    let m: Value = serde_json::from_str(text).map_err(|_| unfinished())?;
     if m["complete"] != Value::Bool(true) {
         return Err(unfinished());
     }
@@ -71,12 +88,6 @@ fn read_part(dir: &Path) -> Result<Part, Error> {
             shard.index, shard.count
         )));
     }
-    let aggregate = std::fs::read(dir.join("aggregate.bin")).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => Error::input(format!(
-            "{shown}: aggregate.bin is missing; rerun that shard"
-        )),
-        _ => Error::input(format!("{shown}: aggregate.bin cannot be read: {e}")),
-    })?;
     if sh["aggregate_sha256"].as_str() != Some(&manifest::sha256_bytes(&aggregate)) {
         return Err(Error::input(format!(
             "{shown}: aggregate.bin does not match its manifest (damaged or replaced); rerun that shard"
@@ -96,7 +107,7 @@ fn read_part(dir: &Path) -> Result<Part, Error> {
         seed: num(&m["seed"], "seed")?,
         sha: m["scenario"]["sha256"].as_str().unwrap_or("").to_string(),
         version: m["program"]["version"].as_str().unwrap_or("").to_string(),
-        has_runs: dir.join("runs.csv").is_file(),
+        has_runs,
         aggregate,
         manifest: m,
     })
@@ -268,6 +279,41 @@ fn concat_runs(parts: &[Part], arms: u64, out: &Path) -> Result<(), Error> {
     w.flush().map_err(|e| Error::io(out, e))
 }
 
+/// The scenario a shard's manifest holds, checked against its hash.
+fn scenario_of(p: &Part) -> Result<Any, Error> {
+    let text = p.manifest["scenario"]["text"].as_str().unwrap_or("");
+    let path = p.manifest["scenario"]["path"].as_str().unwrap_or("");
+    if manifest::sha256_hex(text) != p.sha {
+        return Err(Error::input(format!(
+            "{}: the scenario text in manifest.json does not match its sha256",
+            p.dir.display()
+        )));
+    }
+    Ok(scenario::parse_any(text.to_string(), path)?)
+}
+
+/// The reading and checking of one shard that `merge` does, from a manifest's text and an
+/// aggregate's bytes, without files (for tests and fuzzing): the manifest's claims, its
+/// scenario, and the aggregate decoded against it.
+pub fn check_shard(manifest: &str, aggregate: &[u8]) -> Result<(), Error> {
+    let p = part(Path::new("shard"), manifest, aggregate.to_vec(), false)?;
+    let bad = |e: String| Error::input(format!("aggregate.bin: {e}"));
+    let runs = match scenario_of(&p)? {
+        Any::Negotiation(l) => {
+            let agg = export::partial::decode(&l.scenario, aggregate).map_err(bad)?;
+            let _ = export::trajectories::csv(&l.scenario, &agg);
+            let _ = export::summary::csv(&l.scenario, &agg);
+            agg.runs
+        }
+        Any::Game { scenario, .. } => {
+            let agg = export::partial::decode_game(&scenario, aggregate).map_err(bad)?;
+            let _ = export::game::summary_csv(&scenario, &agg);
+            agg.runs
+        }
+    };
+    same_runs(&p, runs)
+}
+
 /// A shard's aggregate must count the runs of its slice.
 fn same_runs(p: &Part, runs: u64) -> Result<(), Error> {
     let r = p.shard.range(p.runs);
@@ -294,16 +340,7 @@ pub fn run(a: MergeArgs, command_line: Vec<String>) -> Result<(), Error> {
         .collect::<Result<Vec<_>, _>>()?;
     check(&parts, a.partial)?;
     parts.sort_by_key(|p| p.shard.index);
-    let first = &parts[0].manifest;
-    let text = first["scenario"]["text"].as_str().unwrap_or("").to_string();
-    let path = first["scenario"]["path"].as_str().unwrap_or("").to_string();
-    if manifest::sha256_hex(&text) != parts[0].sha {
-        return Err(Error::input(format!(
-            "{}: the scenario text in manifest.json does not match its sha256",
-            parts[0].dir.display()
-        )));
-    }
-    let any = scenario::parse_any(text.clone(), &path)?;
+    let any = scenario_of(&parts[0])?;
     let inputs: Vec<&Path> = a.dirs.iter().map(PathBuf::as_path).collect();
     let staging = output::Staging::prepare(&a.out, a.force, &inputs)?;
     if parts[0].has_runs {
