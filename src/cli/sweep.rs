@@ -243,6 +243,7 @@ impl SweepConfig {
             force: a.force,
             quiet: a.quiet,
         };
+        check_place(&cfg, &cfg.spec_json())?;
         cfg.validate_points()?;
         Ok(cfg)
     }
@@ -335,19 +336,23 @@ impl Place {
     }
 }
 
-/// Prepare the folder: new, the same sweep (resumed), or, with `--force`, another results
-/// folder, replaced only once the new sweep is complete (it survives any interruption).
-fn prepare(cfg: &SweepConfig, spec: &str) -> Result<Place, Error> {
+/// Check where the sweep goes, creating nothing: a new folder, or the same sweep's folder
+/// (resumed), written in place (false); or, with `--force`, a results folder detente wrote,
+/// replaced once the new sweep is complete (true).
+fn check_place(cfg: &SweepConfig, spec: &str) -> Result<bool, Error> {
     let inputs: Vec<&Path> = cfg.inputs.iter().map(PathBuf::as_path).collect();
-    let dir = &cfg.out;
-    let existing = std::fs::read_to_string(dir.join("sweep.json")).ok();
+    // Refuses a file, a path that names no folder, or a folder holding the inputs.
+    let (dir, _) = output::check_path(&cfg.out, &inputs)?;
+    let existing = crate::scenario::read_limited(&dir.join("sweep.json"), super::MAX_MANIFEST)
+        .ok()
+        .and_then(|b| String::from_utf8(b).ok());
     let resumable = existing.as_deref() == Some(spec)
         || !dir.exists()
-        || std::fs::read_dir(dir).is_ok_and(|mut d| d.next().is_none());
-    let place = if resumable {
-        // Refuses a file, a path that names no folder, or a folder holding the inputs.
-        Place::InPlace(output::check_path(dir, &inputs)?.0)
-    } else if !cfg.force {
+        || std::fs::read_dir(&dir).is_ok_and(|mut d| d.next().is_none());
+    if resumable {
+        return Ok(false);
+    }
+    if !cfg.force {
         let what = if existing.is_some() {
             "holds a different sweep"
         } else {
@@ -355,10 +360,20 @@ fn prepare(cfg: &SweepConfig, spec: &str) -> Result<Place, Error> {
         };
         return Err(Error::input(format!(
             "--out {}: {what}; choose another --out, or --force to replace it (a results folder detente wrote) once the new sweep is complete",
-            dir.display()
+            cfg.out.display()
         )));
+    }
+    output::check_target(&cfg.out, true, &inputs)?;
+    Ok(true)
+}
+
+/// Prepare the folder checked by [`check_place`] (again: it may have changed since).
+fn prepare(cfg: &SweepConfig, spec: &str) -> Result<Place, Error> {
+    let place = if check_place(cfg, spec)? {
+        let inputs: Vec<&Path> = cfg.inputs.iter().map(PathBuf::as_path).collect();
+        Place::Staged(output::Staging::prepare(&cfg.out, true, &inputs)?)
     } else {
-        Place::Staged(output::Staging::prepare(dir, true, &inputs)?)
+        Place::InPlace(output::check_path(&cfg.out, &[])?.0)
     };
     let root = place.dir().to_path_buf();
     let points = root.join("points");
