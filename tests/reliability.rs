@@ -693,6 +693,11 @@ fn defect_13_report_refuses_what_it_cannot_draw_truthfully() {
             "not the complete manifest",
         ),
         ("manifest.json", other_arms, "come from different runs"),
+        (
+            "manifest.json",
+            manifest.replacen("\"runs\": 20", "\"runs\": 30", 1),
+            "come from different runs",
+        ),
     ];
     for (file, text, want) in cases {
         std::fs::write(out.join(file), text).unwrap();

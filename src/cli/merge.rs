@@ -41,6 +41,11 @@ fn read_part(dir: &Path) -> Result<Part, Error> {
     let bytes = scenario::read_limited(&dir.join("manifest.json"), super::MAX_MANIFEST)
         .map_err(|_| unfinished(dir))?;
     let text = String::from_utf8(bytes).map_err(|_| unfinished(dir))?;
+    // A folder that is not a shard has no aggregate: part() says what it is.
+    let is_shard = serde_json::from_str::<Value>(&text).is_ok_and(|m| m["shard"].is_object());
+    if !is_shard {
+        return part(dir, &text, Vec::new(), false);
+    }
     let aggregate = std::fs::read(dir.join("aggregate.bin")).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => Error::input(format!(
             "{shown}: aggregate.bin is missing; rerun that shard"

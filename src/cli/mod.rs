@@ -521,6 +521,27 @@ fn report_files(
             results.arms.join(", ")
         )));
     }
+    let months = results
+        .series
+        .values()
+        .flat_map(|v| v.iter().map(|p| p.month))
+        .fold(0.0f64, f64::max);
+    // A partial merge covers fewer runs than its batch.
+    let runs = manifest["merged"]["runs_covered"]
+        .as_u64()
+        .or(manifest["runs"].as_u64());
+    let counts_agree = results
+        .summary
+        .iter()
+        .filter(|((_, metric), _)| metric == "outcome:agreement")
+        .all(|(_, stat)| Some(stat.n) == runs);
+    if manifest["horizon"].as_f64() != Some(months) || !counts_agree {
+        return Err(Error::input(format!(
+            "manifest.json describes {} runs over {} months, but the CSV files hold other runs or months: the files come from different runs",
+            runs.unwrap_or(0),
+            manifest["horizon"]
+        )));
+    }
     let sc = scenario::parse(scenario_text, "manifest.json scenario").ok();
     let mut out: Vec<(&'static str, Vec<u8>)> = crate::report::charts::all(&results)
         .into_iter()
