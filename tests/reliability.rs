@@ -495,6 +495,23 @@ fn defect_09_unbounded_work_is_refused_up_front() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("from 1 to 1024"));
+    // A hypercube of 100,000 points x 100,000 runs is refused at once, not after building its
+    // points (their values alone are kept: 11 MB where scenarios took 5.7 GB).
+    detente()
+        .args([
+            "sweep",
+            "--design",
+            "lhs",
+            "--samples",
+            "100000",
+            "--vary",
+            "inclusion=0:1",
+        ])
+        .args(["--runs", "100000", "-q", "--out"])
+        .arg(&out)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("run-months of work"));
     assert!(!out.exists());
 }
 

@@ -60,7 +60,8 @@ pub fn aggregate_bytes(sc: &Scenario) -> u64 {
 const ROW_BYTES: u64 = 160;
 
 /// The estimate of a negotiation batch of `runs` runs on `workers` threads, `concurrent` batches
-/// at a time (a sweep runs one batch per worker thread).
+/// at a time (a sweep runs one batch per worker thread): their memory together, one batch's
+/// output and work.
 pub fn negotiation(sc: &Scenario, runs: u64, workers: usize, concurrent: usize) -> Estimate {
     let workers = workers.max(1) as u64;
     let arms = sc.experiment.arms.len() as u64;
@@ -78,7 +79,7 @@ pub fn negotiation(sc: &Scenario, runs: u64, workers: usize, concurrent: usize) 
         } else {
             0
         },
-        work: runs as u128 * arms as u128 * sc.horizon as u128 * concurrent.max(1) as u128,
+        work: runs as u128 * arms as u128 * sc.horizon as u128,
         turns: false,
     }
 }
@@ -126,8 +127,9 @@ pub fn human(bytes: u64) -> String {
 }
 
 impl Estimate {
-    /// Refuse an estimate beyond the limits, saying what it needs and what to change.
-    pub fn check(&self, limits: &Limits) -> Result<(), String> {
+    /// Refuse an estimate beyond the limits, saying what it needs and what to change; `smaller`
+    /// says how to make this command's work smaller.
+    pub fn check(&self, limits: &Limits, smaller: &str) -> Result<(), String> {
         if self.memory > limits.memory {
             return Err(format!(
                 "this batch needs about {} of memory (the aggregates of every worker thread grow with arms x months), more than the {} allowed ({}); use fewer arms, a shorter horizon or fewer --threads",
@@ -152,7 +154,7 @@ impl Estimate {
         };
         if self.work > max {
             return Err(format!(
-                "this batch is about {:.1e} {unit} of work, more than the {:.0e} one command may do; split it with --shard K/M across machines, or use fewer --runs",
+                "this batch is about {:.1e} {unit} of work, more than the {:.0e} one command may do; {smaller}",
                 self.work as f64, max as f64
             ));
         }
@@ -186,22 +188,24 @@ mod tests {
             memory_source: "the test's limit",
             disk_free: Some(1 << 30),
         };
-        assert!(negotiation(&sc, 10_000, 2, 1).check(&limits).is_ok());
+        assert!(negotiation(&sc, 10_000, 2, 1).check(&limits, "").is_ok());
         let e = negotiation(&sc, 4_294_967_295, 2, 1)
-            .check(&limits)
+            .check(&limits, "")
             .unwrap_err();
         assert!(
             e.contains("runs.csv would take about") && e.contains("TB"),
             "{e}"
         );
-        let e = negotiation(&sc, 100, 1024, 1).check(&limits).unwrap_err();
+        let e = negotiation(&sc, 100, 1024, 1)
+            .check(&limits, "")
+            .unwrap_err();
         assert!(e.contains("of memory") && e.contains("test's limit"), "{e}");
         let no_disk = Limits {
             disk_free: None,
             ..limits
         };
         let e = negotiation(&sc, 4_294_967_295, 2, 1)
-            .check(&no_disk)
+            .check(&no_disk, "")
             .unwrap_err();
         assert!(e.contains("run-months of work"), "{e}");
     }

@@ -80,10 +80,16 @@ pub fn limits(out: &Path) -> Limits {
     }
 }
 
-/// Refuse a batch whose estimate exceeds the limits for `out` (exit 2, with the estimate).
-pub fn check(estimate: &Estimate, out: &Path) -> Result<(), Error> {
-    estimate.check(&limits(out)).map_err(Error::input)
+/// Refuse a batch whose estimate exceeds the limits for `out` (exit 2, with the estimate);
+/// `smaller` says how to make the command's work smaller.
+pub fn check(estimate: &Estimate, out: &Path, smaller: &str) -> Result<(), Error> {
+    estimate.check(&limits(out), smaller).map_err(Error::input)
 }
+
+/// How to make a run smaller.
+pub const SPLIT_RUN: &str = "split it with --shard K/M across machines, or use fewer --runs";
+/// How to make a sweep smaller.
+pub const SPLIT_SWEEP: &str = "use fewer points (STEPS or --samples) or fewer --runs";
 
 /// Worker threads: the option, else RAYON_NUM_THREADS, else the number of cores.
 pub fn threads(option: Option<u64>) -> Result<usize, Error> {

@@ -183,7 +183,7 @@ impl RunConfig {
         let inputs: Vec<PathBuf> = a.scenario.into_iter().collect();
         let input_refs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
         output::check_target(&out, a.force, &input_refs)?;
-        limits::check(&estimate, &out)?;
+        limits::check(&estimate, &out, limits::SPLIT_RUN)?;
         Ok(RunConfig {
             inputs,
             shard,
@@ -582,6 +582,7 @@ pub fn report(dir: &Path) -> Result<(), Error> {
         read("trajectories.csv", MAX_REPORT_CSV)?,
         read("summary.csv", MAX_REPORT_CSV)?,
     );
+    output::clean_stale_in(dir);
     for (name, bytes) in report_files(&t, &s, &String::from_utf8_lossy(&m))? {
         // Never a half-written chart.
         output::write_atomic(dir, name, &bytes)?;

@@ -276,6 +276,22 @@ impl SweepConfig {
             work: 0,
             turns: false,
         };
+        // Unless the horizon varies, every point costs what the scenario does: refuse a sweep
+        // too big before building 100,000 points.
+        if !self.axes.iter().any(|x| x.key == "horizon") {
+            let one = crate::batch::budget::negotiation(
+                &self.first,
+                self.runs,
+                self.threads,
+                self.threads,
+            );
+            let all = crate::batch::budget::Estimate {
+                work: one.work * self.points.len() as u128,
+                output: 0,
+                ..one
+            };
+            limits::check(&all, &self.out, limits::SPLIT_SWEEP)?;
+        }
         for i in 0..self.points.len() {
             let sc = self.point(i)?;
             let e = crate::batch::budget::negotiation(&sc, self.runs, self.threads, self.threads);
@@ -285,7 +301,7 @@ impl SweepConfig {
                 self.first = sc;
             }
         }
-        limits::check(&worst, &self.out)
+        limits::check(&worst, &self.out, limits::SPLIT_SWEEP)
     }
 
     fn keys(&self) -> Vec<String> {
