@@ -203,19 +203,22 @@ fn defect_03_magnitudes_beyond_exact_aggregation_are_refused() {
 fn defect_04_an_interrupted_forced_sweep_keeps_the_old_sweep() {
     let d = tempfile::tempdir().unwrap();
     let out = d.path().join("sw");
-    detente()
-        .args([
-            "sweep",
-            "--vary",
-            "inclusion=0:1:2",
-            "--runs",
-            "50",
-            "-q",
-            "--out",
-        ])
-        .arg(&out)
-        .assert()
-        .success();
+    let sweep = || {
+        detente()
+            .args([
+                "sweep",
+                "--vary",
+                "inclusion=0:1:2",
+                "--runs",
+                "50",
+                "-q",
+                "--out",
+            ])
+            .arg(&out)
+            .assert()
+            .success();
+    };
+    sweep();
     let before = std::fs::read(out.join("sweep.csv")).unwrap();
     let mut child = Command::new(bin())
         .args(["sweep", "--vary", "forgetting=0:0.2:4", "--runs", "2000000"])
@@ -229,19 +232,7 @@ fn defect_04_an_interrupted_forced_sweep_keeps_the_old_sweep() {
     child.wait().unwrap();
     assert_eq!(std::fs::read(out.join("sweep.csv")).unwrap(), before);
     // The next sweep into the folder resumes it (same sweep) and removes the killed one's debris.
-    detente()
-        .args([
-            "sweep",
-            "--vary",
-            "inclusion=0:1:2",
-            "--runs",
-            "50",
-            "-q",
-            "--out",
-        ])
-        .arg(&out)
-        .assert()
-        .success();
+    sweep();
     assert!(debris(d.path()).is_empty(), "{:?}", debris(d.path()));
 }
 
