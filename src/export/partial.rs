@@ -151,6 +151,15 @@ pub fn decode(sc: &Scenario, bytes: &[u8]) -> Result<Aggregate, String> {
     Ok(agg)
 }
 
+/// Whether moments could come from at most `runs` values of magnitude at most twice
+/// [`crate::model::params::MAX_MAGNITUDE`] (a paired difference): then the sums of merged
+/// shards, at most [`crate::scenario::MAX_RUNS`] runs in all, cannot overflow either.
+fn possible(m: &Moments, runs: u64) -> bool {
+    let q = crate::batch::stats::fixed(2.0 * crate::model::params::MAX_MAGNITUDE) as i128;
+    let n = m.n as i128;
+    m.n <= runs && m.sum.abs() <= n * q && (0..=n * q * q).contains(&m.sumsq)
+}
+
 /// Counts that a batch of `runs` runs can have: at most [`crate::scenario::MAX_RUNS`] runs,
 /// exactly `runs` statuses in every arm and month, and no moment or histogram counting more
 /// values than there are runs (so sums of merged shards cannot overflow either).
@@ -167,11 +176,8 @@ fn consistent(agg: &Aggregate) -> Result<(), String> {
             "the aggregate's {what} count more values than its {runs} runs"
         ))
     };
-    if agg
-        .status
-        .chunks(STATUSES)
-        .any(|c| c.iter().sum::<u64>() != runs)
-    {
+    let total = |c: &[u64]| c.iter().try_fold(0u64, |a, &x| a.checked_add(x));
+    if agg.status.chunks(STATUSES).any(|c| total(c) != Some(runs)) {
         return Err(format!(
             "the aggregate's status counts do not add up to its {runs} runs in every month"
         ));
@@ -183,8 +189,10 @@ fn consistent(agg: &Aggregate) -> Result<(), String> {
     {
         return over("histograms");
     }
-    let too_many = |v: &[Moments]| v.iter().any(|m| m.n > runs || m.sumsq < 0);
-    if too_many(&agg.moments) || too_many(&agg.summary) || too_many(&agg.diffs) {
+    if [&agg.moments, &agg.summary, &agg.diffs]
+        .iter()
+        .any(|v| v.iter().any(|m| !possible(m, runs)))
+    {
         return over("moments");
     }
     debug_assert_eq!(agg.hist.len() % (CONTINUOUS * BINS), 0);
@@ -206,7 +214,10 @@ pub fn decode_game(sc: &GameScenario, bytes: &[u8]) -> Result<GameAggregate, Str
     r.moments(&mut agg.moments, "match moments")?;
     r.end()?;
     if agg.runs > crate::scenario::MAX_RUNS
-        || agg.moments.iter().any(|m| m.n != agg.runs || m.sumsq < 0)
+        || agg
+            .moments
+            .iter()
+            .any(|m| m.n != agg.runs || !possible(m, agg.runs))
     {
         return Err(format!(
             "the aggregate's moments do not count its {} runs",
@@ -247,6 +258,13 @@ mod tests {
                 .unwrap_err()
                 .contains("status counts")
         );
+        let mut wrapping = agg.clone();
+        wrapping.status[0] = u64::MAX;
+        wrapping.status[1] = 21;
+        assert!(decode(&sc, &encode(&wrapping)).is_err());
+        let mut huge = agg.clone();
+        huge.summary[0].sumsq = i128::MAX;
+        assert!(decode(&sc, &encode(&huge)).is_err());
         let mut more = agg.clone();
         more.hist[3] += 21;
         assert!(
