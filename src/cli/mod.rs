@@ -245,7 +245,8 @@ impl Batch {
             .map_err(|e| Error::Failed(format!("cannot start worker threads: {e}")))?;
         let runs_csv = match header {
             Some(header) => {
-                let mut w = output::HashedFile::create(&staging.file("runs.csv"))?;
+                let path = staging.file("runs.csv");
+                let mut w = output::HashedFile::create(&path, cfg.shard.is_some())?;
                 w.write(header)?;
                 Some(w)
             }
@@ -355,7 +356,8 @@ fn run_negotiation(cfg: &RunConfig, loaded: &Loaded) -> Result<(), Error> {
             b.runs_csv
                 .as_mut()
                 .map(output::HashedFile::finish)
-                .transpose()?,
+                .transpose()?
+                .flatten(),
             cfg,
         ),
         None => {
@@ -458,7 +460,8 @@ fn run_game(cfg: &RunConfig, sc: &scenario::game::GameScenario) -> Result<(), Er
             b.runs_csv
                 .as_mut()
                 .map(output::HashedFile::finish)
-                .transpose()?,
+                .transpose()?
+                .flatten(),
             cfg,
         ),
         None => (

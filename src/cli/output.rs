@@ -152,43 +152,48 @@ pub fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> Result<(), Error> {
     fs::rename(&tmp, dir.join(name)).map_err(|e| Error::io(&dir.join(name), e))
 }
 
-/// A file written through a buffer while its SHA-256 and its lines are counted (a shard's
-/// runs.csv, whose hash and row count go into its manifest for `merge` to check).
+/// A file written through a buffer, and, for a shard's runs.csv, hashed (SHA-256) and its lines
+/// counted as it is written: the manifest records both for `merge` to check. A full run does
+/// not pay for the hash.
 pub struct HashedFile {
     path: PathBuf,
     w: std::io::BufWriter<fs::File>,
-    hash: sha2::Sha256,
-    lines: u64,
+    /// The hash so far and the lines written, when hashing.
+    hash: Option<(sha2::Sha256, u64)>,
 }
 
 impl HashedFile {
-    pub fn create(path: &Path) -> Result<Self, Error> {
+    pub fn create(path: &Path, hash: bool) -> Result<Self, Error> {
         let f = fs::File::create(path).map_err(|e| Error::io(path, e))?;
         Ok(HashedFile {
             path: path.to_path_buf(),
             w: std::io::BufWriter::with_capacity(1 << 20, f),
-            hash: sha2::Sha256::default(),
-            lines: 0,
+            hash: hash.then(|| (sha2::Sha256::default(), 0)),
         })
     }
 
     pub fn write(&mut self, bytes: &[u8]) -> Result<(), Error> {
         use sha2::Digest;
         use std::io::Write;
-        self.hash.update(bytes);
-        self.lines += bytes.iter().filter(|&&b| b == b'\n').count() as u64;
+        if let Some((h, lines)) = &mut self.hash {
+            h.update(bytes);
+            *lines += bytes.iter().filter(|&&b| b == b'\n').count() as u64;
+        }
         self.w
             .write_all(bytes)
             .map_err(|e| Error::io(&self.path, e))
     }
 
-    /// Flush, and return the lower-case hex SHA-256 and the number of lines written.
-    pub fn finish(&mut self) -> Result<(String, u64), Error> {
+    /// Flush, and return the lower-case hex SHA-256 and the number of lines written, when
+    /// hashing.
+    pub fn finish(&mut self) -> Result<Option<(String, u64)>, Error> {
         use sha2::Digest;
         use std::io::Write;
         self.w.flush().map_err(|e| Error::io(&self.path, e))?;
-        let d = self.hash.clone().finalize();
-        Ok((d.iter().map(|b| format!("{b:02x}")).collect(), self.lines))
+        Ok(self.hash.as_ref().map(|(h, lines)| {
+            let d = h.clone().finalize();
+            (d.iter().map(|b| format!("{b:02x}")).collect(), *lines)
+        }))
     }
 }
 
