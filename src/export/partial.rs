@@ -157,7 +157,7 @@ pub fn decode(sc: &Scenario, bytes: &[u8]) -> Result<Aggregate, String> {
 fn possible(m: &Moments, runs: u64) -> bool {
     let q = crate::batch::stats::fixed(2.0 * crate::model::params::MAX_MAGNITUDE) as i128;
     let n = m.n as i128;
-    m.n <= runs && m.sum.abs() <= n * q && (0..=n * q * q).contains(&m.sumsq)
+    m.n <= runs && m.sum.unsigned_abs() <= (n * q) as u128 && (0..=n * q * q).contains(&m.sumsq)
 }
 
 /// Counts that a batch of `runs` runs can have: at most [`crate::scenario::MAX_RUNS`] runs,
@@ -265,6 +265,9 @@ mod tests {
         let mut huge = agg.clone();
         huge.summary[0].sumsq = i128::MAX;
         assert!(decode(&sc, &encode(&huge)).is_err());
+        let mut lowest = agg.clone();
+        lowest.diffs[0].sum = i128::MIN;
+        assert!(decode(&sc, &encode(&lowest)).is_err());
         let mut more = agg.clone();
         more.hist[3] += 21;
         assert!(
