@@ -131,3 +131,170 @@ fn every_scenario_key_is_documented_in_the_model_document() {
         "docs/model.md does not document these scenario keys: {missing:?}"
     );
 }
+
+// ---------------------------------------------------------------- scenarios over a base
+
+/// Write `files` (name, text) into a fresh folder with the flagship as `base.toml`.
+fn folder(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("base.toml"),
+        detente::scenario::DEFAULT_SCENARIO,
+    )
+    .unwrap();
+    for (name, text) in files {
+        std::fs::write(dir.path().join(name), text).unwrap();
+    }
+    dir
+}
+
+fn load_err(dir: &tempfile::TempDir, name: &str) -> String {
+    match detente::scenario::load_any(&dir.path().join(name)) {
+        Ok(_) => panic!("{name} was accepted"),
+        Err(e) => e.to_string(),
+    }
+}
+
+/// The line of `text` that holds `needle`, 1-based.
+fn line_of(text: &str, needle: &str) -> usize {
+    text.lines().position(|l| l.contains(needle)).unwrap() + 1
+}
+
+#[test]
+fn a_scenario_over_its_base_is_the_base_with_its_changes() {
+    let child = r#"base = "base.toml"
+name = "over"
+
+[params]
+inclusion = 0.5
+
+[remove]
+strategies = ["grit"]
+experiment.arms = ["grit"]
+
+[[actors]]
+id = "DPRK"
+initial_trust = 0.3
+arsenal.initial = 40.0
+
+[[experiment.arms]]
+id = "late"
+label = "Late"
+strategies = { US = "hardline", DPRK = "dprk_type_conditional" }
+"#;
+    let dir = folder(&[("over.toml", child)]);
+    let l = detente::scenario::load(&dir.path().join("over.toml")).unwrap();
+    let base = detente::scenario::default_scenario().scenario;
+    let sc = &l.scenario;
+    assert_eq!(sc.name, "over");
+    assert_eq!(sc.params.inclusion, 0.5);
+    assert_eq!(sc.params.negativity, base.params.negativity);
+    // Merged by id: the DPRK keeps what the child does not change.
+    let dprk = sc.actors.iter().find(|a| a.id == "DPRK").unwrap();
+    let base_dprk = base.actors.iter().find(|a| a.id == "DPRK").unwrap();
+    assert_eq!(dprk.initial_trust, 0.3);
+    assert_eq!(dprk.patience, base_dprk.patience);
+    assert_eq!(dprk.arsenal.as_ref().unwrap().initial, 40.0);
+    assert_eq!(
+        dprk.arsenal.as_ref().unwrap().growth,
+        base_dprk.arsenal.as_ref().unwrap().growth
+    );
+    // Removed, then appended.
+    let arms: Vec<&str> = sc.experiment.arms.iter().map(|a| a.id.as_str()).collect();
+    assert_eq!(arms, ["all_or_nothing", "incremental", "hardline", "late"]);
+    assert!(sc.strategies.iter().all(|s| s.id != "grit"));
+    assert_eq!(sc.moves, base.moves);
+    // The text kept for the manifest stands alone and is the same scenario.
+    assert!(!l.text.lines().any(|x| x.starts_with("base =")));
+    let again = detente::scenario::parse(&l.text, "manifest").unwrap();
+    assert_eq!(&again, sc);
+}
+
+#[test]
+fn errors_name_the_file_and_line_of_either() {
+    // A bad value in the child points into the child.
+    let child = "base = \"base.toml\"\nname = \"x\"\n[params]\ntrust_floor = 2.0\n";
+    let dir = folder(&[("x.toml", child)]);
+    let e = load_err(&dir, "x.toml");
+    assert!(e.contains("x.toml:4:15:"), "{e}");
+    // A bad value the child keeps from its base points into the base.
+    let base = detente::scenario::DEFAULT_SCENARIO.replacen("patience = 2\n", "patience = -2\n", 1);
+    let dir = folder(&[
+        ("bad.toml", &base),
+        ("y.toml", "base = \"bad.toml\"\nname = \"y\"\n"),
+    ]);
+    let e = load_err(&dir, "y.toml");
+    let line = line_of(&base, "patience = -2");
+    assert!(e.contains(&format!("bad.toml:{line}:12:")), "{e}");
+    // A reference the child breaks is reported where the child wrote it.
+    let child = "base = \"base.toml\"\nname = \"z\"\n[remove]\nstrategies = [\"incremental\"]\n";
+    let dir = folder(&[("z.toml", child)]);
+    let e = load_err(&dir, "z.toml");
+    assert!(e.contains("unknown strategy 'incremental'"), "{e}");
+}
+
+#[test]
+fn bad_bases_and_removals_are_refused_with_their_place() {
+    let dir = folder(&[
+        ("cycle.toml", "base = \"cycle.toml\"\nname = \"c\"\n"),
+        ("missing.toml", "name = \"m\"\nbase = \"nowhere.toml\"\n"),
+        (
+            "unknown.toml",
+            "base = \"base.toml\"\n[remove]\nmoves = [\"no_such_move\"]\n",
+        ),
+        ("alone.toml", "name = \"a\"\n[remove]\nmoves = [\"x\"]\n"),
+        ("number.toml", "base = 3\n"),
+    ]);
+    let cases = [
+        (
+            "cycle.toml",
+            "cycle.toml:1:8: base 'cycle.toml' is a file this scenario already builds on",
+        ),
+        ("missing.toml", "missing.toml:2:8: base 'nowhere.toml'"),
+        (
+            "unknown.toml",
+            "unknown.toml:3:10: remove.moves: the base has no 'no_such_move'",
+        ),
+        (
+            "alone.toml",
+            "alone.toml:2:1: remove takes things out of a base",
+        ),
+        (
+            "number.toml",
+            "number.toml:1:8: base must be the path of a scenario file",
+        ),
+    ];
+    for (file, want) in cases {
+        let e = load_err(&dir, file);
+        assert!(e.contains(&format!("/{want}")), "{file}: {e}");
+    }
+    // Text without a file (a manifest's) cannot name a base.
+    let e = detente::scenario::parse("base = \"base.toml\"\n", "m").unwrap_err();
+    assert!(e.to_string().contains("must be read from a file"), "{e}");
+}
+
+/// The principle scenarios state only what differs from the flagship.
+#[test]
+fn principle_scenarios_build_on_the_flagship() {
+    for name in [
+        "confidence-building",
+        "diplomacy-is-not-a-gift",
+        "end-of-war-first",
+        "inclusive-table",
+        "incremental-vs-all-or-nothing",
+        "status-quo",
+        "support-south-korea",
+        "singapore-2018",
+    ] {
+        let path = format!("scenarios/{name}.toml");
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains("\nbase = \"korea-2019.toml\"\n"), "{path}");
+        assert!(text.lines().count() <= 120, "{path} is long");
+        let l = detente::scenario::load(std::path::Path::new(&path)).unwrap();
+        assert_eq!(l.scenario.name, name);
+        assert_eq!(
+            l.scenario.moves,
+            detente::scenario::default_scenario().scenario.moves
+        );
+    }
+}

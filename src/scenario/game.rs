@@ -7,7 +7,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::Seg::Key;
-use super::{Cx, R, span_at};
+use super::{Cx, R};
 use crate::game::{Game, Payoffs, Player, Turns};
 use crate::model::params::check;
 
@@ -205,7 +205,7 @@ pub const PLAYER_KINDS: &[(&str, &str)] = &[
     ),
     (
         "contrite_tit_for_tat",
-        "defects only when in good standing against a player in bad standing (Boyd 1989; Wu and Axelrod 1995)",
+        "tit-for-tat, except that after noise turns its intended cooperation into a defection against a cooperator it becomes contrite: once it has cooperated again it cooperates the next turn whatever the other did, accepting the punishment instead of echoing it (Wu and Axelrod 1995)",
     ),
     (
         "memory_one",
@@ -215,10 +215,7 @@ pub const PLAYER_KINDS: &[(&str, &str)] = &[
 
 impl Cx<'_> {
     pub(super) fn build_game(&self) -> R<GameScenario> {
-        let raw: Raw = toml::from_str(self.text).map_err(|e| {
-            let span = e.span().unwrap_or(0..0);
-            self.err(span, e.message().trim_end().to_string())
-        })?;
+        let raw: Raw = self.de()?;
         self.check_name(&raw.name)?;
         let g = raw.game.get_ref();
         let pay = Payoffs {
@@ -231,7 +228,7 @@ impl Cx<'_> {
         for (name, v) in [("R", pay.r), ("S", pay.s), ("T", pay.t), ("P", pay.p)] {
             if v.abs() > limit {
                 return Err(self.err(
-                    span_at(self.text, &[Key("game"), Key("payoffs"), Key(name)]),
+                    self.span_at(&[Key("game"), Key("payoffs"), Key(name)]),
                     format!(
                         "payoff {name} = {v:e} is larger than {limit:.0e}, the largest magnitude results are exact for; use a smaller unit"
                     ),
@@ -240,7 +237,7 @@ impl Cx<'_> {
         }
         let too_long = |key: &str, n: u32| {
             self.err(
-                span_at(self.text, &[Key("game"), Key(key)]),
+                self.span_at(&[Key("game"), Key(key)]),
                 format!(
                     "{key} = {n} is more than {limit:.0e} turns, the longest match results are exact for (and that fit in memory)"
                 ),

@@ -1,6 +1,7 @@
 //! Reading scenario files: TOML text to a validated [`Scenario`], with errors that name the file,
 //! line and column, what is wrong and what would be valid.
 
+pub mod compose;
 pub mod game;
 pub mod raw;
 pub mod vary;
@@ -21,6 +22,7 @@ use crate::strategies::{
     StrategySpec, all_or_nothing, escalate_to_negotiate, generous_tit_for_tat, greedy, grit,
     grit_initiator, hardline, incremental,
 };
+use compose::Sources;
 use raw::*;
 
 /// The default scenario, embedded in the binary.
@@ -103,16 +105,15 @@ pub fn read_text(path: &Path) -> Result<String, ScenarioError> {
     })
 }
 
-/// Read and validate a scenario file.
+/// Read and validate a scenario file (and the files it builds on).
 pub fn load(path: &Path) -> Result<Loaded, ScenarioError> {
-    let shown = path.display().to_string();
-    let text = read_text(path)?;
-    let scenario = parse(&text, &shown)?;
-    Ok(Loaded {
-        scenario,
-        path: shown,
-        text,
-    })
+    match load_any(path)? {
+        Any::Negotiation(l) => Ok(*l),
+        Any::Game { path, .. } => Err(ScenarioError::Read {
+            path,
+            message: "a repeated game ([game]), where a negotiation scenario is needed".into(),
+        }),
+    }
 }
 
 /// The embedded default scenario.
@@ -139,30 +140,41 @@ pub enum Any {
     },
 }
 
-/// Read and validate a scenario file of either kind.
+/// Read and validate a scenario file of either kind, and the files it builds on.
 pub fn load_any(path: &Path) -> Result<Any, ScenarioError> {
-    let text = read_text(path)?;
-    parse_any(text, &path.display().to_string())
+    from_sources(&Sources::read(path)?)
 }
 
-/// Parse and validate scenario text of either kind; `path` is used in error messages.
+/// Parse and validate scenario text of either kind; `path` is used in error messages. The text
+/// stands alone: it may not name a `base`.
 pub fn parse_any(text: String, path: &str) -> Result<Any, ScenarioError> {
-    let cx = Cx { text: &text, path };
-    let is_game = toml::from_str::<toml::Table>(&text)
-        .map_err(|e| cx.err(e.span().unwrap_or(0..0), e.message().trim_end().to_string()))?
-        .contains_key("game");
-    if is_game {
+    from_sources(&Sources::single(path, text))
+}
+
+/// Merge a scenario's files and validate the result. The text kept is the file's own, or for a
+/// scenario that builds on others, the merged document (so that it can be parsed alone).
+fn from_sources(src: &Sources) -> Result<Any, ScenarioError> {
+    let doc = src.document()?;
+    let cx = Cx { src, doc: &doc };
+    let first = &src.files()[0];
+    let text = if src.composed() {
+        compose::flatten(src, &doc)?
+    } else {
+        first.text.clone()
+    };
+    let path = first.path.clone();
+    if span_in(&doc, &[Seg::Key("game")]).is_some() {
         let scenario = cx.build_game()?;
         Ok(Any::Game {
             scenario: Box::new(scenario),
-            path: path.to_string(),
+            path,
             text,
         })
     } else {
-        let scenario = parse(&text, path)?;
+        let scenario = cx.build(cx.de()?)?;
         Ok(Any::Negotiation(Box::new(Loaded {
             scenario,
-            path: path.to_string(),
+            path,
             text,
         })))
     }
@@ -170,12 +182,13 @@ pub fn parse_any(text: String, path: &str) -> Result<Any, ScenarioError> {
 
 /// Parse and validate scenario text; `path` is used in error messages.
 pub fn parse(text: &str, path: &str) -> Result<Scenario, ScenarioError> {
-    let cx = Cx { text, path };
-    let raw: RawScenario = toml::from_str(text).map_err(|e| {
-        let span = e.span().unwrap_or(0..0);
-        cx.err(span, e.message().trim_end().to_string())
-    })?;
-    cx.build(raw)
+    let src = Sources::single(path, text.to_string());
+    let doc = src.document()?;
+    let cx = Cx {
+        src: &src,
+        doc: &doc,
+    };
+    cx.build(cx.de()?)
 }
 
 /// Byte offset to 1-based line and column (in characters).
@@ -194,10 +207,11 @@ pub(crate) enum Seg<'a> {
     Index(usize),
 }
 
-/// The span of the value at `path` in `text`, if it is there.
-pub(crate) fn span_at_exactly(text: &str, path: &[Seg]) -> Option<Range<usize>> {
-    use toml::de::{DeTable, DeValue};
-    let doc = DeTable::parse(text).ok()?;
+type Doc<'a> = Spanned<toml::de::DeTable<'a>>;
+
+/// The span of the value at `path` in a document, if it is there.
+fn span_in(doc: &Doc<'_>, path: &[Seg]) -> Option<Range<usize>> {
+    use toml::de::DeValue;
     let mut span = doc.span();
     let mut here: Option<&DeValue> = None;
     let mut table = Some(doc.get_ref());
@@ -221,31 +235,37 @@ pub(crate) fn span_at_exactly(text: &str, path: &[Seg]) -> Option<Range<usize>> 
     Some(span)
 }
 
-/// The span of the value at `path`, else of the longest part of `path` that is in the file,
-/// else the start of the file.
-pub(crate) fn span_at(text: &str, path: &[Seg]) -> Range<usize> {
-    (0..=path.len())
-        .rev()
-        .find_map(|n| span_at_exactly(text, &path[..n]))
-        .unwrap_or(0..0)
-}
-
+/// The scenario being built: its files and their merged document.
 pub(crate) struct Cx<'a> {
-    text: &'a str,
-    path: &'a str,
+    src: &'a Sources,
+    doc: &'a Doc<'a>,
 }
 
 pub(crate) type R<T> = Result<T, ScenarioError>;
 
 impl Cx<'_> {
     pub(crate) fn err(&self, span: Range<usize>, message: impl Into<String>) -> ScenarioError {
-        let (line, column) = line_col(self.text, span.start);
-        ScenarioError::At {
-            path: self.path.to_string(),
-            line,
-            column,
-            message: message.into(),
-        }
+        self.src.err(span, message)
+    }
+
+    /// The document as the serde structs `T`.
+    pub(crate) fn de<T: DeserializeOwned>(&self) -> R<T> {
+        T::deserialize(toml::de::Deserializer::from(self.doc.clone()))
+            .map_err(|e| self.err(e.span().unwrap_or(0..0), e.message().trim_end().to_string()))
+    }
+
+    /// The span of the value at `path`, if it is there.
+    pub(crate) fn span_at_exactly(&self, path: &[Seg]) -> Option<Range<usize>> {
+        span_in(self.doc, path)
+    }
+
+    /// The span of the value at `path`, else of the longest part of `path` that is in the
+    /// document, else the start of the scenario file.
+    pub(crate) fn span_at(&self, path: &[Seg]) -> Range<usize> {
+        (0..=path.len())
+            .rev()
+            .find_map(|n| span_in(self.doc, &path[..n]))
+            .unwrap_or(0..0)
     }
 
     fn lookup(&self, ids: &HashMap<String, usize>, r: &Spanned<String>, what: &str) -> R<usize> {
@@ -827,7 +847,7 @@ impl Cx<'_> {
         use Seg::{Index, Key};
         sc.params.check().map_err(|c| {
             self.err(
-                span_at(self.text, &[Key("params"), Key(c.key)]),
+                self.span_at(&[Key("params"), Key(c.key)]),
                 format!("params: {}", c.message),
             )
         })?;
@@ -836,11 +856,11 @@ impl Cx<'_> {
                 let arm_path = [Key("experiment"), Key("arms"), Index(i)];
                 let mut at = arm_path.to_vec();
                 at.extend([Key("params"), Key(c.key)]);
-                let span = span_at_exactly(self.text, &at).unwrap_or_else(|| {
+                let span = self.span_at_exactly(&at).unwrap_or_else(|| {
                     // The value comes from [params]: point at the arm's overrides.
                     let mut table = arm_path.to_vec();
                     table.push(Key("params"));
-                    span_at(self.text, &table)
+                    self.span_at(&table)
                 });
                 self.err(span, format!("arm '{}' params: {}", arm.id, c.message))
             })?;
@@ -853,7 +873,7 @@ impl Cx<'_> {
                 .position(|a| a.arsenal.is_some())
                 .unwrap_or(0);
             return Err(self.err(
-                span_at(self.text, &[Key("actors"), Index(who), Key("arsenal")]),
+                self.span_at(&[Key("actors"), Index(who), Key("arsenal")]),
                 format!(
                     "the arsenal can reach {bound:.4e} (initial + growth x the largest growth multiplier x horizon); results are exact only up to {:.0e}: use a smaller unit",
                     model::params::MAX_MAGNITUDE
