@@ -1,6 +1,6 @@
-//! Pattern-oriented validation (Grimm et al. 2005; model brief s8): the four historical
-//! patterns, each a statistical test on a fixed-seed batch of the flagship scenario, written so
-//! that it fails if the mechanism behind it is removed. `cargo test --release --test patterns
+//! Pattern-oriented validation (Grimm et al. 2005; docs/model.md section 1): the four
+//! historical patterns, each a statistical test on a fixed-seed batch of the flagship scenario,
+//! written so that it fails if the mechanism behind it is removed. `cargo test --release --test patterns
 //! -- --nocapture` prints the figures recorded in docs/validation.md.
 
 mod common;

@@ -4,7 +4,8 @@
 mod common;
 
 use detente::engine::{self, Event, Keep, Workspace, rng};
-use detente::model::Scenario;
+use detente::model::{MoveSet, Scenario};
+use detente::strategies::StrategySpec;
 
 const EXTRA: &str = r#"
 [[strategies]]
@@ -84,6 +85,13 @@ strategies = { US = "hardline", DPRK = "escalate" }
 [[experiment.arms]]
 id = "status_quo"
 strategies = { US = "hardline", DPRK = "dprk_hardline" }
+
+# A counterpart that delivers the whole package (with gates low enough for its costly steps),
+# so that all-or-nothing's relief is reached.
+[[experiment.arms]]
+id = "all_or_nothing_engaged"
+strategies = { US = "all_or_nothing", DPRK = "engage" }
+params = { gate_irreversible = 0.1 }
 "#;
 
 fn scenario() -> Scenario {
@@ -175,80 +183,116 @@ fn generous_with_full_forgiveness_never_retaliates() {
     );
 }
 
+/// The month of the first hostile act or revocation the US perceived, or DPRK renege (what
+/// triggers grim); None when the run had none.
+fn first_hostility(k: &Keep) -> Option<u32> {
+    k.events.iter().find_map(|(t, e)| match e {
+        Event::Perceived {
+            observer: US,
+            as_hostile: true,
+            ..
+        }
+        | Event::Reneged { actor: DPRK, .. } => Some(*t),
+        _ => None,
+    })
+}
+
 #[test]
 fn grim_trigger_never_cooperates_after_the_first_hostility() {
     let sc = scenario();
-    for k in runs(&sc, "grim", 60) {
-        let first_hostile = k.events.iter().find_map(|(t, e)| match e {
-            Event::Perceived {
-                observer: US,
-                as_hostile: true,
-                ..
+    let all = runs(&sc, "grim", 60);
+    let mut triggered = 0;
+    let mut cooperated_first = 0;
+    let mut retaliated = 0;
+    for k in &all {
+        if let Some(t0) = first_hostility(k) {
+            triggered += 1;
+            let made = us_makes(k);
+            if made.iter().any(|(t, _)| *t < t0) {
+                cooperated_first += 1;
             }
-            | Event::Reneged { actor: DPRK, .. } => Some(*t),
-            _ => None,
-        });
-        if let Some(t0) = first_hostile {
             assert!(
-                us_makes(&k).iter().all(|(t, _)| *t <= t0),
+                made.iter().all(|(t, _)| *t <= t0),
                 "grim cooperated after month {t0}"
             );
+            retaliated += usize::from(chosen_hostile(k, US) > 0);
         }
     }
+    // The case must happen: hostility is perceived in most runs, in many of them grim had been
+    // cooperating before it (so stopping is a change of behaviour, not silence), and it then
+    // retaliates.
+    eprintln!("grim: triggered {triggered} coop_first {cooperated_first} retaliated {retaliated}");
+    assert!(triggered >= 50, "{triggered} of 60 runs met a hostility");
+    assert!(
+        cooperated_first >= 30,
+        "{cooperated_first} of 60 runs cooperated before the trigger"
+    );
+    assert!(retaliated >= 30, "{retaliated} of 60 runs retaliated");
+    // The check can fail: plain tit-for-tat, on the same seeds, steps again after a hostility.
+    let forgiving = runs(&sc, "tft", 60)
+        .iter()
+        .filter(|k| first_hostility(k).is_some_and(|t0| us_makes(k).iter().any(|(t, _)| *t > t0)))
+        .count();
+    assert!(forgiving > 0, "tit-for-tat never stepped after a hostility");
 }
 
 #[test]
 fn all_or_nothing_gives_relief_only_after_the_package() {
     let sc = scenario();
-    let relief = [
-        "partial_sanctions_relief",
-        "full_sanctions_relief",
-        "normalization",
-        "peace_treaty",
-        "liaison_offices",
-        "end_of_war_declaration",
-    ];
-    let interim = [
-        "humanitarian_exemptions",
-        "joint_remains_recovery",
-        "family_reunion_waivers",
-    ];
-    let package: Vec<usize> = [
-        "demolish_test_site",
-        "dismantle_site_inspected",
-        "freeze_yongbyon",
-        "full_declaration",
-        "verification_protocol",
-        "dismantle_yongbyon",
-        "freeze_enrichment",
-        "ship_out_warheads",
-    ]
-    .iter()
-    .map(|m| ix(&sc, m))
-    .collect();
-    for k in runs(&sc, "all_or_nothing", 80) {
-        let mut made = std::collections::HashSet::new();
-        for (t, e) in &k.events {
-            match e {
-                Event::Made { actor: DPRK, mv } => {
-                    made.insert(*mv);
-                }
-                Event::Made { actor: US, mv } => {
-                    let id = sc.moves[*mv].id.as_str();
-                    assert!(
-                        interim.contains(&id) || relief.contains(&id),
-                        "unexpected US move {id}"
-                    );
-                    if relief.contains(&id) {
-                        assert!(
-                            package.iter().all(|p| made.contains(p)),
-                            "relief {id} in month {t} before the package"
-                        );
+    // The package, relief and interim steps as the scenario declares them (what the strategy
+    // is built from), not a copy that could drift.
+    let arm = sc
+        .experiment
+        .arms
+        .iter()
+        .find(|a| a.id == "all_or_nothing")
+        .unwrap();
+    let c = match &sc.strategies[arm.strategies[US]].spec {
+        StrategySpec::AllOrNothing(c) => c.clone(),
+        other => panic!("the all_or_nothing arm's US strategy is {other:?}"),
+    };
+    assert!(c.package.len() >= 5 && !c.relief.is_empty() && !c.interim.is_empty());
+    // Against the type-conditional DPRK the package is never completed in these runs, so the
+    // relief check needs a counterpart that delivers it: count that it ran.
+    for (arm, min_relieved) in [("all_or_nothing", 0), ("all_or_nothing_engaged", 60)] {
+        let (mut interim_made, mut completed, mut relieved) = (0, 0, 0);
+        for k in runs(&sc, arm, 80) {
+            let mut made = MoveSet::default();
+            let mut gave_relief = false;
+            for (t, e) in &k.events {
+                match e {
+                    Event::Made { actor: DPRK, mv } => {
+                        made.insert(*mv);
                     }
+                    Event::Made { actor: US, mv } => {
+                        let id = sc.moves[*mv].id.as_str();
+                        assert!(
+                            c.interim.contains(*mv) || c.relief.contains(*mv),
+                            "{arm}: unexpected US move {id}"
+                        );
+                        if c.interim.contains(*mv) {
+                            interim_made += 1;
+                        }
+                        if c.relief.contains(*mv) {
+                            assert!(
+                                made.contains_all(c.package),
+                                "{arm}: relief {id} in month {t} before the package"
+                            );
+                            gave_relief = true;
+                        }
+                    }
+                    _ => {}
                 }
-                _ => {}
             }
+            completed += usize::from(made.contains_all(c.package));
+            relieved += usize::from(gave_relief);
         }
+        eprintln!("{arm}: interim {interim_made} completed {completed} relieved {relieved}");
+        assert!(interim_made > 0, "{arm}: no interim step");
+        assert!(
+            relieved >= min_relieved,
+            "{arm}: relief was given in {relieved} of 80 runs (package completed in {completed})"
+        );
     }
 }
 
@@ -325,7 +369,7 @@ fn escalate_to_negotiate_provokes_when_nobody_offers() {
 
 #[test]
 fn status_quo_keeps_tension_high() {
-    // Brief s4: under hardline on both sides tension settles near a 2017-like level.
+    // docs/model.md 7.4: under hardline on both sides tension stays near its 2017-like level.
     let sc = scenario();
     let all = runs(&sc, "status_quo", 200);
     let late: Vec<f64> = all
@@ -341,11 +385,159 @@ fn status_quo_keeps_tension_high() {
     assert!(mean > 0.6, "status-quo tension {mean}");
 }
 
+/// The cells of a CSV file (header first).
+fn cells(bytes: &[u8]) -> Vec<Vec<String>> {
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(bytes)
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_string).collect())
+        .collect()
+}
+
+/// A numeric cell as the exporter writes it: a finite number (it writes a non-finite value as
+/// an empty cell, never as "NaN" or "inf").
+fn finite(cell: &str, what: &str) -> f64 {
+    let x: f64 = cell
+        .parse()
+        .unwrap_or_else(|_| panic!("{what}: {cell:?} is not a number"));
+    assert!(x.is_finite(), "{what}: {cell}");
+    x
+}
+
 #[test]
 fn every_arm_runs_without_nan() {
     let sc = scenario();
-    let (traj, summary, _) = common::batch_bytes(&sc, 0..100, 1, 2);
-    let s = String::from_utf8(summary).unwrap();
-    assert!(!s.contains("NaN") && !s.contains("inf"));
-    assert!(!String::from_utf8(traj).unwrap().contains("NaN"));
+    let n_runs = 100u64;
+    let arms = sc.experiment.arms.len();
+    let mut records = Vec::new();
+    let mut w = detente::export::runs::RunsWriter::new(&sc, Vec::new()).unwrap();
+    let agg = detente::batch::run::<std::io::Error>(&sc, 1, 0..n_runs, &|_| {}, &mut |rows| {
+        records.extend(rows.iter().cloned());
+        w.write(&sc, rows)
+    })
+    .expect("the batch met no non-finite value");
+    let runs_csv = w.finish().unwrap();
+    assert_eq!(agg.nonfinite, 0);
+
+    // In memory: every run record's real-valued fields, every summary row with data.
+    assert_eq!(records.len() as u64, n_runs);
+    for r in &records {
+        for rec in &r.records {
+            for x in [
+                rec.final_trust[0],
+                rec.final_trust[1],
+                rec.final_tension,
+                rec.warheads,
+                rec.war_risk,
+            ] {
+                assert!(x.is_finite(), "run {}: {rec:?}", r.run);
+            }
+        }
+    }
+    let rows = detente::export::summary::rows(&sc, &agg);
+    for r in &rows {
+        if r.n > 0 {
+            assert!(
+                r.mean.is_finite() && r.low.is_finite() && r.high.is_finite(),
+                "{r:?}"
+            );
+        }
+    }
+
+    // runs.csv: every cell but the arm, types and outcome is a finite number, except a first
+    // irreversible month, which is empty exactly when there was none; the numbers are the
+    // records'.
+    let table = cells(&runs_csv);
+    let header = &table[0];
+    assert_eq!(table.len() - 1, n_runs as usize * arms, "runs.csv rows");
+    let mut parsed = 0;
+    let mut empty = 0;
+    for (row, (r, a)) in table[1..]
+        .iter()
+        .zip(records.iter().flat_map(|r| (0..arms).map(move |a| (r, a))))
+    {
+        assert_eq!(row.len(), header.len());
+        let rec = &r.records[a];
+        for (name, cell) in header.iter().zip(row) {
+            if name == "arm" || name == "outcome" || name.starts_with("type:") {
+                continue;
+            }
+            if name.starts_with("first_irreversible:") && cell.is_empty() {
+                empty += 1;
+                continue;
+            }
+            let x = finite(cell, &format!("runs.csv run {} {name}", r.run));
+            parsed += 1;
+            if name.starts_with("final_trust:") {
+                let k = if *name == header[7] { 0 } else { 1 };
+                assert!((x - rec.final_trust[k]).abs() <= 5e-7, "{name} {x} {rec:?}");
+            }
+            if name == "war_risk" {
+                assert!((x - rec.war_risk).abs() <= 5e-7, "{x} {rec:?}");
+            }
+        }
+        let none = rec
+            .first_irreversible
+            .iter()
+            .filter(|x| x.is_none())
+            .count();
+        assert_eq!(row.iter().filter(|c| c.is_empty()).count(), none, "{row:?}");
+    }
+    // 15 always-numeric columns per row, plus the first irreversible months there were: the
+    // check above really looked at every number.
+    let rows_out = n_runs as usize * arms;
+    assert_eq!(header.len(), 21);
+    assert_eq!(parsed + empty, rows_out * 17);
+    assert!(parsed >= rows_out * 15);
+
+    // summary.csv: mean and interval are finite numbers for every metric with data (n > 0);
+    // a metric without data (n = 0) has them empty. Most metrics have data.
+    let table = cells(&detente::export::summary::csv(&sc, &agg));
+    let names = detente::batch::aggregate::run_metric_names(&sc).len();
+    let groups = detente::batch::aggregate::GROUPS;
+    assert_eq!(
+        table.len() - 1,
+        arms * groups * names + (arms - 1) * names,
+        "summary.csv rows"
+    );
+    assert_eq!(table.len() - 1, rows.len());
+    let mut parsed = 0;
+    for row in &table[1..] {
+        assert_eq!(row.len(), 6);
+        let n: u64 = row[2].parse().unwrap();
+        for cell in &row[3..] {
+            if n == 0 {
+                assert!(cell.is_empty(), "{row:?}");
+            } else {
+                finite(cell, &format!("summary.csv {row:?}"));
+                parsed += 1;
+            }
+        }
+    }
+    eprintln!("nan: summary parsed {parsed} of {}", 3 * rows.len());
+    assert!(
+        parsed >= 3 * rows.len() * 3 / 4,
+        "only {parsed} summary cells had data"
+    );
+
+    // trajectories.csv: likewise, every statistic of a month with runs in it.
+    let table = cells(&detente::export::trajectories::csv(&sc, &agg));
+    let mut parsed = 0;
+    for row in &table[1..] {
+        let n: u64 = row[3].parse().unwrap();
+        for cell in &row[4..] {
+            if n == 0 {
+                assert!(cell.is_empty(), "{row:?}");
+            } else {
+                finite(cell, &format!("trajectories.csv {row:?}"));
+                parsed += 1;
+            }
+        }
+    }
+    eprintln!(
+        "nan: traj parsed {parsed} of {}",
+        (table.len() - 1) * (table[0].len() - 4)
+    );
+    assert!(parsed >= (table.len() - 1) * (table[0].len() - 4) * 3 / 4);
 }

@@ -54,7 +54,7 @@ pub const THRESHOLD_MASK: u64 = (1 << 33) - 1;
 type Key = (PlayerState, Option<(bool, bool)>);
 
 impl Automaton {
-    /// Compile a player by exploring every state its rule can reach (at most 256).
+    /// Compile a player by exploring every state its rule can reach (at most [`MAX_STATES`]).
     pub fn compile(player: &Player) -> Automaton {
         let mut ids: HashMap<Key, u8> = HashMap::new();
         let mut keys: Vec<Key> = vec![(PlayerState::default(), None)];
