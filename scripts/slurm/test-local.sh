@@ -1,23 +1,14 @@
 #!/usr/bin/env bash
 # The Slurm scripts on a real (one-node, loopback) Slurm cluster: start it with
-# ../shared/tools/slurm-local-cluster.sh, submit a 4-task array and the dependent merge with
-# submit.sh, wait for both, and compare the merged trajectories.csv, summary.csv and runs.csv
-# with a single run, byte for byte. A cluster this script started is stopped on every exit,
-# failure included; one that was already running is left alone. Run by .ci/run.
+# scripts/slurm/local-cluster.sh (or the script named by $SLURM_LOCAL_CLUSTER), submit a 4-task
+# array and the dependent merge with submit.sh, wait for both, and compare the merged
+# trajectories.csv, summary.csv and runs.csv with a single run, byte for byte. A cluster this
+# script started is stopped on every exit, failure included; one that was already running is
+# left alone. Run by .ci/run.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
-# The cluster script: $SLURM_LOCAL_CLUSTER, else shared/tools/ beside the project (or beside
-# one of its parents), else the machine's /work/shared/tools/.
-cluster=${SLURM_LOCAL_CLUSTER:-}
-if [ -z "$cluster" ]; then
-  d=$root
-  while [ "$d" != / ] && [ -z "$cluster" ]; do
-    d=$(dirname "$d")
-    [ -f "$d/shared/tools/slurm-local-cluster.sh" ] && cluster=$d/shared/tools/slurm-local-cluster.sh
-  done
-  [ -z "$cluster" ] && [ -f /work/shared/tools/slurm-local-cluster.sh ] && cluster=/work/shared/tools/slurm-local-cluster.sh
-fi
-[ -n "$cluster" ] && [ -f "$cluster" ] || { echo "slurm test: slurm-local-cluster.sh not found (set SLURM_LOCAL_CLUSTER)" >&2; exit 1; }
+cluster=${SLURM_LOCAL_CLUSTER:-$root/scripts/slurm/local-cluster.sh}
+[ -f "$cluster" ] || { echo "slurm test: $cluster not found" >&2; exit 1; }
 cd "$root"
 cargo build --release --locked --quiet
 bin=$root/target/release/detente

@@ -122,83 +122,83 @@ macro_rules! params {
 
 params! {
     forgetting: "check::prob" = 0.03, "0-0.2",
-        "Monthly decay of trust log-odds toward the initial belief (lambda).", "model brief s4; Kydd 2005";
+        "Monthly decay of trust log-odds toward the initial belief (lambda).", "judgement (half-life about 2 years), docs/model.md 7.3";
     negativity: "check::positive" = 1.5, "1-3",
-        "Negativity multiplier kappa on the log likelihood ratio of hostile acts.", "Slovic 1993";
+        "Negativity multiplier kappa on the log likelihood ratio of hostile acts.", "Slovic 1993; factor a judgement, docs/model.md 7.3";
     standing_lr: "check::nonneg" = 0.04, "0.02-0.08",
-        "Monthly likelihood-ratio increment per verified standing move in force: 1 + standing_lr * nu.", "model brief s3";
+        "Monthly likelihood-ratio increment per verified standing move in force: 1 + standing_lr * nu.", "judgement, docs/model.md 7.2 (influential: sweep it)";
     standing_min_cost: "check::score" = 2.0, "0-5",
-        "Cost a standing move must have to keep informing trust each month (cheap steps are cheap talk).", "Kydd 2005 (costly signals)";
+        "Cost a standing move must have to keep informing trust each month (cheap steps are cheap talk).", "Kydd 2005 (costly signals), docs/model.md 7.2";
     mimic_budget: "check::positive" = 8.0, "4-12",
-        "E_G: the stake c*r an exploiter can afford to mimic; mimic_G = max(mimic_min, 1 - c*r/E_G).", "Kydd 2000, costly signals";
+        "E_G: the stake c*r an exploiter can afford to mimic; mimic_G = max(mimic_min, 1 - c*r/E_G).", "Kydd 2000 (costly signals); value a judgement, docs/model.md 7.1";
     mimic_min: "check::unit_open" = 0.1, "0.05-0.3",
-        "Floor of the probability that an exploiter mimics a move.", "model brief s3";
+        "Floor of the probability that an exploiter mimics a move.", "judgement (caps a step's LR at 1 + 9*nu), docs/model.md 7.1";
     misperception_base: "check::prob" = 0.03, "0-0.1",
-        "eps0: misperception probability at zero tension.", "Jervis 1976";
+        "eps0: misperception probability at zero tension.", "Jervis 1976; value a judgement, docs/model.md 7.5";
     misperception_slope: "check::prob" = 0.07, "0-0.2",
-        "eps1: added misperception per unit tension, eps = eps0 + eps1*tau.", "Jervis 1976";
+        "eps1: added misperception per unit tension, eps = eps0 + eps1*tau.", "Jervis 1976; value a judgement, docs/model.md 7.5";
     misread_lr: "check::ratio" = 1.04, "1-1.1",
-        "Likelihood ratio of a quiet month misread as hostile (like rhetoric).", "model brief s3";
+        "Likelihood ratio of a quiet month misread as hostile (like rhetoric).", "judgement (like rhetoric), docs/model.md 7.5";
     misread_severity: "check::score" = 0.5, "0-1",
-        "Severity of a quiet month misread as hostile.", "model brief s3";
+        "Severity of a quiet month misread as hostile.", "judgement (like rhetoric), docs/model.md 7.5";
     renege_lr: "check::ratio" = 1.32, "1.1-1.6",
-        "Likelihood ratio G vs S of withholding a due step or revoking a standing move.", "model brief s3";
+        "Likelihood ratio G vs S of withholding a due step or revoking a standing move.", "judgement (between sanctions and a test), docs/model.md 7.10";
     renege_severity: "check::score" = 3.0, "1-5",
-        "Severity of a renege or revocation, for tension.", "model brief s3";
+        "Severity of a renege or revocation, for tension.", "judgement (between sanctions and a test), docs/model.md 7.10";
     tension_hostile: "check::nonneg" = 0.02, "0.01-0.05",
-        "a: tension added per unit severity of a perceived hostile act.", "model brief s4";
+        "a: tension added per unit severity of a perceived hostile act.", "tuned (hardline holds the 2017 level), docs/model.md 7.4";
     tension_conciliatory: "check::nonneg" = 0.02, "0-0.05",
-        "b: tension removed per unit value of a perceived conciliatory move (the affective channel).", "model brief s4";
+        "b: tension removed per unit value of a perceived conciliatory move (the affective channel).", "judgement (equal to tension_hostile), docs/model.md 7.4";
     tension_decay: "check::prob" = 0.05, "0.01-0.2",
-        "d: monthly relaxation of tension toward its base.", "model brief s4";
+        "d: monthly relaxation of tension toward its base.", "tuned (hardline holds the 2017 level), docs/model.md 7.4";
     tension_base: "check::prob" = 0.4, "0.2-0.6",
-        "tau_base: the level tension relaxes toward.", "model brief s4";
+        "tau_base: the level tension relaxes toward.", "the 2018 level, data/dprk_events.csv; docs/model.md 7.4";
     trust_floor: "check::prob" = 0.01, "0.001-0.05",
-        "Lower clip of trust.", "model brief s4";
+        "Lower clip of trust.", "judgement (no certain belief), docs/model.md 7.3";
     trust_ceiling: "check::prob" = 0.99, "0.95-0.999",
-        "Upper clip of trust.", "model brief s4";
+        "Upper clip of trust.", "judgement (no certain belief), docs/model.md 7.3";
     gate_reversible: "check::prob" = 0.02, "0-0.2",
-        "t_rev: trust needed for a move with zero stake.", "model brief s4; Hanoi 2019";
+        "t_rev: trust needed for a move with zero stake.", "judgement (below no-deal trust), docs/model.md 7.7";
     gate_irreversible: "check::prob" = 0.7, "0.5-0.9",
-        "t_irr: trust needed for a move with full stake.", "model brief s4";
+        "t_irr: trust needed for a move with full stake.", "judgement; Ri Yong Ho after Hanoi 2019 (data/dprk_events.csv), docs/model.md 7.7";
     stake_scale: "check::positive" = 10.0, "5-20",
-        "Stake x = min(1, c*r/stake_scale).", "model brief s4";
+        "Stake x = min(1, c*r/stake_scale).", "the catalogue's 0-10 cost scale, docs/model.md 7.7";
     pressure_slope: "check::nonneg" = 0.5, "0-1",
-        "Domestic pressure h = clip(h0 + slope*(tau - pivot)).", "Fearon 1994";
+        "Domestic pressure h = clip(h0 + slope*(tau - pivot)).", "Fearon 1994; value a judgement, docs/model.md 7.8";
     pressure_pivot: "check::prob" = 0.4, "0.2-0.6",
-        "Tension at which domestic pressure equals its base h0.", "model brief s4";
+        "Tension at which domestic pressure equals its base h0.", "judgement (= tension_base), docs/model.md 7.8";
     gift_framing: "check::nonneg" = 1.0, "0-2",
-        "gamma: domestic cost weight of being seen to give, c*(1+gamma*h) <= B*(1-h).", "model brief s4";
+        "gamma: domestic cost weight of being seen to give, c*(1+gamma*h) <= B*(1-h).", "lever; 1 a judgement, docs/model.md 7.8";
     execution_failure: "check::prob" = 0.02, "0-0.1",
-        "Share of planned moves that fail or slip a month.", "model brief s4";
+        "Share of planned moves that fail or slip a month.", "judgement, docs/model.md 7.9";
     war_hazard: "check::prob" = 0.001, "0-0.005",
-        "hmax: monthly war hazard at tension 1; hazard = hmax*tau^war_exponent.", "model brief s4";
+        "hmax: monthly war hazard at tension 1; hazard = hmax*tau^war_exponent.", "judgement (a few % of war in a decade at 2017 tension), docs/model.md 7.15";
     war_exponent: "check::positive" = 3.0, "1-4",
-        "Exponent of tension in the war hazard.", "model brief s4";
+        "Exponent of tension in the war hazard.", "judgement, docs/model.md 7.15";
     keep_fraction: "check::prob" = 0.3, "0-1",
-        "A side suspends a standing step when its trust falls below keep_fraction times the step's gate (0: steps are kept whatever the trust).", "model brief s8, pattern 2; snapback of 2009";
+        "A side suspends a standing step when its trust falls below keep_fraction times the step's gate (0: steps are kept whatever the trust).", "tuned to patterns 1 and 2; 2009 snapback (data/dprk_events.csv), docs/model.md 7.11";
     pocket_hazard: "check::prob" = 0.05, "0-0.2",
-        "Monthly hazard that an exploiter (type G) revokes a standing move once it holds costly steps of the other.", "model brief s6";
+        "Monthly hazard that an exploiter (type G) revokes a standing move once it holds costly steps of the other.", "judgement (Kydd 2005 greedy type), docs/model.md 7.12";
     pocket_stake: "check::prob" = 0.3, "0.1-0.6",
-        "Stake x of the other's steps that makes an exploiter start pocketing.", "model brief s6";
+        "Stake x of the other's steps that makes an exploiter start pocketing.", "judgement (the protocol's stake), docs/model.md 7.12";
     verification: "check::nonneg" = 1.0, "0.5-1.5",
-        "Verification regime: multiplies every move's verifiability nu (capped at 1).", "model brief s7";
+        "Verification regime: multiplies every move's verifiability nu (capped at 1).", "lever (1: the catalogue as written), docs/model.md 7.1";
     inclusion: "check::prob" = 0.0, "0-1",
-        "iota: weight of women and civil society at the table.", "Krause, Krause and Branfors 2018";
+        "iota: weight of women and civil society at the table.", "Krause, Krause and Branfors 2018; a lever, docs/model.md 7.13";
     inclusion_effect: "check::prob" = 0.5, "0-1",
-        "Share of hostile shocks absorbed during a process at inclusion 1.", "Krause, Krause and Branfors 2018";
+        "Share of hostile shocks absorbed during a process at inclusion 1.", "Krause, Krause and Branfors 2018; value a judgement, docs/model.md 7.13";
     irreversible_threshold: "check::prob" = 0.5, "0.3-0.8",
-        "Irreversibility r at which a step counts as irreversible (per-run metric).", "model brief s6";
+        "Irreversibility r at which a step counts as irreversible (per-run metric).", "definition, docs/model.md 7.17";
     irreversible_min_cost: "check::score" = 2.0, "0-5",
-        "Cost at which an irreversible verified step counts as the first irreversible step (cheap gestures do not).", "model brief s8, pattern 2";
+        "Cost at which an irreversible verified step counts as the first irreversible step (cheap gestures do not).", "definition (for pattern 2), docs/model.md 7.17";
     verified_threshold: "check::prob" = 0.8, "0.5-0.95",
-        "Verifiability nu at which a step counts as verified (per-run metric and freezes).", "model brief s6";
+        "Verifiability nu at which a step counts as verified (per-run metric and freezes).", "definition, docs/model.md 7.17";
     agreement_denuclearization: "check::prob" = 0.8, "0.6-1",
-        "Denuclearization index needed for an agreement.", "model brief s6";
+        "Denuclearization index needed for an agreement.", "definition (judgement), docs/model.md 7.17";
     agreement_peace: "check::prob" = 0.6, "0.4-1",
-        "Peace-and-normalization index needed for an agreement.", "model brief s6";
+        "Peace-and-normalization index needed for an agreement.", "definition (judgement), docs/model.md 7.17";
     interim_freeze_months: "check::nonneg" = 24.0, "12-36",
-        "Months a verified freeze must hold, and still hold at the end, for an interim freeze.", "model brief s6";
+        "Months a verified freeze must hold, and still hold at the end, for an interim freeze.", "judgement (two years), docs/model.md 7.17";
 }
 
 /// The largest magnitude of any value the aggregates hold exactly: a run metric, a monthly

@@ -1,5 +1,5 @@
 //! Hardline, "maximum pressure": no concessions, revoke those in force, answer every
-//! hostile act, and add pressure at a steady rate (the status-quo baseline of the brief, s5).
+//! hostile act, and add pressure at a steady rate (the status-quo baseline; docs/model.md 8).
 
 use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
@@ -9,7 +9,7 @@ use super::{Intent, KindDoc, View};
 pub const DOC: KindDoc = KindDoc {
     kind: "hardline",
     doc: "Maximum pressure: makes no steps, revokes its standing steps, retaliates, and applies pressure moves at `pressure_rate` a month.",
-    source: "model brief s5 (maximum pressure 2017)",
+    source: "US maximum pressure, 2017 (data/dprk_events.csv)",
 };
 
 #[derive(Debug, Clone, PartialEq)]

@@ -1,7 +1,7 @@
 //! The hedger, a sincere (type S) counterpart: tit-for-tat-like, it trades reversible steps,
 //! meets offers when its trust clears the gate, makes irreversible steps only under the gate,
-//! and reverses its steps after `patience` months unreciprocated (Kydd 2005; the conduct of
-//! 1994-2002 and 2018 as read in the model brief, s5).
+//! and reverses its steps after `patience` months unreciprocated (Kydd 2005; the DPRK's
+//! conduct of 1994-2002 and 2018 in data/dprk_events.csv; docs/model.md 8).
 
 use super::{Intent, KindDoc, View};
 use crate::model::Move;
@@ -9,7 +9,7 @@ use crate::model::Move;
 pub const DOC: KindDoc = KindDoc {
     kind: "hedger",
     doc: "Sincere counterpart: meets offers it trusts, trades reversible steps, retaliates, and reverses its steps after `patience` months unreciprocated.",
-    source: "Kydd 2005; model brief s5",
+    source: "Kydd 2005; DPRK 1994-2002 and 2018 (data/dprk_events.csv)",
 };
 
 #[derive(Debug, Clone, Default)]

@@ -75,7 +75,7 @@ pub const KINDS: &[KindDoc] = &[
     KindDoc {
         kind: "type_conditional",
         doc: "Plays one strategy if the actor is sincere (S) and another if greedy (G); re-picks when a new leader redraws the type.",
-        source: "Kydd 2005 (types); model brief s5",
+        source: "Kydd 2005 (security seekers and greedy types)",
     },
 ];
 
