@@ -512,3 +512,100 @@ fn replay_picks_runs_of_a_kind() {
             "no run of arm 'hardline' ends in agreement",
         ));
 }
+
+/// Several scenarios in one command: a folder each, as a run of each alone would write it, and
+/// one comparison table and report across them.
+#[test]
+fn run_of_several_scenarios_writes_each_and_a_comparison() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("both");
+    let files = [
+        "scenarios/status-quo.toml",
+        "scenarios/inclusive-table.toml",
+        "scenarios/prisoners-dilemma.toml",
+    ];
+    detente()
+        .arg("run")
+        .args(files)
+        .args(["--runs", "60", "-q", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let comparison = std::fs::read_to_string(out.join("comparison.csv")).unwrap();
+    let lines: Vec<&str> = comparison.lines().collect();
+    assert_eq!(
+        lines[0],
+        "scenario,file,question,arm,baseline,metric,estimate,ci95_low,ci95_high,better,runs,seed"
+    );
+    assert_eq!(lines.len(), 4, "{comparison}");
+    assert!(lines[1].starts_with("status-quo,scenarios/status-quo.toml,"));
+    assert!(lines[1].contains(",incremental,status_quo,war_risk,"));
+    assert!(lines[2].contains(",inclusion_1,inclusion_0,outcome:breakdown,"));
+    assert!(lines[3].contains(",mean_payoff,"));
+    let report = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(report.contains("href=\"status-quo/report.html\""));
+    assert!(report.contains("href=\"prisoners-dilemma/ranking.csv\""));
+    // Each folder is what a run of that scenario alone writes.
+    let alone = dir.path().join("alone");
+    detente()
+        .args([
+            "run",
+            "scenarios/inclusive-table.toml",
+            "--runs",
+            "60",
+            "-q",
+            "--out",
+        ])
+        .arg(&alone)
+        .assert()
+        .success();
+    for f in ["runs.csv", "summary.csv", "trajectories.csv"] {
+        assert_eq!(
+            std::fs::read(alone.join(f)).unwrap(),
+            std::fs::read(out.join("inclusive-table").join(f)).unwrap(),
+            "{f}"
+        );
+    }
+    // The folder as a whole is detente's, so --force replaces it.
+    detente()
+        .arg("run")
+        .args(&files[..2])
+        .args(["--runs", "30", "-q", "--force", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    assert!(!out.join("prisoners-dilemma").exists());
+}
+
+#[test]
+fn several_scenarios_need_distinct_names_and_no_shard() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("x");
+    detente()
+        .args([
+            "run",
+            "scenarios/status-quo.toml",
+            "scenarios/status-quo.toml",
+            "--out",
+        ])
+        .arg(&out)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("are both named 'status-quo'"));
+    detente()
+        .args([
+            "run",
+            "scenarios/status-quo.toml",
+            "scenarios/inclusive-table.toml",
+            "--shard",
+            "0/2",
+            "--out",
+        ])
+        .arg(&out)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "--shard splits one scenario's runs",
+        ));
+    assert!(!out.exists());
+}

@@ -54,9 +54,15 @@ fn the_initial_state_is_the_scenarios() {
 fn a_moratorium_in_force_lowers_the_test_rate() {
     // The same shocks (same seeds), with and without the moratorium in force at the start.
     let sg = singapore();
-    let text = std::fs::read_to_string("scenarios/singapore-2018.toml")
+    // The scenario as merged over its base (the text a manifest keeps), without the moratorium.
+    let merged = detente::scenario::load(std::path::Path::new("scenarios/singapore-2018.toml"))
         .unwrap()
-        .replace("in_force = [\"test_moratorium\", ", "in_force = [");
+        .text;
+    let text = merged.replace("in_force = [\"test_moratorium\", ", "in_force = [");
+    assert_ne!(
+        text, merged,
+        "the moratorium was not found in the merged scenario"
+    );
     let without = detente::scenario::parse(&text, "x.toml").unwrap();
     let tests_in_first_year = |sc: &Scenario| -> usize {
         (0..400)

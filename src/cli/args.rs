@@ -43,33 +43,44 @@ pub enum Command {
     },
 }
 
+/// The settings every batch command shares (`run` and `sweep`).
 #[derive(Debug, clap::Args)]
-pub struct RunArgs {
-    /// Scenario file (default: the embedded scenarios/korea-2019.toml).
-    pub scenario: Option<PathBuf>,
+pub struct BatchArgs {
     /// Number of runs per arm (default: the scenario's).
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..=u32::MAX as u64))]
     pub runs: Option<u64>,
     /// Master seed (default: the scenario's).
     #[arg(long)]
     pub seed: Option<u64>,
-    /// Output folder (default: results/<scenario name>).
+    /// Output folder (default: results/<scenario name>; results/comparison for several
+    /// scenarios; results/<scenario name>-sweep for a sweep, where rerunning the same sweep
+    /// resumes it).
     #[arg(long)]
     pub out: Option<PathBuf>,
     /// Worker threads (default: RAYON_NUM_THREADS, else all cores). Results do not depend on it.
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1024))]
     pub threads: Option<u64>,
-    /// Run only shard K of M (0 <= K < M): a deterministic slice of the run indices. The folder
-    /// then holds a partial result (aggregate.bin, its slice of runs.csv, a manifest) for
-    /// `detente merge`; merged shards are byte-identical to one run.
-    #[arg(long, value_name = "K/M")]
-    pub shard: Option<String>,
-    /// Replace an existing output folder.
+    /// Replace an existing output folder that detente wrote.
     #[arg(long)]
     pub force: bool,
     /// No progress bar and no summary table.
     #[arg(long, short)]
     pub quiet: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct RunArgs {
+    /// Scenario files (default: the embedded scenarios/korea-2019.toml). With several, each
+    /// result goes into a folder of its own under --out, beside one comparison.csv and one
+    /// report.html across them.
+    pub scenarios: Vec<PathBuf>,
+    #[command(flatten)]
+    pub batch: BatchArgs,
+    /// Run only shard K of M (0 <= K < M): a deterministic slice of the run indices. The folder
+    /// then holds a partial result (aggregate.bin, its slice of runs.csv, a manifest) for
+    /// `detente merge`; merged shards are byte-identical to one run. One scenario only.
+    #[arg(long, value_name = "K/M")]
+    pub shard: Option<String>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -115,25 +126,8 @@ pub struct SweepArgs {
     /// that is not the baseline).
     #[arg(long)]
     pub arm: Option<String>,
-    /// Runs per arm at each point (default: the scenario's).
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=u32::MAX as u64))]
-    pub runs: Option<u64>,
-    /// Master seed, the same at every point (default: the scenario's).
-    #[arg(long)]
-    pub seed: Option<u64>,
-    /// Output folder (default: results/<scenario name>-sweep). Rerunning the same sweep into
-    /// it resumes: finished points are kept.
-    #[arg(long)]
-    pub out: Option<PathBuf>,
-    /// Worker threads (default: RAYON_NUM_THREADS, else all cores). Results do not depend on it.
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1024))]
-    pub threads: Option<u64>,
-    /// Replace an output folder that holds something else.
-    #[arg(long)]
-    pub force: bool,
-    /// No progress bar and no summary.
-    #[arg(long, short)]
-    pub quiet: bool,
+    #[command(flatten)]
+    pub batch: BatchArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

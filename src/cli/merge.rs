@@ -10,7 +10,8 @@ use std::path::{Path, PathBuf};
 use serde_json::{Value, json};
 
 use super::args::MergeArgs;
-use super::{Error, now, output, write_results};
+use super::report::write_results;
+use super::{Error, now, output};
 use crate::batch::{Merge, Shard};
 use crate::export::{self, manifest};
 use crate::scenario::{self, Any};
@@ -418,7 +419,7 @@ pub fn run(a: MergeArgs, command_line: Vec<String>) -> Result<(), Error> {
         finished: &finished,
         extra: vec![("merged", merged)],
     });
-    write_results(&staging, &files, &man)?;
+    write_results(staging.dir(), &files, &man)?;
     let out = staging.commit()?;
     if !a.quiet {
         let note = if covered.len() as u64 == count {

@@ -38,6 +38,7 @@ pub const RESULT_NAMES: &[&str] = &[
     "flip.svg",
     "sensitivity.csv",
     "points",
+    "comparison.csv",
 ];
 
 /// This machine's name, as temporaries record it.
@@ -224,13 +225,24 @@ fn resolved(path: &Path) -> PathBuf {
 /// Why `dir` may not be replaced, or None if it is a results folder detente wrote.
 pub fn not_replaceable(dir: &Path) -> Option<String> {
     let shown = dir.display();
-    let says_detente = ["manifest.json", "sweep.json"].iter().any(|m| {
-        crate::scenario::read_limited(&dir.join(m), super::MAX_MANIFEST)
-            .ok()
-            .and_then(|b| String::from_utf8(b).ok())
-            .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
-            .is_some_and(|v| v["program"]["name"] == "detente")
-    });
+    let manifests: Vec<serde_json::Value> = ["manifest.json", "sweep.json"]
+        .iter()
+        .filter_map(|m| {
+            crate::scenario::read_limited(&dir.join(m), super::MAX_MANIFEST)
+                .ok()
+                .and_then(|b| String::from_utf8(b).ok())
+                .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
+        })
+        .filter(|v| v["program"]["name"] == "detente")
+        .collect();
+    let says_detente = !manifests.is_empty();
+    // A run of several scenarios holds one results folder per scenario.
+    let scenario_folders: Vec<&str> = manifests
+        .iter()
+        .filter_map(|v| v["scenarios"].as_array())
+        .flatten()
+        .filter_map(|n| n.as_str())
+        .collect();
     if !says_detente {
         return Some(format!(
             "{shown} is not a results folder detente wrote (no manifest.json or sweep.json of detente); --force replaces only those: choose another --out, or remove it yourself"
@@ -244,6 +256,12 @@ pub fn not_replaceable(dir: &Path) -> Option<String> {
         let name = e.file_name().to_string_lossy().into_owned();
         let ours = RESULT_NAMES.contains(&name.as_str())
             || (name.starts_with('.') && (name.contains(".tmp-") || name.contains(".old-")));
+        if !ours && scenario_folders.contains(&name.as_str()) {
+            if let Some(why) = not_replaceable(&dir.join(&name)) {
+                return Some(why);
+            }
+            continue;
+        }
         if !ours {
             return Some(format!(
                 "{shown} holds '{name}', which detente did not write; --force replaces only results folders: move it out, or choose another --out"

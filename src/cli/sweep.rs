@@ -164,8 +164,8 @@ impl SweepConfig {
                 )));
             }
         }
-        let seed = a.seed.unwrap_or(base.experiment.seed);
-        let runs = a.runs.unwrap_or(base.experiment.runs);
+        let seed = a.batch.seed.unwrap_or(base.experiment.seed);
+        let runs = a.batch.runs.unwrap_or(base.experiment.runs);
         let points = sweep::points(&axes, design, seed);
         let names = run_metric_names(base);
         let headline = base.experiment.headline;
@@ -218,10 +218,11 @@ impl SweepConfig {
                     ))
                 })?,
         };
-        let threads = limits::threads(a.threads)?;
+        let threads = limits::threads(a.batch.threads)?;
         let mut cfg = SweepConfig {
             name: base.name.clone(),
             out: a
+                .batch
                 .out
                 .unwrap_or_else(|| PathBuf::from("results").join(format!("{}-sweep", base.name))),
             scenario_text: loaded.text.clone(),
@@ -240,8 +241,8 @@ impl SweepConfig {
             arm,
             baseline,
             threads,
-            force: a.force,
-            quiet: a.quiet,
+            force: a.batch.force,
+            quiet: a.batch.quiet,
         };
         check_place(&cfg, &cfg.spec_json())?;
         cfg.validate_points()?;

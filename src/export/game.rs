@@ -49,6 +49,15 @@ pub fn runs_header(sc: &GameScenario) -> Vec<String> {
     h
 }
 
+/// The header line of `runs.csv`.
+pub fn runs_header_bytes(sc: &GameScenario) -> Vec<u8> {
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(Vec::new());
+    let _ = w.write_record(runs_header(sc));
+    w.into_inner().unwrap_or_default()
+}
+
 /// `runs.csv` rows of some runs.
 pub fn runs_rows(sc: &GameScenario, rows: &[MatchRows]) -> Vec<u8> {
     let mut w = csv::WriterBuilder::new()

@@ -25,6 +25,22 @@ pub struct Entry {
     pub answer: String,
     pub runs: u64,
     pub seed: u64,
+    /// The answer's numbers, when there is one.
+    pub figures: Option<Figures>,
+}
+
+/// The numbers behind a row: for a negotiation scenario the paired difference `arm` −
+/// `baseline` on `metric`; for a repeated game the mean payoff per turn of the top strategy.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Figures {
+    pub arm: String,
+    pub baseline: String,
+    pub metric: String,
+    pub estimate: f64,
+    pub low: f64,
+    pub high: f64,
+    /// The side the 95% interval favours (empty: neither; a game: the top strategy).
+    pub better: String,
 }
 
 fn cell(s: &str) -> String {
@@ -43,6 +59,15 @@ pub fn negotiation(file: &str, sc: &Scenario, agg: &Aggregate, seed: u64) -> Ent
         rows.iter()
             .find(|r| r.arm == arm && r.metric == metric)
             .map(|r| (r.mean, r.low, r.high))
+    });
+    let figures = answer.as_ref().map(|a| Figures {
+        arm: a.arm.clone(),
+        baseline: a.baseline.clone(),
+        metric: a.metric.clone(),
+        estimate: a.mean,
+        low: a.low,
+        high: a.high,
+        better: a.better().unwrap_or("").to_string(),
     });
     let (comparison, answer) = match answer {
         Some(a) => {
@@ -64,6 +89,7 @@ pub fn negotiation(file: &str, sc: &Scenario, agg: &Aggregate, seed: u64) -> Ent
         answer,
         runs: agg.runs,
         seed,
+        figures,
     }
 }
 
@@ -78,6 +104,15 @@ pub fn game(file: &str, sc: &GameScenario, agg: &GameAggregate, runs: u64, seed:
         [first] => format!("`{}` {:.3}", first.strategy, first.mean),
         [] => String::new(),
     };
+    let figures = ranking.first().map(|f| Figures {
+        arm: f.strategy.clone(),
+        baseline: String::new(),
+        metric: "mean_payoff".to_string(),
+        estimate: f.mean,
+        low: f.low,
+        high: f.high,
+        better: f.strategy.clone(),
+    });
     Entry {
         file: file.to_string(),
         question: sc.title.clone(),
@@ -85,6 +120,7 @@ pub fn game(file: &str, sc: &GameScenario, agg: &GameAggregate, runs: u64, seed:
         answer,
         runs,
         seed,
+        figures,
     }
 }
 

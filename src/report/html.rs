@@ -8,7 +8,7 @@ use std::fmt::Write;
 use super::{Results, charts};
 use crate::model::Scenario;
 
-fn esc(s: &str) -> String {
+pub(crate) fn esc(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")

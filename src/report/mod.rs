@@ -2,6 +2,7 @@
 //! `detente report DIR` can rebuild them without rerunning). Pure: text in, SVG and HTML out.
 
 pub mod charts;
+pub mod comparison;
 pub mod flip;
 pub mod html;
 

@@ -1,0 +1,71 @@
+//! `detente replay`: re-run one run from its seed and tell it month by month.
+
+use super::{Error, args, negotiation, print};
+use crate::export;
+
+/// Runs searched by `replay --pick`.
+const PICK_SEARCH: u64 = 10_000;
+
+/// `detente replay`.
+pub fn run(a: args::ReplayArgs) -> Result<(), Error> {
+    use crate::engine::{self, Keep, Outcome, Workspace, rng};
+    let loaded = negotiation(
+        a.scenario.as_deref(),
+        "replay tells runs of negotiation scenarios, not repeated games",
+    )?;
+    let sc = &loaded.scenario;
+    let arm = sc
+        .experiment
+        .arms
+        .iter()
+        .find(|x| x.id == a.arm)
+        .ok_or_else(|| {
+            let ids: Vec<&str> = sc.experiment.arms.iter().map(|x| x.id.as_str()).collect();
+            Error::input(format!(
+                "unknown arm '{}'; expected one of: {}",
+                a.arm,
+                ids.join(", ")
+            ))
+        })?;
+    let master = a.seed.unwrap_or(sc.experiment.seed);
+    let mut ws = Workspace::new();
+    let mut play = |run: u64| {
+        let mut k = Keep::default();
+        let seed = rng::run_seed(master, run);
+        let rec = engine::simulate(sc, arm, seed, &mut ws, &mut k);
+        (run, seed, k, rec)
+    };
+    let (run, seed, keep, rec) = match (a.run, a.pick) {
+        (_, Some(args::Pick::Median)) => {
+            let mut finals: Vec<(f64, u64)> =
+                (0..501).map(|r| (play(r).3.final_trust[0], r)).collect();
+            finals.sort_by(|x, y| x.0.total_cmp(&y.0).then(x.1.cmp(&y.1)));
+            play(finals[finals.len() / 2].1)
+        }
+        (_, Some(kind)) => {
+            let want = match kind {
+                args::Pick::Agreement => Outcome::Agreement,
+                args::Pick::War => Outcome::War,
+                _ => Outcome::Breakdown,
+            };
+            let found = (0..PICK_SEARCH)
+                .find(|&r| play(r).3.outcome == want)
+                .ok_or_else(|| {
+                    Error::input(format!(
+                        "no run of arm '{}' ends in {} among the first {PICK_SEARCH}",
+                        arm.id,
+                        want.name()
+                    ))
+                })?;
+            play(found)
+        }
+        (run, None) => play(run.unwrap_or(0)),
+    };
+    let bytes = match a.format {
+        args::ReplayFormat::Text => {
+            export::narrative::text(sc, arm, run, seed, &keep, &rec).into_bytes()
+        }
+        args::ReplayFormat::Csv => export::narrative::csv(sc, arm, &keep),
+    };
+    print(&bytes)
+}
