@@ -92,8 +92,17 @@ fn every_output_column_and_metric_is_documented() {
 fn every_scenario_key_is_documented_in_the_model_document() {
     let doc = std::fs::read_to_string("docs/model.md").unwrap();
     let mut keys = std::collections::BTreeSet::new();
-    for file in ["src/scenario/raw.rs", "src/scenario/game.rs"] {
-        let src = std::fs::read_to_string(file).unwrap();
+    // The scenario's structs, and each strategy kind's and player kind's parameters.
+    let mut files = vec![
+        "src/scenario/raw.rs".to_string(),
+        "src/scenario/game.rs".to_string(),
+        "src/game/players.rs".to_string(),
+    ];
+    for e in std::fs::read_dir("src/strategies").unwrap().flatten() {
+        files.push(e.path().display().to_string());
+    }
+    for file in files {
+        let src = std::fs::read_to_string(&file).unwrap();
         let mut in_struct = false;
         let mut derives = false;
         for line in src.lines() {

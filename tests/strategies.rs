@@ -5,7 +5,7 @@ mod common;
 
 use detente::engine::{self, Event, Keep, Workspace, rng};
 use detente::model::{MoveSet, Scenario};
-use detente::strategies::StrategySpec;
+use detente::strategies::all_or_nothing;
 
 const EXTRA: &str = r#"
 [[strategies]]
@@ -247,9 +247,10 @@ fn all_or_nothing_gives_relief_only_after_the_package() {
         .iter()
         .find(|a| a.id == "all_or_nothing")
         .unwrap();
-    let c = match &sc.strategies[arm.strategies[US]].spec {
-        StrategySpec::AllOrNothing(c) => c.clone(),
-        other => panic!("the all_or_nothing arm's US strategy is {other:?}"),
+    let spec = &sc.strategies[arm.strategies[US]].spec;
+    let c = match spec.get::<all_or_nothing::Config>() {
+        Some(c) => c.clone(),
+        None => panic!("the all_or_nothing arm's US strategy is {spec:?}"),
     };
     assert!(c.package.len() >= 5 && !c.relief.is_empty() && !c.interim.is_empty());
     // Against the type-conditional DPRK the package is never completed in these runs, so the

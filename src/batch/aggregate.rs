@@ -15,68 +15,7 @@ pub const STATUSES: usize = 5;
 /// Groups of the run summary: all runs, then each type pair.
 pub const GROUPS: usize = 1 + TYPE_PAIRS.len();
 
-/// The per-run metrics of the summary, in order; `{0}` and `{1}` stand for the actor ids.
-pub const RUN_METRICS: &[(&str, &str)] = &[
-    (
-        "outcome:agreement",
-        "share of runs ending in an agreement in force (Wilson interval)",
-    ),
-    (
-        "outcome:interim_freeze",
-        "share ending with a verified freeze held at least interim_freeze_months",
-    ),
-    (
-        "outcome:breakdown",
-        "share in which an agreement or freeze formed and collapsed, and neither an agreement nor an interim freeze holds at the end",
-    ),
-    ("outcome:war", "share ending in war"),
-    (
-        "outcome:stalemate",
-        "share with no agreement, no interim freeze, no breakdown and no war",
-    ),
-    ("final_trust:{0}:{1}", "{0}'s trust in {1} at the end"),
-    ("final_trust:{1}:{0}", "{1}'s trust in {0} at the end"),
-    ("final_tension", "tension at the end"),
-    ("warheads", "warheads at the end"),
-    ("freeze_months", "months with a verified freeze in force"),
-    ("agreements", "agreements formed"),
-    ("agreement_months", "months with an agreement in force"),
-    (
-        "first_irreversible:{0}",
-        "month of {0}'s first verified irreversible step (runs with one)",
-    ),
-    (
-        "first_irreversible:{1}",
-        "month of {1}'s first verified irreversible step (runs with one)",
-    ),
-    (
-        "war_risk",
-        "cumulative probability of war over the run, 1 - prod(1 - hazard)",
-    ),
-    (
-        "hostile_acts:{0}",
-        "hostile acts by {0} (chosen and exogenous)",
-    ),
-    (
-        "hostile_acts:{1}",
-        "hostile acts by {1} (chosen and exogenous)",
-    ),
-    (
-        "end_month",
-        "last simulated month (earlier than the horizon only after war)",
-    ),
-    (
-        "incidents",
-        "exogenous incidents (shocks marked incident) that happened",
-    ),
-    (
-        "track_months",
-        "months with a standing step of the third party's track in force (0 without one)",
-    ),
-];
-/// How many of the run metrics are proportions (the outcomes, first).
-pub const PROPORTIONS: usize = 5;
-pub const NRUN: usize = 20;
+pub use crate::model::metrics::{NRUN, PROPORTIONS, RUN_METRICS};
 
 /// Whether less of a run metric (by index in [`RUN_METRICS`]) is the better result: breakdowns,
 /// war, stalemate, tension, warheads, war risk, hostile acts, incidents, and a later first
@@ -91,13 +30,7 @@ pub const KEY_METRICS: [usize; 8] = [0, 1, 2, 3, 5, 6, 8, 9];
 
 /// Metric names with the scenario's actor ids.
 pub fn run_metric_names(sc: &Scenario) -> Vec<String> {
-    RUN_METRICS
-        .iter()
-        .map(|(n, _)| {
-            n.replace("{0}", &sc.actors[0].id)
-                .replace("{1}", &sc.actors[1].id)
-        })
-        .collect()
+    crate::model::metrics::run_metric_names(&sc.actors)
 }
 
 /// The per-run metric values of a run record, in [`RUN_METRICS`] order.

@@ -8,7 +8,6 @@ use super::{Error, negotiation, print};
 use crate::batch;
 use crate::export;
 use crate::model::params::PARAM_DOCS;
-use crate::scenario;
 use crate::strategies::KINDS;
 
 /// `detente list`.
@@ -26,8 +25,8 @@ pub fn run(what: ListWhat, scenario_path: Option<&Path>) -> Result<(), Error> {
                 let _ = writeln!(s, "{:24} {} ({})", k.kind, k.doc, k.source);
             }
             let _ = writeln!(s, "\nrepeated games ([game] scenarios):");
-            for (kind, doc) in scenario::game::PLAYER_KINDS {
-                let _ = writeln!(s, "{kind:24} {doc}");
+            for k in crate::game::players::PLAYER_KINDS {
+                let _ = writeln!(s, "{:24} {}", k.kind, k.doc);
             }
         }
         ListWhat::Moves => {

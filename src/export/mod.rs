@@ -6,6 +6,7 @@ pub mod headline;
 pub mod library;
 pub mod manifest;
 pub mod narrative;
+pub mod palette;
 pub mod partial;
 pub mod runs;
 pub mod summary;

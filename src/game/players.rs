@@ -4,6 +4,11 @@
 
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+
+use super::Payoffs;
+use crate::model::params::{check, check_opt};
 
 /// A player's rule.
 #[derive(Debug, Clone, PartialEq)]
@@ -91,4 +96,139 @@ impl Player {
 /// Index of a state (own, other's) in CC, CD, DC, DD order.
 pub fn index(me: bool, other: bool) -> usize {
     (!me as usize) * 2 + (!other as usize)
+}
+
+/// A player kind a repeated-game scenario can declare: its name, one-line documentation with
+/// its source, and how its table becomes a [`Player`]. [`PLAYER_KINDS`] is the one list.
+pub struct PlayerKind {
+    pub kind: &'static str,
+    pub doc: &'static str,
+    /// The player from its parameters (the table without `id`, `kind` and `label`).
+    pub parse: fn(toml::Table, &Payoffs) -> Result<Player, String>,
+}
+
+/// Every player kind.
+pub const PLAYER_KINDS: &[PlayerKind] = &[
+    PlayerKind {
+        kind: "always_cooperate",
+        doc: "cooperates every turn (Axelrod 1984)",
+        parse: |t, _| fixed(t, [1.0; 4], 1.0),
+    },
+    PlayerKind {
+        kind: "always_defect",
+        doc: "defects every turn, from the first (Axelrod 1984)",
+        parse: |t, _| fixed(t, [0.0; 4], 0.0),
+    },
+    PlayerKind {
+        kind: "tit_for_tat",
+        doc: "cooperates first, then copies the other's last move (Axelrod 1984)",
+        parse: |t, _| fixed(t, [1.0, 0.0, 1.0, 0.0], 1.0),
+    },
+    PlayerKind {
+        kind: "generous_tit_for_tat",
+        doc: "tit-for-tat that forgives a defection with probability `generosity`, by default min(1-(T-R)/(R-S), (R-P)/(T-P)) (Nowak and Sigmund 1992)",
+        parse: generous,
+    },
+    PlayerKind {
+        kind: "win_stay_lose_shift",
+        doc: "Pavlov: repeats its move after R or T, switches after S or P (Nowak and Sigmund 1993)",
+        parse: |t, _| fixed(t, [1.0, 0.0, 0.0, 1.0], 1.0),
+    },
+    PlayerKind {
+        kind: "grim_trigger",
+        doc: "cooperates until the other's first defection, then defects for ever (Friedman 1971)",
+        parse: |t, _| params::<NoParams>(t).map(|_| Player::Grim),
+    },
+    PlayerKind {
+        kind: "random",
+        doc: "cooperates with probability `p` every turn (Axelrod 1984)",
+        parse: random,
+    },
+    PlayerKind {
+        kind: "contrite_tit_for_tat",
+        doc: "tit-for-tat, except that after noise turns its intended cooperation into a defection against a cooperator it becomes contrite: once it has cooperated again it cooperates the next turn whatever the other did, accepting the punishment instead of echoing it (Wu and Axelrod 1995)",
+        parse: |t, _| params::<NoParams>(t).map(|_| Player::Contrite),
+    },
+    PlayerKind {
+        kind: "memory_one",
+        doc: "cooperates with probabilities `cc`, `cd`, `dc`, `dd` after each outcome (own move first), `opening` at the start (Nowak and Sigmund 1993)",
+        parse: memory_one,
+    },
+];
+
+fn params<T: DeserializeOwned>(t: toml::Table) -> Result<T, String> {
+    toml::Value::Table(t)
+        .try_into::<T>()
+        .map_err(|e| e.message().trim_end().to_string())
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NoParams {}
+
+/// A memory-one player without parameters.
+fn fixed(t: toml::Table, p: [f64; 4], opening: f64) -> Result<Player, String> {
+    params::<NoParams>(t).map(|_| Player::MemoryOne { p, opening })
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct GenerousParams {
+    #[serde(default, deserialize_with = "check_opt::prob")]
+    generosity: Option<f64>,
+}
+
+fn generous(t: toml::Table, pay: &Payoffs) -> Result<Player, String> {
+    let p: GenerousParams = params(t)?;
+    let g = p.generosity.unwrap_or_else(|| pay.default_generosity());
+    Ok(Player::MemoryOne {
+        p: [1.0, g, 1.0, g],
+        opening: 1.0,
+    })
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RandomParams {
+    #[serde(default = "half", deserialize_with = "check::prob")]
+    p: f64,
+}
+
+fn half() -> f64 {
+    0.5
+}
+
+fn random(t: toml::Table, _: &Payoffs) -> Result<Player, String> {
+    let p: RandomParams = params(t)?;
+    Ok(Player::MemoryOne {
+        p: [p.p; 4],
+        opening: p.p,
+    })
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MemoryOneParams {
+    #[serde(deserialize_with = "check::prob")]
+    cc: f64,
+    #[serde(deserialize_with = "check::prob")]
+    cd: f64,
+    #[serde(deserialize_with = "check::prob")]
+    dc: f64,
+    #[serde(deserialize_with = "check::prob")]
+    dd: f64,
+    #[serde(default = "one", deserialize_with = "check::prob")]
+    opening: f64,
+}
+
+fn one() -> f64 {
+    1.0
+}
+
+fn memory_one(t: toml::Table, _: &Payoffs) -> Result<Player, String> {
+    let p: MemoryOneParams = params(t)?;
+    Ok(Player::MemoryOne {
+        p: [p.cc, p.cd, p.dc, p.dd],
+        opening: p.opening,
+    })
 }

@@ -4,6 +4,7 @@
 //! Nothing in this module names a country: actors, moves and roadmaps are data.
 
 pub mod gate;
+pub mod metrics;
 pub mod movesets;
 pub mod params;
 pub mod tension;
@@ -12,7 +13,9 @@ pub mod trust;
 pub use movesets::MoveSet;
 pub use params::Params;
 
-use crate::strategies::StrategySpec;
+pub mod strategy;
+
+pub use strategy::{StrategySpec, TypeConditional};
 
 /// Index of an actor in [`Scenario::actors`] (0 or 1).
 pub type ActorIx = usize;

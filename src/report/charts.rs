@@ -5,23 +5,14 @@ use plotters::prelude::*;
 
 use super::{Point, Results};
 
-/// Okabe and Ito (2008): distinguishable with every common colour-vision deficiency.
-pub const PALETTE: [RGBColor; 7] = [
-    RGBColor(0, 114, 178),
-    RGBColor(213, 94, 0),
-    RGBColor(0, 158, 115),
-    RGBColor(204, 121, 167),
-    RGBColor(230, 159, 0),
-    RGBColor(86, 180, 233),
-    RGBColor(0, 0, 0),
-];
-
 pub(super) const W: u32 = 1000;
 const H: u32 = 560;
 pub(super) const FONT: &str = "sans-serif";
 
+/// The colour of arm `i` (`export::palette`).
 pub fn colour(i: usize) -> RGBColor {
-    PALETTE[i % PALETTE.len()]
+    let (r, g, b) = crate::export::palette::colour(i);
+    RGBColor(r, g, b)
 }
 
 pub(super) type DrawResult = Result<(), Box<dyn std::error::Error>>;

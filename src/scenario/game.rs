@@ -8,6 +8,7 @@ use toml::Spanned;
 
 use super::Seg::Key;
 use super::{Cx, R};
+use crate::game::players::PLAYER_KINDS;
 use crate::game::{Game, Payoffs, Player, Turns};
 use crate::model::params::check;
 
@@ -135,85 +136,34 @@ struct RawArm {
     strategies: BTreeMap<String, Spanned<String>>,
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct NoParams {}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct GenerousParams {
-    #[serde(default, deserialize_with = "crate::model::params::check_opt::prob")]
-    generosity: Option<f64>,
+/// The player kinds' names, for messages.
+fn player_kinds() -> String {
+    PLAYER_KINDS
+        .iter()
+        .map(|k| k.kind)
+        .collect::<Vec<_>>()
+        .join(", ")
 }
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RandomParams {
-    #[serde(default = "half", deserialize_with = "check::prob")]
-    p: f64,
-}
-
-fn half() -> f64 {
-    0.5
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct MemoryOneParams {
-    #[serde(deserialize_with = "check::prob")]
-    cc: f64,
-    #[serde(deserialize_with = "check::prob")]
-    cd: f64,
-    #[serde(deserialize_with = "check::prob")]
-    dc: f64,
-    #[serde(deserialize_with = "check::prob")]
-    dd: f64,
-    #[serde(default = "one_f", deserialize_with = "check::prob")]
-    opening: f64,
-}
-
-fn one_f() -> f64 {
-    1.0
-}
-
-/// The player kinds of the repeated games, with one-line docs and sources.
-pub const PLAYER_KINDS: &[(&str, &str)] = &[
-    ("always_cooperate", "cooperates every turn (Axelrod 1984)"),
-    (
-        "always_defect",
-        "defects every turn, from the first (Axelrod 1984)",
-    ),
-    (
-        "tit_for_tat",
-        "cooperates first, then copies the other's last move (Axelrod 1984)",
-    ),
-    (
-        "generous_tit_for_tat",
-        "tit-for-tat that forgives a defection with probability `generosity`, by default min(1-(T-R)/(R-S), (R-P)/(T-P)) (Nowak and Sigmund 1992)",
-    ),
-    (
-        "win_stay_lose_shift",
-        "Pavlov: repeats its move after R or T, switches after S or P (Nowak and Sigmund 1993)",
-    ),
-    (
-        "grim_trigger",
-        "cooperates until the other's first defection, then defects for ever (Friedman 1971)",
-    ),
-    (
-        "random",
-        "cooperates with probability `p` every turn (Axelrod 1984)",
-    ),
-    (
-        "contrite_tit_for_tat",
-        "tit-for-tat, except that after noise turns its intended cooperation into a defection against a cooperator it becomes contrite: once it has cooperated again it cooperates the next turn whatever the other did, accepting the punishment instead of echoing it (Wu and Axelrod 1995)",
-    ),
-    (
-        "memory_one",
-        "cooperates with probabilities `cc`, `cd`, `dc`, `dd` after each outcome (own move first), `opening` at the start (Nowak and Sigmund 1993)",
-    ),
-];
 
 impl Cx<'_> {
+    /// A player table, parsed by its kind (`game::players`).
+    fn player(&self, st: &Spanned<toml::Table>, id: &str, kind: &str, pay: &Payoffs) -> R<Player> {
+        let Some(k) = PLAYER_KINDS.iter().find(|k| k.kind == kind) else {
+            return Err(self.err(
+                st.span(),
+                format!(
+                    "strategy '{id}': unknown kind '{kind}'; expected one of: {}",
+                    player_kinds()
+                ),
+            ));
+        };
+        let mut t = st.get_ref().clone();
+        for key in crate::strategies::COMMON_KEYS {
+            t.remove(key);
+        }
+        (k.parse)(t, pay).map_err(|e| self.err(st.span(), format!("strategy '{id}' ({kind}): {e}")))
+    }
+
     pub(super) fn build_game(&self) -> R<GameScenario> {
         let raw: Raw = self.de()?;
         self.check_name(&raw.name)?;
@@ -281,8 +231,7 @@ impl Cx<'_> {
         let mut ids = HashMap::new();
         let mut players = Vec::new();
         for st in &raw.strategies {
-            let kinds: Vec<&str> = PLAYER_KINDS.iter().map(|k| k.0).collect();
-            let (id, kind) = self.strategy_head(st, &kinds.join(", "))?;
+            let (id, kind) = self.strategy_head(st, &player_kinds())?;
             let t = st.get_ref();
             let label = match t.get("label") {
                 Some(toml::Value::String(s)) => s.clone(),
@@ -291,49 +240,7 @@ impl Cx<'_> {
             if ids.insert(id.clone(), players.len()).is_some() {
                 return Err(self.err(st.span(), format!("duplicate strategy id '{id}'")));
             }
-            let m1 = |p: [f64; 4], opening: f64| Player::MemoryOne { p, opening };
-            let player = match kind.as_str() {
-                "always_cooperate" => self
-                    .params_of::<NoParams>(st, &id, &kind)
-                    .map(|_| m1([1.0; 4], 1.0))?,
-                "always_defect" => self
-                    .params_of::<NoParams>(st, &id, &kind)
-                    .map(|_| m1([0.0; 4], 0.0))?,
-                "tit_for_tat" => self
-                    .params_of::<NoParams>(st, &id, &kind)
-                    .map(|_| m1([1.0, 0.0, 1.0, 0.0], 1.0))?,
-                "generous_tit_for_tat" => {
-                    let p: GenerousParams = self.params_of(st, &id, &kind)?;
-                    let g = p.generosity.unwrap_or_else(|| pay.default_generosity());
-                    m1([1.0, g, 1.0, g], 1.0)
-                }
-                "win_stay_lose_shift" => self
-                    .params_of::<NoParams>(st, &id, &kind)
-                    .map(|_| m1([1.0, 0.0, 0.0, 1.0], 1.0))?,
-                "grim_trigger" => self
-                    .params_of::<NoParams>(st, &id, &kind)
-                    .map(|_| Player::Grim)?,
-                "random" => {
-                    let p: RandomParams = self.params_of(st, &id, &kind)?;
-                    m1([p.p; 4], p.p)
-                }
-                "contrite_tit_for_tat" => self
-                    .params_of::<NoParams>(st, &id, &kind)
-                    .map(|_| Player::Contrite)?,
-                "memory_one" => {
-                    let p: MemoryOneParams = self.params_of(st, &id, &kind)?;
-                    m1([p.cc, p.cd, p.dc, p.dd], p.opening)
-                }
-                other => {
-                    return Err(self.err(
-                        st.span(),
-                        format!(
-                            "strategy '{id}': unknown kind '{other}'; expected one of: {}",
-                            kinds.join(", ")
-                        ),
-                    ));
-                }
-            };
+            let player = self.player(st, &id, &kind, &pay)?;
             players.push((id, label, player));
         }
 

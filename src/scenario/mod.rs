@@ -1,6 +1,7 @@
 //! Reading scenario files: TOML text to a validated [`Scenario`], with errors that name the file,
 //! line and column, what is wrong and what would be valid.
 
+mod build;
 pub mod compose;
 pub mod game;
 pub mod raw;
@@ -14,14 +15,10 @@ use serde::de::DeserializeOwned;
 use toml::Spanned;
 
 use crate::model::{
-    self, Actor, Arm, Arsenal, Category, Experiment, Hostility, InitialState, MAX_MOVES,
-    MAX_TRACK_MOVES, Move, MoveSet, Params, Phase, Politics, Roadmap, Scenario, Shock,
-    StrategyDecl, ThirdParty, TrackMove, TrackPolicy,
+    self, MAX_TRACK_MOVES, Move, Params, Politics, Scenario, StrategyDecl, StrategySpec,
+    ThirdParty, TrackMove,
 };
-use crate::strategies::{
-    StrategySpec, all_or_nothing, escalate_to_negotiate, generous_tit_for_tat, greedy, grit,
-    grit_initiator, hardline, incremental,
-};
+use crate::strategies::{self, Name, Names};
 use compose::Sources;
 use raw::*;
 
@@ -305,540 +302,6 @@ impl Cx<'_> {
         })
     }
 
-    fn build(&self, raw: RawScenario) -> R<Scenario> {
-        let horizon = *raw.horizon.get_ref();
-        if horizon == 0 || horizon > MAX_HORIZON {
-            return Err(self.err(
-                raw.horizon.span(),
-                format!("horizon must be between 1 and {MAX_HORIZON} months, found {horizon}"),
-            ));
-        }
-        let p = &raw.params;
-
-        // Actors.
-        let actors_span = raw.actors.span();
-        let raw_actors = raw.actors.into_inner();
-        if raw_actors.len() != 2 {
-            return Err(self.err(
-                actors_span,
-                format!("expected exactly 2 [[actors]], found {}", raw_actors.len()),
-            ));
-        }
-        let mut actor_ids = HashMap::new();
-        for (i, a) in raw_actors.iter().enumerate() {
-            if actor_ids
-                .insert(a.get_ref().id.get_ref().clone(), i)
-                .is_some()
-            {
-                return Err(self.err(a.get_ref().id.span(), "duplicate actor id"));
-            }
-        }
-
-        // Moves: ids first, then the rest (prerequisites may point forward).
-        if raw.moves.len() > MAX_MOVES {
-            return Err(self.err(
-                raw.moves[MAX_MOVES].span(),
-                format!(
-                    "at most {MAX_MOVES} moves are supported, found {}",
-                    raw.moves.len()
-                ),
-            ));
-        }
-        let mut move_ids = HashMap::new();
-        for (i, m) in raw.moves.iter().enumerate() {
-            let id = m.get_ref().id.get_ref();
-            if move_ids.insert(id.clone(), i).is_some() {
-                return Err(self.err(m.get_ref().id.span(), format!("duplicate move id '{id}'")));
-            }
-        }
-        let set = |refs: &[Spanned<String>]| -> R<MoveSet> {
-            let mut s = MoveSet::EMPTY;
-            for r in refs {
-                s.insert(self.lookup(&move_ids, r, "move")?);
-            }
-            Ok(s)
-        };
-        let mut moves = Vec::with_capacity(raw.moves.len());
-        for sm in &raw.moves {
-            let m = sm.get_ref();
-            let actor = self.lookup(&actor_ids, &m.actor, "actor")?;
-            let category = Category::parse(m.category.get_ref()).ok_or_else(|| {
-                let names: Vec<&str> = Category::ALL.iter().map(|c| c.name()).collect();
-                self.err(
-                    m.category.span(),
-                    format!(
-                        "unknown category '{}'; expected one of: {}",
-                        m.category.get_ref(),
-                        names.join(", ")
-                    ),
-                )
-            })?;
-            let hostile = match &m.hostile {
-                Some(h) => Some(Hostility {
-                    severity: h.severity,
-                    lr: h.likelihood_ratio,
-                    perceived_hostile: h.perceived_hostile,
-                    breaks: set(&h.breaks)?,
-                }),
-                None => None,
-            };
-            if category == Category::Provocation && hostile.is_none() {
-                return Err(self.err(
-                    sm.span(),
-                    format!(
-                        "move '{}' is a provocation but has no `hostile = {{ severity, likelihood_ratio }}` table",
-                        m.id.get_ref()
-                    ),
-                ));
-            }
-            moves.push(Move {
-                id: m.id.get_ref().clone(),
-                label: m.label.clone(),
-                actor,
-                category,
-                cost: m.cost,
-                value: m.value,
-                verifiability: m.verifiability,
-                irreversibility: m.irreversibility,
-                reversal_lag: m.reversal_lag,
-                requires: set(&m.requires)?,
-                standing: m.standing && hostile.is_none(),
-                freeze: m.freeze,
-                moratorium: m.moratorium,
-                arsenal_growth: m.arsenal_growth,
-                arsenal_removal: m.arsenal_removal,
-                hostile,
-                stake: 0.0,
-                log_lr: 0.0,
-                log_lr_standing: 0.0,
-                gate: 0.0,
-            });
-        }
-        for (i, sm) in raw.moves.iter().enumerate() {
-            if let Some(h) = &moves[i].hostile {
-                for b in h.breaks.iter() {
-                    if moves[b].actor != moves[i].actor || !moves[b].standing {
-                        return Err(self.err(
-                            sm.span(),
-                            format!(
-                                "move '{}' breaks '{}', which must be a standing move of the same actor",
-                                moves[i].id, moves[b].id
-                            ),
-                        ));
-                    }
-                }
-            }
-        }
-        self.check_cycles(&raw.moves, &moves)?;
-        // Each arm derives its own copy from the catalogue as written (derivation scales
-        // verifiability by the arm's verification regime, so it must be applied once).
-        let catalogue = moves.clone();
-        model::derive_moves(&mut moves, p);
-
-        // Strategies (ids first: type-conditional strategies refer to others).
-        let mut strategy_ids = HashMap::new();
-        let mut strategy_heads = Vec::new();
-        for st in &raw.strategies {
-            let (id, kind) = self.strategy_head(st, &kinds_list())?;
-            if strategy_ids
-                .insert(id.clone(), strategy_heads.len())
-                .is_some()
-            {
-                return Err(self.err(st.span(), format!("duplicate strategy id '{id}'")));
-            }
-            strategy_heads.push((id, kind));
-        }
-        let mut roadmap_ids = HashMap::new();
-        for (i, r) in raw.roadmaps.iter().enumerate() {
-            if roadmap_ids
-                .insert(r.get_ref().id.get_ref().clone(), i)
-                .is_some()
-            {
-                return Err(self.err(r.get_ref().id.span(), "duplicate roadmap id"));
-            }
-        }
-        let mut strategies = Vec::new();
-        for (st, (id, kind)) in raw.strategies.iter().zip(&strategy_heads) {
-            let spec = self.strategy(st, id, kind, &move_ids, &roadmap_ids, &strategy_ids)?;
-            let track = match st.get_ref().get("third_party") {
-                None => TrackPolicy::Impede,
-                Some(toml::Value::String(v)) if v == "support" => TrackPolicy::Support,
-                Some(toml::Value::String(v)) if v == "impede" => TrackPolicy::Impede,
-                Some(other) => {
-                    return Err(self.err(
-                        st.span(),
-                        format!(
-                            "strategy '{id}': third_party = {other} is not valid; expected \"support\" or \"impede\""
-                        ),
-                    ));
-                }
-            };
-            strategies.push(StrategyDecl {
-                id: id.clone(),
-                spec,
-                track,
-            });
-        }
-        self.check_type_conditional_cycles(&raw.strategies, &strategies)?;
-
-        let mut actors = Vec::new();
-        for a in &raw_actors {
-            let a = a.get_ref();
-            let flip_to = match &a.politics.flip_to {
-                Some(r) => Some(self.lookup(&strategy_ids, r, "strategy")?),
-                None => None,
-            };
-            let own_hostile = |r: &Spanned<String>| -> R<usize> {
-                let m = self.lookup(&move_ids, r, "move")?;
-                if moves[m].hostile.is_none() || moves[m].actor != actor_ids[a.id.get_ref()] {
-                    return Err(self.err(
-                        r.span(),
-                        format!(
-                            "'{}' must be a hostile move of actor '{}'",
-                            r.get_ref(),
-                            a.id.get_ref()
-                        ),
-                    ));
-                }
-                Ok(m)
-            };
-            actors.push(Actor {
-                id: a.id.get_ref().clone(),
-                label: if a.label.is_empty() {
-                    a.id.get_ref().clone()
-                } else {
-                    a.label.clone()
-                },
-                prior_sincere: a.prior_sincere,
-                initial_trust: a.initial_trust,
-                patience: a.patience,
-                pressure_base: a.pressure_base,
-                budget: a.budget,
-                politics: Politics {
-                    cycle: a.politics.cycle,
-                    first_change: a.politics.first_change.unwrap_or(a.politics.cycle).max(1),
-                    flip: a.politics.flip,
-                    trust_reset: a.politics.trust_reset,
-                    flip_to,
-                    leadership_hazard: a.politics.leadership_hazard,
-                },
-                arsenal: a.arsenal.as_ref().map(|x| Arsenal {
-                    initial: x.initial,
-                    growth: x.growth,
-                }),
-                retaliation: a.retaliation.as_ref().map(own_hostile).transpose()?,
-                pressure: a.pressure.iter().map(own_hostile).collect::<R<Vec<_>>>()?,
-            });
-        }
-        let actors: [Actor; 2] = actors
-            .try_into()
-            .map_err(|_| self.err(actors_span.clone(), "expected exactly 2 actors"))?;
-
-        // Shocks.
-        let mut shocks = Vec::new();
-        for s in &raw.shocks {
-            let r = s.get_ref();
-            let actor = self.lookup(&actor_ids, &r.actor, "actor")?;
-            if r.moves.is_empty() {
-                return Err(self.err(s.span(), format!("shock '{}' lists no moves", r.id)));
-            }
-            let mut ms = Vec::new();
-            for m in &r.moves {
-                let ix = self.lookup(&move_ids, m, "move")?;
-                if moves[ix].hostile.is_none() || moves[ix].actor != actor {
-                    return Err(self.err(
-                        m.span(),
-                        format!(
-                            "shock '{}': '{}' must be a hostile move of the shock's actor",
-                            r.id,
-                            m.get_ref()
-                        ),
-                    ));
-                }
-                ms.push(ix);
-            }
-            let weights: Vec<f64> = match &r.weights {
-                None => vec![1.0; ms.len()],
-                Some(w) => {
-                    if w.get_ref().len() != ms.len() {
-                        return Err(self.err(
-                            w.span(),
-                            format!(
-                                "shock '{}': {} weights for {} moves",
-                                r.id,
-                                w.get_ref().len(),
-                                ms.len()
-                            ),
-                        ));
-                    }
-                    let mut out = Vec::new();
-                    for x in w.get_ref() {
-                        let v = *x.get_ref();
-                        if !v.is_finite() || v < 0.0 {
-                            return Err(
-                                self.err(x.span(), format!("expected a weight >= 0, found {v}"))
-                            );
-                        }
-                        out.push(v);
-                    }
-                    out
-                }
-            };
-            let total: f64 = weights.iter().sum();
-            if total <= 0.0 {
-                return Err(self.err(s.span(), format!("shock '{}': weights sum to zero", r.id)));
-            }
-            let mut cum = 0.0;
-            let moves_cum = ms
-                .into_iter()
-                .zip(weights)
-                .map(|(m, w)| {
-                    cum += w / total;
-                    (m, cum)
-                })
-                .collect();
-            let mut shock = Shock {
-                id: r.id.clone(),
-                actor,
-                rate: r.rate,
-                tension_slope: r.tension_slope,
-                rate_moratorium: r.rate_moratorium,
-                rate_process: r.rate_process,
-                only_in_process: r.only_in_process,
-                incident: r.incident,
-                moves: moves_cum,
-                max_rate: 0.0,
-            };
-            shock.max_rate = shock.highest_rate();
-            shocks.push(shock);
-        }
-
-        // Roadmaps.
-        let mut roadmaps = Vec::new();
-        for rm in &raw.roadmaps {
-            let r = rm.get_ref();
-            let mut phases = Vec::new();
-            for ph in &r.phases {
-                let mut steps = [MoveSet::EMPTY; 2];
-                for (actor_id, list) in &ph.get_ref().steps {
-                    let a =
-                        self.lookup_plain(&actor_ids, actor_id, ph.span(), "actor", "phase steps")?;
-                    for m in list {
-                        let ix = self.lookup(&move_ids, m, "move")?;
-                        if moves[ix].actor != a || moves[ix].hostile.is_some() {
-                            return Err(self.err(
-                                m.span(),
-                                format!(
-                                    "'{}' is not a conciliatory move of actor '{actor_id}'",
-                                    m.get_ref()
-                                ),
-                            ));
-                        }
-                        steps[a].insert(ix);
-                    }
-                }
-                phases.push(Phase {
-                    label: ph.get_ref().label.clone(),
-                    steps,
-                });
-            }
-            if phases.is_empty() {
-                return Err(self.err(rm.span(), "a roadmap needs at least one phase"));
-            }
-            roadmaps.push(Roadmap {
-                id: r.id.get_ref().clone(),
-                phases,
-            });
-        }
-
-        // Initial state.
-        let in_force = set(&raw.initial.in_force)?;
-        let initial = InitialState {
-            tension: raw.initial.tension,
-            in_force,
-        };
-
-        // Experiment.
-        let ex = raw.experiment.get_ref();
-        let runs = *ex.runs.get_ref();
-        if runs == 0 || runs > MAX_RUNS {
-            return Err(self.err(
-                ex.runs.span(),
-                format!("runs must be between 1 and {MAX_RUNS}, found {runs}"),
-            ));
-        }
-        if ex.arms.is_empty() {
-            return Err(self.err(
-                raw.experiment.span(),
-                "the experiment has no arms; add at least one [[experiment.arms]]",
-            ));
-        }
-        let mut arms = Vec::new();
-        let mut arm_ids = HashMap::new();
-        for sa in &ex.arms {
-            let a = sa.get_ref();
-            let id = a.id.get_ref().clone();
-            if arm_ids.insert(id.clone(), arms.len()).is_some() {
-                return Err(self.err(a.id.span(), format!("duplicate arm id '{id}'")));
-            }
-            let actor_names = [actors[0].id.as_str(), actors[1].id.as_str()];
-            let strat = self.pairing(
-                sa.span(),
-                &id,
-                &a.strategies,
-                &actor_ids,
-                &strategy_ids,
-                actor_names,
-            )?;
-            let params = match &a.params {
-                None => raw.params.clone(),
-                Some(t) => self.override_params(&raw.params, t, &id)?,
-            };
-            let mut arm_moves = catalogue.clone();
-            model::derive_moves(&mut arm_moves, &params);
-            let stance = match &a.third_party_stance {
-                None => None,
-                Some(s) if raw.third_party.is_none() => {
-                    return Err(self.err(
-                        s.span(),
-                        format!("arm '{id}' sets third_party_stance but the scenario has no [third_party]"),
-                    ));
-                }
-                Some(s) => Some(self.stance(s)?),
-            };
-            arms.push(Arm {
-                id,
-                label: if a.label.is_empty() {
-                    a.id.get_ref().clone()
-                } else {
-                    a.label.clone()
-                },
-                strategies: strat,
-                params,
-                moves: arm_moves,
-                stance,
-            });
-        }
-        let baseline = self.lookup(&arm_ids, &ex.baseline, "baseline arm")?;
-        let third_party = match &raw.third_party {
-            Some(tp) => Some(self.third_party(tp, &actor_ids, &move_ids)?),
-            None => None,
-        };
-        let metric_names: Vec<String> = crate::batch::aggregate::RUN_METRICS
-            .iter()
-            .map(|(n, _)| {
-                n.replace("{0}", &actors[0].id)
-                    .replace("{1}", &actors[1].id)
-            })
-            .collect();
-        let metric_ix = |m: &Spanned<String>| -> R<usize> {
-            metric_names
-                .iter()
-                .position(|n| n == m.get_ref())
-                .ok_or_else(|| {
-                    self.err(
-                        m.span(),
-                        format!(
-                            "unknown metric '{}'; expected one of: {}",
-                            m.get_ref(),
-                            metric_names.join(", ")
-                        ),
-                    )
-                })
-        };
-        let headline = match &ex.headline {
-            None => None,
-            Some(h) => {
-                let hr = h.get_ref();
-                let arm = self.lookup(&arm_ids, &hr.arm, "arm")?;
-                if arm == baseline {
-                    return Err(self.err(
-                        hr.arm.span(),
-                        "the headline arm is the baseline; name the arm compared with it",
-                    ));
-                }
-                Some(model::Headline {
-                    arm,
-                    metric: metric_ix(&hr.metric)?,
-                })
-            }
-        };
-        let mut output = model::OutputOptions::default();
-        if let Some(os) = &raw.output {
-            let o = os.get_ref();
-            output.runs_csv = o.runs_csv;
-            if let Some(ms) = &o.metrics {
-                let mut v = Vec::new();
-                for m in ms {
-                    let k = metric_ix(m)?;
-                    if v.contains(&k) {
-                        return Err(self.err(
-                            m.span(),
-                            format!("metric '{}' is listed twice", m.get_ref()),
-                        ));
-                    }
-                    v.push(k);
-                }
-                if v.is_empty() {
-                    return Err(self.err(
-                        os.span(),
-                        "[output] metrics is empty; list at least one metric or leave it out",
-                    ));
-                }
-                output.metrics = Some(v);
-            }
-            if let Some(qs) = &o.quantiles {
-                let mut v: Vec<f64> = Vec::new();
-                for q in qs.get_ref() {
-                    let x = *q.get_ref();
-                    if !(x > 0.0 && x < 1.0) {
-                        return Err(self.err(
-                            q.span(),
-                            format!("quantile {x} is not strictly between 0 and 1"),
-                        ));
-                    }
-                    if v.last().is_some_and(|&p| p >= x) {
-                        return Err(self.err(
-                            q.span(),
-                            "quantiles must be listed in increasing order, each once",
-                        ));
-                    }
-                    v.push(x);
-                }
-                if v.is_empty() || v.len() > 9 {
-                    return Err(self.err(qs.span(), "list between 1 and 9 quantiles"));
-                }
-                output.quantiles = v;
-            }
-        }
-
-        Ok(Scenario {
-            name: raw.name.get_ref().clone(),
-            title: raw.title,
-            description: raw.description,
-            horizon,
-            actors,
-            params: raw.params.clone(),
-            moves,
-            shocks,
-            roadmaps,
-            strategies,
-            initial,
-            experiment: Experiment {
-                arms,
-                baseline,
-                runs,
-                seed: ex.seed,
-                question: ex.question.trim().to_string(),
-                headline,
-            },
-            third_party,
-            output,
-        })
-        .and_then(|s| self.check_name(&raw.name).map(|_| s))
-        .and_then(|s| self.check_assembled(&s).map(|_| s))
-    }
-
     /// The checks that need the whole assembled scenario, in one place: the relations between
     /// parameters of the scenario's `[params]` and of every arm (its overrides applied), and
     /// the largest value the aggregates must hold. A sweep point is a scenario text, so it
@@ -1118,12 +581,8 @@ impl Cx<'_> {
             for sincere in [true, false] {
                 let mut ix = i;
                 let mut steps = 0;
-                while let StrategySpec::TypeConditional {
-                    sincere: s,
-                    greedy: g,
-                } = decls[ix].spec
-                {
-                    ix = if sincere { s } else { g };
+                while let Some(t) = decls[ix].spec.type_conditional() {
+                    ix = if sincere { t.sincere } else { t.greedy };
                     steps += 1;
                     if steps > decls.len() {
                         return Err(self.err(
@@ -1137,167 +596,59 @@ impl Cx<'_> {
         Ok(())
     }
 
-    pub(crate) fn params_of<T: DeserializeOwned>(
-        &self,
-        st: &Spanned<toml::Table>,
-        id: &str,
-        kind: &str,
-    ) -> R<T> {
-        let mut t = st.get_ref().clone();
-        t.remove("id");
-        t.remove("kind");
-        t.remove("label");
-        t.remove("third_party");
-        toml::Value::Table(t).try_into::<T>().map_err(|e| {
-            self.err(
-                st.span(),
-                format!("strategy '{id}' ({kind}): {}", e.message().trim_end()),
-            )
-        })
-    }
-
+    /// A strategy table, parsed by its kind's own module.
     fn strategy(
         &self,
         st: &Spanned<toml::Table>,
         id: &str,
         kind: &str,
-        move_ids: &HashMap<String, usize>,
-        roadmap_ids: &HashMap<String, usize>,
-        strategy_ids: &HashMap<String, usize>,
+        names: &ScenarioNames,
     ) -> R<StrategySpec> {
-        let span = st.span();
-        let ctx = format!("strategy '{id}'");
-        let moves_of = |list: &[String]| -> R<MoveSet> {
-            let mut s = MoveSet::EMPTY;
-            for m in list {
-                s.insert(self.lookup_plain(move_ids, m, span.clone(), "move", &ctx)?);
-            }
-            Ok(s)
+        let args = strategies::Args {
+            id,
+            kind,
+            table: st.get_ref(),
+            names,
         };
-        let incremental_config = |p: IncrementalParams| -> R<incremental::Config> {
-            Ok(incremental::Config {
-                roadmap: self.lookup_plain(
-                    roadmap_ids,
-                    &p.roadmap,
-                    span.clone(),
-                    "roadmap",
-                    &ctx,
-                )?,
-                deadline: p.deadline,
-                suspend: p.suspend,
-                max_phases: None,
-            })
-        };
-        let no_params = || self.params_of::<NoParams>(st, id, kind).map(|_| ());
-        Ok(match kind {
-            "all_or_nothing" => {
-                let p: AllOrNothingParams = self.params_of(st, id, kind)?;
-                StrategySpec::AllOrNothing(all_or_nothing::Config {
-                    package: moves_of(&p.package)?,
-                    relief: moves_of(&p.relief)?,
-                    interim: moves_of(&p.interim)?,
-                })
-            }
-            "incremental" => {
-                StrategySpec::Incremental(incremental_config(self.params_of(st, id, kind)?)?)
-            }
-            "freeze_for_freeze" => {
-                StrategySpec::FreezeForFreeze(incremental_config(self.params_of(st, id, kind)?)?)
-            }
-            "grit" => {
-                let p: GritParams = self.params_of(st, id, kind)?;
-                StrategySpec::Grit(grit::Config {
-                    persistence: p.persistence,
-                    growth: p.growth,
-                    initial_step: p.initial_step,
-                    interval: p.interval.max(1),
-                })
-            }
-            "tit_for_tat" => {
-                no_params()?;
-                StrategySpec::TitForTat
-            }
-            "generous_tit_for_tat" => {
-                let p: GenerousParams = self.params_of(st, id, kind)?;
-                StrategySpec::GenerousTitForTat(generous_tit_for_tat::Config {
-                    forgiveness: p.forgiveness,
-                })
-            }
-            "contrite_tit_for_tat" => {
-                no_params()?;
-                StrategySpec::ContriteTitForTat
-            }
-            "grim_trigger" => {
-                no_params()?;
-                StrategySpec::GrimTrigger
-            }
-            "hardline" => {
-                let p: HardlineParams = self.params_of(st, id, kind)?;
-                StrategySpec::Hardline(hardline::Config {
-                    pressure_rate: p.pressure_rate,
-                })
-            }
-            "unconditional" => {
-                no_params()?;
-                StrategySpec::Unconditional
-            }
-            "hedger" => {
-                no_params()?;
-                StrategySpec::Hedger
-            }
-            "greedy" => {
-                let p: GreedyParams = self.params_of(st, id, kind)?;
-                StrategySpec::Greedy(greedy::Config {
-                    mimic_stake: p.mimic_stake,
-                })
-            }
-            "grit_initiator" => {
-                let p: GritInitiatorParams = self.params_of(st, id, kind)?;
-                StrategySpec::GritInitiator(grit_initiator::Config {
-                    initiatives: p
-                        .initiatives
-                        .iter()
-                        .map(|id| self.lookup_plain(move_ids, id, span.clone(), "move", &ctx))
-                        .collect::<R<Vec<_>>>()?,
-                    interval: p.interval.max(1),
-                })
-            }
-            "escalate_to_negotiate" => {
-                let p: EscalateParams = self.params_of(st, id, kind)?;
-                StrategySpec::EscalateToNegotiate(escalate_to_negotiate::Config {
-                    escalation_rate: p.escalation_rate,
-                    tension_target: p.tension_target,
-                })
-            }
-            "type_conditional" => {
-                let p: TypeConditionalParams = self.params_of(st, id, kind)?;
-                StrategySpec::TypeConditional {
-                    sincere: self.lookup_plain(
-                        strategy_ids,
-                        &p.sincere,
-                        span.clone(),
-                        "strategy",
-                        &ctx,
-                    )?,
-                    greedy: self.lookup_plain(
-                        strategy_ids,
-                        &p.greedy,
-                        span.clone(),
-                        "strategy",
-                        &ctx,
-                    )?,
-                }
-            }
-            other => {
-                return Err(self.err(
-                    span,
-                    format!(
-                        "strategy '{id}': unknown kind '{other}'; expected one of: {}",
-                        kinds_list()
-                    ),
-                ));
-            }
-        })
+        match strategies::parse(&args) {
+            Some(r) => r.map_err(|e| self.err(st.span(), e)),
+            None => Err(self.err(
+                st.span(),
+                format!(
+                    "strategy '{id}': unknown kind '{kind}'; expected one of: {}",
+                    kinds_list()
+                ),
+            )),
+        }
+    }
+}
+
+/// The ids a strategy may name, for its kind's parser.
+pub(crate) struct ScenarioNames<'a> {
+    moves: &'a HashMap<String, usize>,
+    roadmaps: &'a HashMap<String, usize>,
+    strategies: &'a HashMap<String, usize>,
+}
+
+impl ScenarioNames<'_> {
+    fn ids(&self, what: Name) -> &HashMap<String, usize> {
+        match what {
+            Name::Move => self.moves,
+            Name::Roadmap => self.roadmaps,
+            Name::Strategy => self.strategies,
+        }
+    }
+}
+
+impl Names for ScenarioNames<'_> {
+    fn find(&self, what: Name, id: &str) -> Option<usize> {
+        self.ids(what).get(id).copied()
+    }
+
+    fn known(&self, what: Name) -> Vec<String> {
+        let mut k: Vec<String> = self.ids(what).keys().cloned().collect();
+        k.sort();
+        k
     }
 }
 

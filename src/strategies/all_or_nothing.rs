@@ -55,3 +55,35 @@ impl AllOrNothing {
         }
     }
 }
+
+/// The scenario's keys.
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Params {
+    package: Vec<String>,
+    relief: Vec<String>,
+    #[serde(default)]
+    interim: Vec<String>,
+}
+
+impl super::Kind for AllOrNothing {
+    type Config = Config;
+    const DOC: KindDoc = DOC;
+
+    fn parse(a: &super::Args) -> Result<Config, String> {
+        let p: Params = a.params()?;
+        Ok(Config {
+            package: a.moves(&p.package)?,
+            relief: a.moves(&p.relief)?,
+            interim: a.moves(&p.interim)?,
+        })
+    }
+
+    fn new(c: &Config) -> Self {
+        AllOrNothing::new(c)
+    }
+
+    fn decide(&mut self, v: &View, _rng: &mut rand_chacha::ChaCha8Rng, out: &mut Vec<Intent>) {
+        AllOrNothing::decide(self, v, out)
+    }
+}

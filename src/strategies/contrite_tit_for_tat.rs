@@ -34,3 +34,20 @@ impl ContriteTitForTat {
         tit_for_tat::respond(&mut self.opened, v, out);
     }
 }
+
+impl super::Kind for ContriteTitForTat {
+    type Config = ();
+    const DOC: KindDoc = DOC;
+
+    fn parse(a: &super::Args) -> Result<(), String> {
+        a.params::<super::NoParams>().map(|_| ())
+    }
+
+    fn new(_: &()) -> Self {
+        ContriteTitForTat::default()
+    }
+
+    fn decide(&mut self, v: &View, _rng: &mut rand_chacha::ChaCha8Rng, out: &mut Vec<Intent>) {
+        ContriteTitForTat::decide(self, v, out)
+    }
+}

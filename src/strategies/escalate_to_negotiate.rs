@@ -5,6 +5,7 @@
 use rand_chacha::ChaCha8Rng;
 
 use super::{Intent, KindDoc, View, hardline, hedger};
+use crate::model::params::check;
 
 pub const DOC: KindDoc = KindDoc {
     kind: "escalate_to_negotiate",
@@ -49,5 +50,43 @@ impl EscalateToNegotiate {
                 hardline::pressure(v, rng, self.c.escalation_rate, out);
             }
         }
+    }
+}
+
+/// The scenario's keys.
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Params {
+    #[serde(default = "escalation_rate", deserialize_with = "check::prob")]
+    escalation_rate: f64,
+    #[serde(default = "tension_target", deserialize_with = "check::prob")]
+    tension_target: f64,
+}
+
+fn escalation_rate() -> f64 {
+    0.3
+}
+fn tension_target() -> f64 {
+    0.7
+}
+
+impl super::Kind for EscalateToNegotiate {
+    type Config = Config;
+    const DOC: KindDoc = DOC;
+
+    fn parse(a: &super::Args) -> Result<Config, String> {
+        let p: Params = a.params()?;
+        Ok(Config {
+            escalation_rate: p.escalation_rate,
+            tension_target: p.tension_target,
+        })
+    }
+
+    fn new(c: &Config) -> Self {
+        EscalateToNegotiate::new(c)
+    }
+
+    fn decide(&mut self, v: &View, rng: &mut rand_chacha::ChaCha8Rng, out: &mut Vec<Intent>) {
+        EscalateToNegotiate::decide(self, v, rng, out)
     }
 }

@@ -1,7 +1,7 @@
 //! Freeze-for-freeze: only the first phase of the roadmap (a test moratorium for a
 //! suspension of large exercises), the "double suspension" proposed by China and Russia in 2017.
 
-use super::{KindDoc, incremental};
+use super::{Intent, KindDoc, View, incremental};
 
 pub const DOC: KindDoc = KindDoc {
     kind: "freeze_for_freeze",
@@ -10,9 +10,31 @@ pub const DOC: KindDoc = KindDoc {
 };
 
 /// An incremental strategy limited to the first phase.
-pub fn new(c: &incremental::Config) -> incremental::Incremental {
-    incremental::Incremental::new(&incremental::Config {
-        max_phases: Some(1),
-        ..c.clone()
-    })
+#[derive(Debug, Clone)]
+pub struct FreezeForFreeze(incremental::Incremental);
+
+/// The same keys as [`incremental`]; the configuration says how many phases to play.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config(pub incremental::Config);
+
+impl super::Kind for FreezeForFreeze {
+    type Config = Config;
+    const DOC: KindDoc = DOC;
+
+    fn parse(a: &super::Args) -> Result<Config, String> {
+        <incremental::Incremental as super::Kind>::parse(a).map(|c| {
+            Config(incremental::Config {
+                max_phases: Some(1),
+                ..c
+            })
+        })
+    }
+
+    fn new(c: &Config) -> Self {
+        FreezeForFreeze(incremental::Incremental::new(&c.0))
+    }
+
+    fn decide(&mut self, v: &View, _rng: &mut rand_chacha::ChaCha8Rng, out: &mut Vec<Intent>) {
+        self.0.decide(v, out)
+    }
 }

@@ -5,6 +5,7 @@ use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
 
 use super::{Intent, KindDoc, View, tit_for_tat};
+use crate::model::params::check;
 
 pub const DOC: KindDoc = KindDoc {
     kind: "generous_tit_for_tat",
@@ -42,5 +43,37 @@ impl GenerousTitForTat {
             }
         }
         tit_for_tat::cooperate(&mut self.opened, v, out);
+    }
+}
+
+/// The scenario's keys.
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Params {
+    #[serde(default = "third", deserialize_with = "check::prob")]
+    forgiveness: f64,
+}
+
+fn third() -> f64 {
+    1.0 / 3.0
+}
+
+impl super::Kind for GenerousTitForTat {
+    type Config = Config;
+    const DOC: KindDoc = DOC;
+
+    fn parse(a: &super::Args) -> Result<Config, String> {
+        let p: Params = a.params()?;
+        Ok(Config {
+            forgiveness: p.forgiveness,
+        })
+    }
+
+    fn new(c: &Config) -> Self {
+        GenerousTitForTat::new(c)
+    }
+
+    fn decide(&mut self, v: &View, rng: &mut rand_chacha::ChaCha8Rng, out: &mut Vec<Intent>) {
+        GenerousTitForTat::decide(self, v, rng, out)
     }
 }

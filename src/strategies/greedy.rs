@@ -2,6 +2,7 @@
 //! withholds the costly ones, and (like every type-G actor) pockets relief (Kydd 2005).
 
 use super::{Intent, KindDoc, View, hedger};
+use crate::model::params::check;
 
 pub const DOC: KindDoc = KindDoc {
     kind: "greedy",
@@ -30,5 +31,37 @@ impl Greedy {
     pub fn decide(&mut self, v: &View, out: &mut Vec<Intent>) {
         let cap = self.mimic_stake;
         hedger::hedge(v, |m| m.stake <= cap, out);
+    }
+}
+
+/// The scenario's keys.
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Params {
+    #[serde(default = "mimic_stake", deserialize_with = "check::prob")]
+    mimic_stake: f64,
+}
+
+fn mimic_stake() -> f64 {
+    0.15
+}
+
+impl super::Kind for Greedy {
+    type Config = Config;
+    const DOC: KindDoc = DOC;
+
+    fn parse(a: &super::Args) -> Result<Config, String> {
+        let p: Params = a.params()?;
+        Ok(Config {
+            mimic_stake: p.mimic_stake,
+        })
+    }
+
+    fn new(c: &Config) -> Self {
+        Greedy::new(c)
+    }
+
+    fn decide(&mut self, v: &View, _rng: &mut rand_chacha::ChaCha8Rng, out: &mut Vec<Intent>) {
+        Greedy::decide(self, v, out)
     }
 }

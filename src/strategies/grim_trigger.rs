@@ -30,3 +30,20 @@ impl GrimTrigger {
         tit_for_tat::cooperate(&mut self.opened, v, out);
     }
 }
+
+impl super::Kind for GrimTrigger {
+    type Config = ();
+    const DOC: KindDoc = DOC;
+
+    fn parse(a: &super::Args) -> Result<(), String> {
+        a.params::<super::NoParams>().map(|_| ())
+    }
+
+    fn new(_: &()) -> Self {
+        GrimTrigger::default()
+    }
+
+    fn decide(&mut self, v: &View, _rng: &mut rand_chacha::ChaCha8Rng, out: &mut Vec<Intent>) {
+        GrimTrigger::decide(self, v, out)
+    }
+}

@@ -4,6 +4,7 @@
 //! response to a hostile act, and never past the trust gate.
 
 use super::{Intent, KindDoc, View};
+use crate::model::params::check;
 
 pub const DOC: KindDoc = KindDoc {
     kind: "grit",
@@ -64,5 +65,55 @@ impl Grit {
             self.unanswered += 1;
             self.next = v.month + self.c.interval;
         }
+    }
+}
+
+/// The scenario's keys.
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Params {
+    #[serde(default = "three")]
+    persistence: u32,
+    #[serde(default = "growth", deserialize_with = "check::positive")]
+    growth: f64,
+    #[serde(default = "one", deserialize_with = "check::positive")]
+    initial_step: f64,
+    #[serde(default = "one_u32")]
+    interval: u32,
+}
+
+fn three() -> u32 {
+    3
+}
+fn growth() -> f64 {
+    1.5
+}
+fn one() -> f64 {
+    1.0
+}
+fn one_u32() -> u32 {
+    1
+}
+
+impl super::Kind for Grit {
+    type Config = Config;
+    const DOC: KindDoc = DOC;
+
+    fn parse(a: &super::Args) -> Result<Config, String> {
+        let p: Params = a.params()?;
+        Ok(Config {
+            persistence: p.persistence,
+            growth: p.growth,
+            initial_step: p.initial_step,
+            interval: p.interval.max(1),
+        })
+    }
+
+    fn new(c: &Config) -> Self {
+        Grit::new(c)
+    }
+
+    fn decide(&mut self, v: &View, _rng: &mut rand_chacha::ChaCha8Rng, out: &mut Vec<Intent>) {
+        Grit::decide(self, v, out)
     }
 }

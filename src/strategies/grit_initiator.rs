@@ -48,3 +48,41 @@ impl GritInitiator {
         }
     }
 }
+
+/// The scenario's keys.
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Params {
+    initiatives: Vec<String>,
+    #[serde(default = "one")]
+    interval: u32,
+}
+
+fn one() -> u32 {
+    1
+}
+
+impl super::Kind for GritInitiator {
+    type Config = Config;
+    const DOC: KindDoc = DOC;
+
+    fn parse(a: &super::Args) -> Result<Config, String> {
+        let p: Params = a.params()?;
+        Ok(Config {
+            initiatives: p
+                .initiatives
+                .iter()
+                .map(|m| a.index(super::Name::Move, m))
+                .collect::<Result<Vec<_>, String>>()?,
+            interval: p.interval.max(1),
+        })
+    }
+
+    fn new(c: &Config) -> Self {
+        GritInitiator::new(c)
+    }
+
+    fn decide(&mut self, v: &View, _rng: &mut rand_chacha::ChaCha8Rng, out: &mut Vec<Intent>) {
+        GritInitiator::decide(self, v, out)
+    }
+}

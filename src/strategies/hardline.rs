@@ -5,6 +5,7 @@ use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
 
 use super::{Intent, KindDoc, View};
+use crate::model::params::check;
 
 pub const DOC: KindDoc = KindDoc {
     kind: "hardline",
@@ -48,5 +49,37 @@ pub fn pressure(v: &View, rng: &mut ChaCha8Rng, rate: f64, out: &mut Vec<Intent>
             let i = ((crate::engine::rng::lo16(x) * n as f64) as usize).min(n - 1);
             out.push(Intent::Hostile(v.actor().pressure[i]));
         }
+    }
+}
+
+/// The scenario's keys.
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Params {
+    #[serde(default = "pressure_rate", deserialize_with = "check::prob")]
+    pressure_rate: f64,
+}
+
+fn pressure_rate() -> f64 {
+    0.2
+}
+
+impl super::Kind for Hardline {
+    type Config = Config;
+    const DOC: KindDoc = DOC;
+
+    fn parse(a: &super::Args) -> Result<Config, String> {
+        let p: Params = a.params()?;
+        Ok(Config {
+            pressure_rate: p.pressure_rate,
+        })
+    }
+
+    fn new(c: &Config) -> Self {
+        Hardline::new(c)
+    }
+
+    fn decide(&mut self, v: &View, rng: &mut rand_chacha::ChaCha8Rng, out: &mut Vec<Intent>) {
+        Hardline::decide(self, v, rng, out)
     }
 }

@@ -58,3 +58,20 @@ pub fn hedge(v: &View, willing: impl Fn(&Move) -> bool + Copy, out: &mut Vec<Int
         v.revoke_latest(|_| true, out);
     }
 }
+
+impl super::Kind for Hedger {
+    type Config = ();
+    const DOC: KindDoc = DOC;
+
+    fn parse(a: &super::Args) -> Result<(), String> {
+        a.params::<super::NoParams>().map(|_| ())
+    }
+
+    fn new(_: &()) -> Self {
+        Hedger
+    }
+
+    fn decide(&mut self, v: &View, _rng: &mut rand_chacha::ChaCha8Rng, out: &mut Vec<Intent>) {
+        Hedger::decide(self, v, out)
+    }
+}

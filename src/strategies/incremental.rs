@@ -92,3 +92,44 @@ impl Incremental {
         }
     }
 }
+
+/// The scenario's keys (shared with freeze-for-freeze).
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct Params {
+    roadmap: String,
+    #[serde(default = "two")]
+    deadline: u32,
+    #[serde(default = "three")]
+    suspend: u32,
+}
+
+fn two() -> u32 {
+    2
+}
+fn three() -> u32 {
+    3
+}
+
+impl super::Kind for Incremental {
+    type Config = Config;
+    const DOC: KindDoc = DOC;
+
+    fn parse(a: &super::Args) -> Result<Config, String> {
+        let p: Params = a.params()?;
+        Ok(Config {
+            roadmap: a.index(super::Name::Roadmap, &p.roadmap)?,
+            deadline: p.deadline,
+            suspend: p.suspend,
+            max_phases: None,
+        })
+    }
+
+    fn new(c: &Config) -> Self {
+        Incremental::new(c)
+    }
+
+    fn decide(&mut self, v: &View, _rng: &mut rand_chacha::ChaCha8Rng, out: &mut Vec<Intent>) {
+        Incremental::decide(self, v, out)
+    }
+}

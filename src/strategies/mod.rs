@@ -4,49 +4,17 @@
 //! (prerequisites, trust gate, domestic feasibility) and executes them with noise. One strategy
 //! per file, each naming the paper it comes from.
 
-pub mod all_or_nothing;
-pub mod contrite_tit_for_tat;
-pub mod escalate_to_negotiate;
-pub mod freeze_for_freeze;
-pub mod generous_tit_for_tat;
-pub mod greedy;
-pub mod grim_trigger;
-pub mod grit;
-pub mod grit_initiator;
-pub mod hardline;
-pub mod hedger;
-pub mod incremental;
-pub mod tit_for_tat;
-pub mod unconditional;
 mod view;
 
 pub use view::{Board, Intent, Offer, Rules, Seen, SideState, View};
 
-use rand_chacha::ChaCha8Rng;
+use std::fmt::Debug;
 
-/// A strategy's configuration, as declared (and validated) in a scenario.
-#[derive(Debug, Clone, PartialEq)]
-pub enum StrategySpec {
-    AllOrNothing(all_or_nothing::Config),
-    Incremental(incremental::Config),
-    FreezeForFreeze(incremental::Config),
-    Grit(grit::Config),
-    TitForTat,
-    GenerousTitForTat(generous_tit_for_tat::Config),
-    ContriteTitForTat,
-    GrimTrigger,
-    Hardline(hardline::Config),
-    Unconditional,
-    Hedger,
-    Greedy(greedy::Config),
-    GritInitiator(grit_initiator::Config),
-    EscalateToNegotiate(escalate_to_negotiate::Config),
-    /// Picks a strategy by the actor's hidden type (indices into the scenario's strategies).
-    TypeConditional {
-        sincere: usize,
-        greedy: usize,
-    },
-}
+use rand_chacha::ChaCha8Rng;
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+
+use crate::model::{MoveSet, StrategySpec, TypeConditional};
 
 /// A strategy kind's name, one-line description and source, for `detente list strategies`.
 #[derive(Debug, Clone, Copy)]
@@ -56,115 +24,200 @@ pub struct KindDoc {
     pub source: &'static str,
 }
 
-/// Every strategy kind a scenario can declare.
-pub const KINDS: &[KindDoc] = &[
-    all_or_nothing::DOC,
-    incremental::DOC,
-    freeze_for_freeze::DOC,
-    grit::DOC,
-    tit_for_tat::DOC,
-    generous_tit_for_tat::DOC,
-    contrite_tit_for_tat::DOC,
-    grim_trigger::DOC,
-    hardline::DOC,
-    unconditional::DOC,
-    hedger::DOC,
-    greedy::DOC,
-    grit_initiator::DOC,
-    escalate_to_negotiate::DOC,
-    KindDoc {
-        kind: "type_conditional",
-        doc: "Plays one strategy if the actor is sincere (S) and another if greedy (G); re-picks when a new leader redraws the type.",
-        source: "Kydd 2005 (security seekers and greedy types)",
-    },
-];
-
-/// The per-run state of a strategy.
-#[derive(Debug, Clone)]
-pub enum Strategy {
-    AllOrNothing(all_or_nothing::AllOrNothing),
-    Incremental(incremental::Incremental),
-    Grit(grit::Grit),
-    TitForTat(tit_for_tat::TitForTat),
-    GenerousTitForTat(generous_tit_for_tat::GenerousTitForTat),
-    ContriteTitForTat(contrite_tit_for_tat::ContriteTitForTat),
-    GrimTrigger(grim_trigger::GrimTrigger),
-    Hardline(hardline::Hardline),
-    Unconditional(unconditional::Unconditional),
-    Hedger(hedger::Hedger),
-    Greedy(greedy::Greedy),
-    GritInitiator(grit_initiator::GritInitiator),
-    Escalate(escalate_to_negotiate::EscalateToNegotiate),
+/// One strategy kind: its documentation, its configuration parsed from the scenario, and its
+/// decision. Each kind is one file implementing this, named once in [`registry!`].
+pub trait Kind: Sized {
+    /// The validated configuration a scenario declares.
+    type Config: crate::model::strategy::Config + Clone;
+    const DOC: KindDoc;
+    /// Read the configuration from the strategy's table.
+    fn parse(a: &Args) -> Result<Self::Config, String>;
+    /// A fresh per-run state.
+    fn new(c: &Self::Config) -> Self;
+    /// Propose this month's intents.
+    fn decide(&mut self, v: &View, rng: &mut ChaCha8Rng, out: &mut Vec<Intent>);
 }
 
-impl Strategy {
-    /// A fresh strategy state for a spec. `TypeConditional` must be resolved first.
-    pub fn new(spec: &StrategySpec) -> Strategy {
-        match spec {
-            StrategySpec::AllOrNothing(c) => {
-                Strategy::AllOrNothing(all_or_nothing::AllOrNothing::new(c))
-            }
-            StrategySpec::Incremental(c) => Strategy::Incremental(incremental::Incremental::new(c)),
-            StrategySpec::FreezeForFreeze(c) => Strategy::Incremental(freeze_for_freeze::new(c)),
-            StrategySpec::Grit(c) => Strategy::Grit(grit::Grit::new(c)),
-            StrategySpec::TitForTat => Strategy::TitForTat(tit_for_tat::TitForTat::default()),
-            StrategySpec::GenerousTitForTat(c) => {
-                Strategy::GenerousTitForTat(generous_tit_for_tat::GenerousTitForTat::new(c))
-            }
-            StrategySpec::ContriteTitForTat => {
-                Strategy::ContriteTitForTat(contrite_tit_for_tat::ContriteTitForTat::default())
-            }
-            StrategySpec::GrimTrigger => {
-                Strategy::GrimTrigger(grim_trigger::GrimTrigger::default())
-            }
-            StrategySpec::Hardline(c) => Strategy::Hardline(hardline::Hardline::new(c)),
-            StrategySpec::Unconditional => Strategy::Unconditional(unconditional::Unconditional),
-            StrategySpec::Hedger => Strategy::Hedger(hedger::Hedger),
-            StrategySpec::Greedy(c) => Strategy::Greedy(greedy::Greedy::new(c)),
-            StrategySpec::GritInitiator(c) => {
-                Strategy::GritInitiator(grit_initiator::GritInitiator::new(c))
-            }
-            StrategySpec::EscalateToNegotiate(c) => {
-                Strategy::Escalate(escalate_to_negotiate::EscalateToNegotiate::new(c))
-            }
-            StrategySpec::TypeConditional { .. } => {
-                // Resolved by the engine before construction; a hedger is the safe reading.
-                Strategy::Hedger(hedger::Hedger)
-            }
+/// What the scenario names a strategy may refer to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Name {
+    Move,
+    Roadmap,
+    Strategy,
+}
+
+impl Name {
+    fn word(self) -> &'static str {
+        match self {
+            Name::Move => "move",
+            Name::Roadmap => "roadmap",
+            Name::Strategy => "strategy",
         }
+    }
+}
+
+/// The scenario's names, as the scenario reader knows them.
+pub trait Names {
+    /// The index of `id` among the scenario's moves, roadmaps or strategies.
+    fn find(&self, what: Name, id: &str) -> Option<usize>;
+    /// Every id of that kind, sorted (for error messages).
+    fn known(&self, what: Name) -> Vec<String>;
+}
+
+/// A strategy's table as declared, for its kind's parser.
+pub struct Args<'a> {
+    pub id: &'a str,
+    pub kind: &'a str,
+    pub table: &'a toml::Table,
+    pub names: &'a dyn Names,
+}
+
+/// The keys every strategy table has, which are not the kind's parameters.
+pub const COMMON_KEYS: [&str; 4] = ["id", "kind", "label", "third_party"];
+
+impl Args<'_> {
+    /// The kind's parameters: the table without [`COMMON_KEYS`], as `T`.
+    pub fn params<T: DeserializeOwned>(&self) -> Result<T, String> {
+        let mut t = self.table.clone();
+        for k in COMMON_KEYS {
+            t.remove(k);
+        }
+        toml::Value::Table(t).try_into::<T>().map_err(|e| {
+            format!(
+                "strategy '{}' ({}): {}",
+                self.id,
+                self.kind,
+                e.message().trim_end()
+            )
+        })
     }
 
-    /// Propose this month's intents.
-    pub fn decide(&mut self, v: &View, rng: &mut ChaCha8Rng, out: &mut Vec<Intent>) {
-        match self {
-            Strategy::AllOrNothing(s) => s.decide(v, out),
-            Strategy::Incremental(s) => s.decide(v, out),
-            Strategy::Grit(s) => s.decide(v, out),
-            Strategy::TitForTat(s) => s.decide(v, out),
-            Strategy::GenerousTitForTat(s) => s.decide(v, rng, out),
-            Strategy::ContriteTitForTat(s) => s.decide(v, out),
-            Strategy::GrimTrigger(s) => s.decide(v, out),
-            Strategy::Hardline(s) => s.decide(v, rng, out),
-            Strategy::Unconditional(s) => s.decide(v, out),
-            Strategy::Hedger(s) => s.decide(v, out),
-            Strategy::Greedy(s) => s.decide(v, out),
-            Strategy::GritInitiator(s) => s.decide(v, out),
-            Strategy::Escalate(s) => s.decide(v, rng, out),
-        }
+    /// The index of a move, roadmap or strategy the table names.
+    pub fn index(&self, what: Name, id: &str) -> Result<usize, String> {
+        self.names.find(what, id).ok_or_else(|| {
+            format!(
+                "strategy '{}': unknown {} '{id}'; expected one of: {}",
+                self.id,
+                what.word(),
+                self.names.known(what).join(", ")
+            )
+        })
     }
+
+    /// The set of moves a list names.
+    pub fn moves(&self, ids: &[String]) -> Result<MoveSet, String> {
+        let mut s = MoveSet::EMPTY;
+        for m in ids {
+            s.insert(self.index(Name::Move, m)?);
+        }
+        Ok(s)
+    }
+}
+
+/// The parameters of a kind that takes none.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NoParams {}
+
+/// Declare the strategy kinds: each `module::Type` is a file of this folder whose `Type`
+/// implements [`Kind`]. This list is the only place a new kind is added.
+macro_rules! registry {
+    ($($module:ident :: $Type:ident),* $(,)?) => {
+        $(pub mod $module;)*
+
+        /// The per-run state of a strategy.
+        #[derive(Debug, Clone)]
+        pub enum Strategy {
+            $($Type($module::$Type),)*
+        }
+
+        /// Every strategy kind a scenario can declare.
+        pub const KINDS: &[KindDoc] = &[$(<$module::$Type as Kind>::DOC,)* TYPE_CONDITIONAL];
+
+        /// Parse a strategy table of kind `a.kind`; None if no kind has that name.
+        pub fn parse(a: &Args) -> Option<Result<StrategySpec, String>> {
+            $(
+                let doc = <$module::$Type as Kind>::DOC;
+                if a.kind == doc.kind {
+                    return Some(<$module::$Type as Kind>::parse(a).map(|c| StrategySpec::new(doc.kind, c)));
+                }
+            )*
+            if a.kind == TYPE_CONDITIONAL.kind {
+                return Some(type_conditional(a));
+            }
+            None
+        }
+
+        impl Strategy {
+            /// A fresh strategy state for a spec. A type-conditional spec must be resolved
+            /// first ([`resolve`]); a hedger is the safe reading of one that is not.
+            pub fn new(spec: &StrategySpec) -> Strategy {
+                $(
+                    if spec.kind() == <$module::$Type as Kind>::DOC.kind
+                        && let Some(c) = spec.get::<<$module::$Type as Kind>::Config>()
+                    {
+                        return Strategy::$Type(<$module::$Type as Kind>::new(c));
+                    }
+                )*
+                Strategy::Hedger(hedger::Hedger)
+            }
+
+            /// Propose this month's intents.
+            pub fn decide(&mut self, v: &View, rng: &mut ChaCha8Rng, out: &mut Vec<Intent>) {
+                match self {
+                    $(Strategy::$Type(s) => Kind::decide(s, v, rng, out),)*
+                }
+            }
+        }
+    };
+}
+
+registry! {
+    all_or_nothing::AllOrNothing,
+    incremental::Incremental,
+    freeze_for_freeze::FreezeForFreeze,
+    grit::Grit,
+    tit_for_tat::TitForTat,
+    generous_tit_for_tat::GenerousTitForTat,
+    contrite_tit_for_tat::ContriteTitForTat,
+    grim_trigger::GrimTrigger,
+    hardline::Hardline,
+    unconditional::Unconditional,
+    hedger::Hedger,
+    greedy::Greedy,
+    grit_initiator::GritInitiator,
+    escalate_to_negotiate::EscalateToNegotiate,
+}
+
+/// Kind `type_conditional`, resolved by the engine rather than played.
+pub const TYPE_CONDITIONAL: KindDoc = KindDoc {
+    kind: "type_conditional",
+    doc: "Plays one strategy if the actor is sincere (S) and another if greedy (G); re-picks when a new leader redraws the type.",
+    source: "Kydd 2005 (security seekers and greedy types)",
+};
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TypeConditionalParams {
+    sincere: String,
+    greedy: String,
+}
+
+fn type_conditional(a: &Args) -> Result<StrategySpec, String> {
+    let p: TypeConditionalParams = a.params()?;
+    let c = TypeConditional {
+        sincere: a.index(Name::Strategy, &p.sincere)?,
+        greedy: a.index(Name::Strategy, &p.greedy)?,
+    };
+    Ok(StrategySpec::new(TYPE_CONDITIONAL.kind, c))
 }
 
 /// Follow `TypeConditional` indirections to a concrete strategy for an actor's type.
 pub fn resolve(decls: &[crate::model::StrategyDecl], mut ix: usize, sincere: bool) -> usize {
     for _ in 0..decls.len() {
-        match decls[ix].spec {
-            StrategySpec::TypeConditional {
-                sincere: s,
-                greedy: g,
-            } => {
-                ix = if sincere { s } else { g };
-            }
-            _ => return ix,
+        match decls[ix].spec.type_conditional() {
+            Some(t) => ix = if sincere { t.sincere } else { t.greedy },
+            None => return ix,
         }
     }
     ix

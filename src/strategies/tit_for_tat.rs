@@ -43,3 +43,20 @@ pub fn cooperate(opened: &mut bool, v: &View, out: &mut Vec<Intent>) {
         v.reciprocate(|_, _| true, out);
     }
 }
+
+impl super::Kind for TitForTat {
+    type Config = ();
+    const DOC: KindDoc = DOC;
+
+    fn parse(a: &super::Args) -> Result<(), String> {
+        a.params::<super::NoParams>().map(|_| ())
+    }
+
+    fn new(_: &()) -> Self {
+        TitForTat::default()
+    }
+
+    fn decide(&mut self, v: &View, _rng: &mut rand_chacha::ChaCha8Rng, out: &mut Vec<Intent>) {
+        TitForTat::decide(self, v, out)
+    }
+}

@@ -19,3 +19,20 @@ impl Unconditional {
         }
     }
 }
+
+impl super::Kind for Unconditional {
+    type Config = ();
+    const DOC: KindDoc = DOC;
+
+    fn parse(a: &super::Args) -> Result<(), String> {
+        a.params::<super::NoParams>().map(|_| ())
+    }
+
+    fn new(_: &()) -> Self {
+        Unconditional
+    }
+
+    fn decide(&mut self, v: &View, _rng: &mut rand_chacha::ChaCha8Rng, out: &mut Vec<Intent>) {
+        Unconditional::decide(self, v, out)
+    }
+}

@@ -1,0 +1,78 @@
+//! The names and meanings of the per-run metrics every batch reports (summary.csv, runs.csv),
+//! so that a scenario can name one (a headline, an output list) and every layer agrees.
+
+use super::Actor;
+
+/// The per-run metrics of the summary, in order; `{0}` and `{1}` stand for the actor ids.
+pub const RUN_METRICS: &[(&str, &str)] = &[
+    (
+        "outcome:agreement",
+        "share of runs ending in an agreement in force (Wilson interval)",
+    ),
+    (
+        "outcome:interim_freeze",
+        "share ending with a verified freeze held at least interim_freeze_months",
+    ),
+    (
+        "outcome:breakdown",
+        "share in which an agreement or freeze formed and collapsed, and neither an agreement nor an interim freeze holds at the end",
+    ),
+    ("outcome:war", "share ending in war"),
+    (
+        "outcome:stalemate",
+        "share with no agreement, no interim freeze, no breakdown and no war",
+    ),
+    ("final_trust:{0}:{1}", "{0}'s trust in {1} at the end"),
+    ("final_trust:{1}:{0}", "{1}'s trust in {0} at the end"),
+    ("final_tension", "tension at the end"),
+    ("warheads", "warheads at the end"),
+    ("freeze_months", "months with a verified freeze in force"),
+    ("agreements", "agreements formed"),
+    ("agreement_months", "months with an agreement in force"),
+    (
+        "first_irreversible:{0}",
+        "month of {0}'s first verified irreversible step (runs with one)",
+    ),
+    (
+        "first_irreversible:{1}",
+        "month of {1}'s first verified irreversible step (runs with one)",
+    ),
+    (
+        "war_risk",
+        "cumulative probability of war over the run, 1 - prod(1 - hazard)",
+    ),
+    (
+        "hostile_acts:{0}",
+        "hostile acts by {0} (chosen and exogenous)",
+    ),
+    (
+        "hostile_acts:{1}",
+        "hostile acts by {1} (chosen and exogenous)",
+    ),
+    (
+        "end_month",
+        "last simulated month (earlier than the horizon only after war)",
+    ),
+    (
+        "incidents",
+        "exogenous incidents (shocks marked incident) that happened",
+    ),
+    (
+        "track_months",
+        "months with a standing step of the third party's track in force (0 without one)",
+    ),
+];
+/// How many of the run metrics are proportions (the outcomes, first).
+pub const PROPORTIONS: usize = 5;
+pub const NRUN: usize = 20;
+
+/// The run metrics' names for these actors (`{0}` and `{1}` replaced by their ids).
+pub fn run_metric_names(actors: &[Actor; 2]) -> Vec<String> {
+    RUN_METRICS
+        .iter()
+        .map(|(n, _)| {
+            n.replace("{0}", &actors[0].id)
+                .replace("{1}", &actors[1].id)
+        })
+        .collect()
+}

@@ -1,0 +1,111 @@
+//! One registry: every strategy kind and repeated-game player kind listed in the code parses
+//! from a scenario, runs, and is documented in `detente list strategies` and docs/model.md.
+
+mod common;
+
+use common::{KOREA, detente};
+use detente::game::players::PLAYER_KINDS;
+use detente::strategies::KINDS;
+
+/// The parameters an example of each strategy kind needs in the flagship scenario. A new kind
+/// must be added here, or the test fails.
+fn example(kind: &str) -> Option<&'static str> {
+    Some(match kind {
+        "all_or_nothing" => {
+            "package = [\"freeze_yongbyon\"]\nrelief = [\"partial_sanctions_relief\"]\ninterim = [\"humanitarian_exemptions\"]"
+        }
+        "incremental" | "freeze_for_freeze" => "roadmap = \"action_for_action\"",
+        "grit" => "persistence = 2",
+        "generous_tit_for_tat" => "forgiveness = 0.2",
+        "hardline" => "pressure_rate = 0.1",
+        "greedy" => "mimic_stake = 0.1",
+        "grit_initiator" => "initiatives = [\"humanitarian_exemptions\"]",
+        "escalate_to_negotiate" => "escalation_rate = 0.2",
+        "type_conditional" => "sincere = \"hedger\"\ngreedy = \"greedy\"",
+        "tit_for_tat" | "contrite_tit_for_tat" | "grim_trigger" | "unconditional" | "hedger" => "",
+        _ => return None,
+    })
+}
+
+#[test]
+fn every_strategy_kind_parses_runs_and_is_documented() {
+    let listed = String::from_utf8(
+        detente()
+            .args(["list", "strategies"])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    let doc = std::fs::read_to_string("docs/model.md").unwrap();
+    assert!(KINDS.len() >= 15, "only {} kinds", KINDS.len());
+    for k in KINDS {
+        let params = example(k.kind)
+            .unwrap_or_else(|| panic!("kind '{}' has no example in tests/registry.rs", k.kind));
+        let text = format!(
+            "{KOREA}\n[[strategies]]\nid = \"probe\"\nkind = \"{}\"\n{params}\n\n[[experiment.arms]]\nid = \"probe\"\nstrategies = {{ US = \"probe\", DPRK = \"dprk_type_conditional\" }}\n",
+            k.kind
+        );
+        let sc = detente::scenario::parse(&text, "probe.toml")
+            .unwrap_or_else(|e| panic!("kind '{}' does not parse: {e}", k.kind));
+        let decl = sc.strategies.iter().find(|s| s.id == "probe").unwrap();
+        assert_eq!(decl.spec.kind(), k.kind);
+        let agg =
+            detente::batch::run::<()>(&sc, 1, 0..20, &|_| {}, &mut |_| Ok(())).unwrap();
+        assert_eq!(agg.runs, 20, "kind '{}' did not run", k.kind);
+        assert!(
+            listed.lines().any(|l| l.starts_with(&format!("{} ", k.kind))),
+            "`detente list strategies` does not list '{}'",
+            k.kind
+        );
+        assert!(
+            doc.contains(&format!("`{}`", k.kind)),
+            "docs/model.md does not document '{}'",
+            k.kind
+        );
+    }
+}
+
+#[test]
+fn every_player_kind_parses_and_is_documented() {
+    let pd = std::fs::read_to_string("scenarios/prisoners-dilemma.toml").unwrap();
+    let listed = String::from_utf8(
+        detente()
+            .args(["list", "strategies"])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    let doc = std::fs::read_to_string("docs/model.md").unwrap();
+    assert!(PLAYER_KINDS.len() >= 9);
+    for k in PLAYER_KINDS {
+        let params = match k.kind {
+            "memory_one" => "cc = 1.0\ncd = 0.1\ndc = 1.0\ndd = 0.2",
+            "random" => "p = 0.3",
+            "generous_tit_for_tat" => "generosity = 0.2",
+            _ => "",
+        };
+        let text = format!(
+            "{pd}\n[[strategies]]\nid = \"probe\"\nkind = \"{}\"\n{params}\n",
+            k.kind
+        );
+        match detente::scenario::parse_any(text, "probe.toml") {
+            Ok(detente::scenario::Any::Game { scenario, .. }) => {
+                assert!(scenario.players.iter().any(|p| p.0 == "probe"), "{}", k.kind);
+            }
+            Ok(_) => panic!("not a game"),
+            Err(e) => panic!("player kind '{}' does not parse: {e}", k.kind),
+        }
+        assert!(
+            listed.lines().any(|l| l.starts_with(&format!("{} ", k.kind))),
+            "`detente list strategies` does not list player '{}'",
+            k.kind
+        );
+        assert!(
+            doc.contains(&format!("`{}`", k.kind)),
+            "docs/model.md does not document player '{}'",
+            k.kind
+        );
+    }
+}
