@@ -96,6 +96,145 @@ fn bare(e: ScenarioError) -> String {
     }
 }
 
+/// The point design asked for: a grid, or a Latin hypercube of `--samples` points.
+fn point_design(design: DesignArg, samples: Option<u64>) -> Result<Design, Error> {
+    match (design, samples) {
+        (DesignArg::Grid, None) => Ok(Design::Grid),
+        (DesignArg::Grid, Some(_)) => Err(Error::input(
+            "--samples is for --design lhs; a grid's size is the product of the STEPS",
+        )),
+        (DesignArg::Lhs, Some(n)) if (2..=MAX_POINTS as u64).contains(&n) => Ok(Design::Lhs {
+            samples: n as usize,
+        }),
+        (DesignArg::Lhs, _) => Err(Error::input(format!(
+            "--design lhs needs --samples N with 2 <= N <= {MAX_POINTS}"
+        ))),
+    }
+}
+
+/// The settings a sweep varies: each `--vary` as an axis, with its resolved key.
+struct Varied {
+    axes: Vec<Axis>,
+    keys: Vec<vary::Key>,
+}
+
+/// The `--vary` arguments, checked and resolved in `doc` (a grid's size checked too).
+fn varied(vary: &[String], grid: bool, doc: &toml::Table) -> Result<Varied, Error> {
+    let mut axes = Vec::new();
+    let mut keys = Vec::new();
+    for v in vary {
+        let (key, lo, hi, steps) = parse_vary(v, grid)?;
+        if lo > hi {
+            return Err(Error::input(format!("--vary '{v}': LO is above HI")));
+        }
+        if axes.iter().any(|x: &Axis| x.key == key) {
+            return Err(Error::input(format!("--vary '{key}' is given twice")));
+        }
+        let k = vary::resolve(doc, &key).map_err(|e| Error::input(format!("--vary: {e}")))?;
+        if let Some(why) = k.inert() {
+            return Err(Error::input(format!("--vary '{key}': {why}")));
+        }
+        if let Some(other) = keys.iter().position(|o: &vary::Key| o.same_setting(&k)) {
+            return Err(Error::input(format!(
+                "--vary '{key}' and --vary '{}' are the same setting; vary it once",
+                axes[other].key
+            )));
+        }
+        axes.push(Axis {
+            key,
+            lo,
+            hi,
+            steps,
+            integer: k.integer,
+        });
+        keys.push(k);
+    }
+    if grid {
+        let n = axes
+            .iter()
+            .try_fold(1usize, |acc, x| acc.checked_mul(x.steps))
+            .filter(|&n| n <= MAX_POINTS);
+        if n.is_none() {
+            return Err(Error::input(format!(
+                "the grid has more than {MAX_POINTS} points; use fewer STEPS or --design lhs"
+            )));
+        }
+    }
+    Ok(Varied { axes, keys })
+}
+
+/// The metrics a sweep reports.
+struct Metrics {
+    /// The metric of the flip map and the sensitivity ranking.
+    metric: usize,
+    /// The summary metrics reported, the flip metric among them.
+    metrics: Vec<usize>,
+}
+
+/// The flip metric (`--metric`, headline, or agreement) and the summary metrics with it.
+fn chosen_metrics(choice: Option<&str>, base: &Scenario) -> Result<Metrics, Error> {
+    let names = run_metric_names(base);
+    let metric_name = match (choice, base.experiment.headline) {
+        (Some(m), _) => m.to_string(),
+        (None, Some(h)) => names[h.metric].clone(),
+        (None, None) => "outcome:agreement".to_string(),
+    };
+    let metric_name = metric_name.as_str();
+    let metric = names.iter().position(|n| n == metric_name).ok_or_else(|| {
+        Error::input(format!(
+            "--metric '{metric_name}' is not a run metric; expected one of: {}",
+            names.join(", ")
+        ))
+    })?;
+    let mut metrics = base
+        .output
+        .metrics
+        .clone()
+        .unwrap_or_else(|| KEY_METRICS.to_vec());
+    if !metrics.contains(&metric) {
+        metrics.push(metric);
+    }
+    Ok(Metrics { metric, metrics })
+}
+
+/// The arm compared with `baseline`: `--arm`, else the headline arm, else the first other.
+fn compared_arm(
+    choice: Option<String>,
+    base: &Scenario,
+    baseline: &str,
+    path: &str,
+) -> Result<String, Error> {
+    let arms = &base.experiment.arms;
+    match choice {
+        Some(id) => {
+            if !arms.iter().any(|x| x.id == id) {
+                let ids: Vec<&str> = arms.iter().map(|x| x.id.as_str()).collect();
+                return Err(Error::input(format!(
+                    "--arm '{id}' is not an arm; expected one of: {}",
+                    ids.join(", ")
+                )));
+            }
+            if id == baseline {
+                return Err(Error::input(format!(
+                    "--arm '{id}' is the baseline; choose an arm to compare with it"
+                )));
+            }
+            Ok(id)
+        }
+        None => base
+            .experiment
+            .headline
+            .map(|h| &arms[h.arm])
+            .or_else(|| arms.iter().find(|x| x.id != baseline))
+            .map(|x| x.id.clone())
+            .ok_or_else(|| {
+                Error::input(format!(
+                    "{path}: the experiment has one arm; a sweep compares an arm with the baseline"
+                ))
+            }),
+    }
+}
+
 impl SweepConfig {
     pub fn from_args(a: SweepArgs) -> Result<Self, Error> {
         let loaded = negotiation(
@@ -104,120 +243,18 @@ impl SweepConfig {
         )?;
         let base = &loaded.scenario;
         let grid = matches!(a.design, DesignArg::Grid);
-        let design = match (a.design, a.samples) {
-            (DesignArg::Grid, None) => Design::Grid,
-            (DesignArg::Grid, Some(_)) => {
-                return Err(Error::input(
-                    "--samples is for --design lhs; a grid's size is the product of the STEPS",
-                ));
-            }
-            (DesignArg::Lhs, Some(n)) if (2..=MAX_POINTS as u64).contains(&n) => Design::Lhs {
-                samples: n as usize,
-            },
-            (DesignArg::Lhs, _) => {
-                return Err(Error::input(format!(
-                    "--design lhs needs --samples N with 2 <= N <= {MAX_POINTS}"
-                )));
-            }
-        };
+        let design = point_design(a.design, a.samples)?;
         let doc: toml::Table = loaded
             .text
             .parse()
             .map_err(|e: toml::de::Error| Error::input(format!("{}: {e}", loaded.path)))?;
-        let mut axes = Vec::new();
-        let mut keys = Vec::new();
-        for v in &a.vary {
-            let (key, lo, hi, steps) = parse_vary(v, grid)?;
-            if lo > hi {
-                return Err(Error::input(format!("--vary '{v}': LO is above HI")));
-            }
-            if axes.iter().any(|x: &Axis| x.key == key) {
-                return Err(Error::input(format!("--vary '{key}' is given twice")));
-            }
-            let k = vary::resolve(&doc, &key).map_err(|e| Error::input(format!("--vary: {e}")))?;
-            if let Some(why) = k.inert() {
-                return Err(Error::input(format!("--vary '{key}': {why}")));
-            }
-            if let Some(other) = keys.iter().position(|o: &vary::Key| o.same_setting(&k)) {
-                return Err(Error::input(format!(
-                    "--vary '{key}' and --vary '{}' are the same setting; vary it once",
-                    axes[other].key
-                )));
-            }
-            axes.push(Axis {
-                key,
-                lo,
-                hi,
-                steps,
-                integer: k.integer,
-            });
-            keys.push(k);
-        }
-        if grid {
-            let n = axes
-                .iter()
-                .try_fold(1usize, |acc, x| acc.checked_mul(x.steps))
-                .filter(|&n| n <= MAX_POINTS);
-            if n.is_none() {
-                return Err(Error::input(format!(
-                    "the grid has more than {MAX_POINTS} points; use fewer STEPS or --design lhs"
-                )));
-            }
-        }
+        let Varied { axes, keys } = varied(&a.vary, grid, &doc)?;
         let seed = a.batch.seed.unwrap_or(base.experiment.seed);
         let runs = a.batch.runs.unwrap_or(base.experiment.runs);
         let points = sweep::points(&axes, design, seed);
-        let names = run_metric_names(base);
-        let headline = base.experiment.headline;
-        let metric_name = match (&a.metric, headline) {
-            (Some(m), _) => m.clone(),
-            (None, Some(h)) => names[h.metric].clone(),
-            (None, None) => "outcome:agreement".to_string(),
-        };
-        let metric_name = metric_name.as_str();
-        let metric = names.iter().position(|n| n == metric_name).ok_or_else(|| {
-            Error::input(format!(
-                "--metric '{metric_name}' is not a run metric; expected one of: {}",
-                names.join(", ")
-            ))
-        })?;
-        let mut metrics = base
-            .output
-            .metrics
-            .clone()
-            .unwrap_or_else(|| KEY_METRICS.to_vec());
-        if !metrics.contains(&metric) {
-            metrics.push(metric);
-        }
-        let arms = &base.experiment.arms;
-        let baseline = arms[base.experiment.baseline].id.clone();
-        let arm = match a.arm {
-            Some(id) => {
-                if !arms.iter().any(|x| x.id == id) {
-                    let ids: Vec<&str> = arms.iter().map(|x| x.id.as_str()).collect();
-                    return Err(Error::input(format!(
-                        "--arm '{id}' is not an arm; expected one of: {}",
-                        ids.join(", ")
-                    )));
-                }
-                if id == baseline {
-                    return Err(Error::input(format!(
-                        "--arm '{id}' is the baseline; choose an arm to compare with it"
-                    )));
-                }
-                id
-            }
-            None => headline
-                .map(|h| &arms[h.arm])
-                .or_else(|| arms.iter().find(|x| x.id != baseline))
-                .map(|x| x.id.clone())
-                .ok_or_else(|| {
-                    Error::input(format!(
-                        "{}: the experiment has one arm; a sweep compares an arm with the baseline",
-                        loaded.path
-                    ))
-                })?,
-        };
+        let Metrics { metric, metrics } = chosen_metrics(a.metric.as_deref(), base)?;
+        let baseline = base.experiment.arms[base.experiment.baseline].id.clone();
+        let arm = compared_arm(a.arm, base, &baseline, &loaded.path)?;
         let threads = limits::threads(a.batch.threads)?;
         let mut cfg = SweepConfig {
             name: base.name.clone(),
@@ -411,20 +448,50 @@ pub fn run(cfg: SweepConfig) -> Result<(), Error> {
         .map(|i| pdir.join(point_file(i)).is_file())
         .collect();
     let resumed = done.iter().filter(|&&d| d).count();
-    let bar = if cfg.quiet || !std::io::stderr().is_terminal() {
-        ProgressBar::hidden()
+    let bar = progress_bar(&cfg, resumed);
+    run_points(&cfg, &pdir, &done, &bar)?;
+    bar.finish_and_clear();
+    // Gather: the final files depend only on the point files, so a resumed sweep ends the same.
+    let all = gather(&cfg, &pdir)?;
+    let found = findings(&cfg, &all)?;
+    write_outputs(&cfg, &dir, &all, &found)?;
+    let summary = if cfg.quiet {
+        String::new()
     } else {
-        let b = ProgressBar::with_draw_target(
-            Some(cfg.points.len() as u64),
-            ProgressDrawTarget::stderr(),
-        );
-        b.set_style(
-            ProgressStyle::with_template("{bar:40} {pos}/{len} points  eta {eta}")
-                .unwrap_or_else(|_| ProgressStyle::default_bar()),
-        );
-        b.set_position(resumed as u64);
-        b
+        summary(&cfg, &found, resumed)
     };
+    let dir = match place {
+        Place::Staged(staging) => staging.commit()?,
+        Place::InPlace(dir) => dir,
+    };
+    if !cfg.quiet {
+        super::print(format!("{summary}results in {}\n", dir.display()))?;
+    }
+    Ok(())
+}
+
+/// The progress bar over the points (hidden with `--quiet` or off a terminal).
+fn progress_bar(cfg: &SweepConfig, resumed: usize) -> ProgressBar {
+    if cfg.quiet || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let b =
+        ProgressBar::with_draw_target(Some(cfg.points.len() as u64), ProgressDrawTarget::stderr());
+    b.set_style(
+        ProgressStyle::with_template("{bar:40} {pos}/{len} points  eta {eta}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    b.set_position(resumed as u64);
+    b
+}
+
+/// Each point not `done` run in parallel and written to its file in `pdir`.
+fn run_points(
+    cfg: &SweepConfig,
+    pdir: &Path,
+    done: &[bool],
+    bar: &ProgressBar,
+) -> Result<(), Error> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(cfg.threads)
         .build()
@@ -439,22 +506,22 @@ pub fn run(cfg: SweepConfig) -> Result<(), Error> {
                 let mut discard = |_: &[batch::RunRows]| Ok::<(), Error>(());
                 let agg = batch::run(sc, cfg.seed, 0..cfg.runs, &|_| {}, &mut discard)?;
                 let rows = out::point_rows(i, values, sc, &agg, &cfg.metrics);
-                write_atomic(&pdir, &point_file(i), &rows)?;
+                write_atomic(pdir, &point_file(i), &rows)?;
                 bar.inc(1);
                 Ok::<(), Error>(())
             })
-    })?;
-    bar.finish_and_clear();
-    // Gather: the final files depend only on the point files, so a resumed sweep ends the same.
-    let keys = cfg.keys();
-    let sc0 = &cfg.first;
-    let names = out::metric_names(sc0, &cfg.metrics);
+    })
+}
+
+/// The text of `sweep.csv`: the header, then every point file in `pdir` in order.
+fn gather(cfg: &SweepConfig, pdir: &Path) -> Result<Vec<u8>, Error> {
+    let names = out::metric_names(&cfg.first, &cfg.metrics);
     let mut all = Vec::new();
     {
         let mut w = csv::WriterBuilder::new()
             .terminator(csv::Terminator::Any(b'\n'))
             .from_writer(&mut all);
-        w.write_record(out::header(&keys, &names))
+        w.write_record(out::header(&cfg.keys(), &names))
             .map_err(|e| Error::Failed(e.to_string()))?;
         w.flush().map_err(|e| Error::Failed(e.to_string()))?;
     }
@@ -462,11 +529,28 @@ pub fn run(cfg: SweepConfig) -> Result<(), Error> {
         let p = pdir.join(point_file(i));
         all.extend(std::fs::read(&p).map_err(|e| Error::io(&p, e))?);
     }
-    let metric_name = run_metric_names(sc0)[cfg.metric].clone();
-    let text = String::from_utf8_lossy(&all).into_owned();
+    Ok(all)
+}
+
+/// What the gathered points say about the flip metric.
+struct Findings {
+    /// The varied settings' keys.
+    keys: Vec<String>,
+    metric_name: String,
+    lower_is_better: bool,
+    /// Each point's difference between the arm and the baseline, with its interval.
+    results: Vec<out::PointResult>,
+    /// The settings' standardized regression coefficients, when they can be estimated.
+    sens: Option<sweep::Sensitivity>,
+}
+
+/// The findings read back from `all`, the text of `sweep.csv`.
+fn findings(cfg: &SweepConfig, all: &[u8]) -> Result<Findings, Error> {
+    let keys = cfg.keys();
+    let metric_name = run_metric_names(&cfg.first)[cfg.metric].clone();
+    let text = String::from_utf8_lossy(all).into_owned();
     let results =
         out::read_points(&text, keys.len(), &cfg.arm, &metric_name).map_err(Error::Failed)?;
-    let lower = lower_is_better(cfg.metric);
     let x: Vec<Vec<f64>> = results.iter().map(|p| p.values.clone()).collect();
     let y: Vec<f64> = results.iter().map(|p| p.diff).collect();
     let sens = if y.iter().all(|v| v.is_finite()) {
@@ -474,74 +558,83 @@ pub fn run(cfg: SweepConfig) -> Result<(), Error> {
     } else {
         None
     };
-    let tiles = cfg.design == Design::Grid && keys.len() == 2;
+    Ok(Findings {
+        keys,
+        metric_name,
+        lower_is_better: lower_is_better(cfg.metric),
+        results,
+        sens,
+    })
+}
+
+/// The sweep's files in `dir`: sweep.csv (`all`), flip.csv, flip.svg, sensitivity.csv.
+fn write_outputs(cfg: &SweepConfig, dir: &Path, all: &[u8], f: &Findings) -> Result<(), Error> {
+    let tiles = cfg.design == Design::Grid && f.keys.len() == 2;
     let flip = svg_text(
         &FlipSpec {
-            keys: &keys,
+            keys: &f.keys,
             arm: &cfg.arm,
             baseline: &cfg.baseline,
-            metric: &metric_name,
-            lower_is_better: lower,
+            metric: &f.metric_name,
+            lower_is_better: f.lower_is_better,
             tiles,
         },
-        &results,
+        &f.results,
     );
-    write_atomic(&dir, "sweep.csv", &all)?;
-    write_atomic(&dir, "flip.csv", &out::flip_csv(&keys, &results, lower))?;
-    write_atomic(&dir, "flip.svg", flip.as_bytes())?;
+    write_atomic(dir, "sweep.csv", all)?;
     write_atomic(
-        &dir,
-        "sensitivity.csv",
-        &out::sensitivity_csv(&keys, sens.as_ref()),
+        dir,
+        "flip.csv",
+        &out::flip_csv(&f.keys, &f.results, f.lower_is_better),
     )?;
-    let mut summary = String::new();
-    if !cfg.quiet {
-        let count = |v: Verdict| {
-            results
-                .iter()
-                .filter(|p| Verdict::of(p.low, p.high, lower) == v)
-                .count()
-        };
-        let mut s = format!(
-            "{} points x {} runs, seed {}{}\n{} vs {} on {metric_name}: {} better at {} points, {} better at {}, no significant difference at {}\n",
-            cfg.points.len(),
-            cfg.runs,
-            cfg.seed,
-            if resumed > 0 {
-                format!(" ({resumed} points already done)")
-            } else {
-                String::new()
-            },
-            cfg.arm,
-            cfg.baseline,
-            cfg.arm,
-            count(Verdict::Arm),
-            cfg.baseline,
-            count(Verdict::Baseline),
-            count(Verdict::NotSignificant),
-        );
-        match &sens {
-            Some(se) => {
-                s.push_str(&format!(
-                    "sensitivity of diff:{metric_name} (standardized regression coefficients, R^2 {:.2}):\n",
-                    se.r_squared
-                ));
-                for j in out::ranked(se) {
-                    if let Some(c) = se.src[j] {
-                        s.push_str(&format!("  {:+.3}  {}\n", c, keys[j]));
-                    }
+    write_atomic(dir, "flip.svg", flip.as_bytes())?;
+    write_atomic(
+        dir,
+        "sensitivity.csv",
+        &out::sensitivity_csv(&f.keys, f.sens.as_ref()),
+    )
+}
+
+/// The summary printed after a sweep: its size, who wins where, the sensitivity ranking.
+fn summary(cfg: &SweepConfig, f: &Findings, resumed: usize) -> String {
+    let metric_name = &f.metric_name;
+    let count = |v: Verdict| {
+        f.results
+            .iter()
+            .filter(|p| Verdict::of(p.low, p.high, f.lower_is_better) == v)
+            .count()
+    };
+    let mut s = format!(
+        "{} points x {} runs, seed {}{}\n{} vs {} on {metric_name}: {} better at {} points, {} better at {}, no significant difference at {}\n",
+        cfg.points.len(),
+        cfg.runs,
+        cfg.seed,
+        if resumed > 0 {
+            format!(" ({resumed} points already done)")
+        } else {
+            String::new()
+        },
+        cfg.arm,
+        cfg.baseline,
+        cfg.arm,
+        count(Verdict::Arm),
+        cfg.baseline,
+        count(Verdict::Baseline),
+        count(Verdict::NotSignificant),
+    );
+    match &f.sens {
+        Some(se) => {
+            s.push_str(&format!(
+                "sensitivity of diff:{metric_name} (standardized regression coefficients, R^2 {:.2}):\n",
+                se.r_squared
+            ));
+            for j in out::ranked(se) {
+                if let Some(c) = se.src[j] {
+                    s.push_str(&format!("  {:+.3}  {}\n", c, f.keys[j]));
                 }
             }
-            None => s.push_str("sensitivity: none (the difference is the same at every point, or there are fewer points than settings + 2)\n"),
         }
-        summary = s;
+        None => s.push_str("sensitivity: none (the difference is the same at every point, or there are fewer points than settings + 2)\n"),
     }
-    let dir = match place {
-        Place::Staged(staging) => staging.commit()?,
-        Place::InPlace(dir) => dir,
-    };
-    if !cfg.quiet {
-        super::print(format!("{summary}results in {}\n", dir.display()))?;
-    }
-    Ok(())
+    s
 }

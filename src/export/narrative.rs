@@ -18,35 +18,7 @@ fn describe(sc: &Scenario, arm: &Arm, e: &Event) -> Option<String> {
     let mv = |m: usize| arm.moves[m].label.as_str();
     Some(match *e {
         Event::Made { actor, mv: m } => format!("{} makes a step: {}.", who(actor), mv(m)),
-        Event::Track {
-            mv: k,
-            made,
-            reason,
-        } => {
-            let tp = sc.third_party.as_ref()?;
-            let step = tp.moves.get(k)?.label.as_str();
-            let partner = who(tp.partner);
-            match (made, reason) {
-                (true, _) => format!(
-                    "{} and {partner} take a step of their own: {step}.",
-                    tp.label
-                ),
-                (false, TrackReason::Walkout) => format!("{partner} walks out of {step}."),
-                (false, TrackReason::Ally) => format!(
-                    "{step} stops: {} withholds the exemption it needs.",
-                    who(tp.ally)
-                ),
-                (false, _) => format!("{step} ends under the new {} government.", tp.label),
-            }
-        }
-        Event::Stance { engager } => {
-            let tp = sc.third_party.as_ref()?;
-            if engager {
-                format!("A new {} government seeks engagement.", tp.label)
-            } else {
-                format!("A new {} government takes a hard line.", tp.label)
-            }
-        }
+        Event::Track { .. } | Event::Stance { .. } => describe_third_party(sc, e)?,
         Event::Slipped { actor, mv: m } => {
             format!("{}'s planned step slips: {}.", who(actor), mv(m))
         }
@@ -78,6 +50,62 @@ fn describe(sc: &Scenario, arm: &Arm, e: &Event) -> Option<String> {
                 mv(m)
             )
         }
+        Event::Perceived { .. } | Event::TrustUpdate { .. } => describe_reading(sc, arm, e)?,
+        Event::Offered { actor } => format!("{} puts an offer on the table.", who(actor)),
+        Event::Flipped { actor } => format!("A new {} administration changes course.", who(actor)),
+        Event::NewLeader { actor, sincere } => format!(
+            "{} has a new leader ({}).",
+            who(actor),
+            if sincere { "sincere" } else { "exploitative" }
+        ),
+        Event::AgreementFormed => "An agreement is in force.".to_string(),
+        Event::AgreementCollapsed => "The agreement collapses.".to_string(),
+        Event::FreezeFormed => "A verified freeze is in force.".to_string(),
+        Event::FreezeCollapsed => "The freeze collapses.".to_string(),
+        Event::War => "War breaks out.".to_string(),
+    })
+}
+
+/// A third party's event (its track of steps, or its stance) as words, if any.
+fn describe_third_party(sc: &Scenario, e: &Event) -> Option<String> {
+    let tp = sc.third_party.as_ref()?;
+    Some(match *e {
+        Event::Track {
+            mv: k,
+            made,
+            reason,
+        } => {
+            let step = tp.moves.get(k)?.label.as_str();
+            let partner = sc.actors[tp.partner].label.as_str();
+            match (made, reason) {
+                (true, _) => format!(
+                    "{} and {partner} take a step of their own: {step}.",
+                    tp.label
+                ),
+                (false, TrackReason::Walkout) => format!("{partner} walks out of {step}."),
+                (false, TrackReason::Ally) => format!(
+                    "{step} stops: {} withholds the exemption it needs.",
+                    sc.actors[tp.ally].label
+                ),
+                (false, _) => format!("{step} ends under the new {} government.", tp.label),
+            }
+        }
+        Event::Stance { engager } => {
+            if engager {
+                format!("A new {} government seeks engagement.", tp.label)
+            } else {
+                format!("A new {} government takes a hard line.", tp.label)
+            }
+        }
+        _ => return None,
+    })
+}
+
+/// A misperception, or a noticeable move in trust, as words; `None` if not worth telling.
+fn describe_reading(sc: &Scenario, arm: &Arm, e: &Event) -> Option<String> {
+    let who = |i: usize| sc.actors[i].label.as_str();
+    let mv = |m: usize| arm.moves[m].label.as_str();
+    Some(match *e {
         Event::Perceived {
             observer,
             mv: m,
@@ -95,13 +123,6 @@ fn describe(sc: &Scenario, arm: &Arm, e: &Event) -> Option<String> {
             ),
             _ => return None,
         },
-        Event::Offered { actor } => format!("{} puts an offer on the table.", who(actor)),
-        Event::Flipped { actor } => format!("A new {} administration changes course.", who(actor)),
-        Event::NewLeader { actor, sincere } => format!(
-            "{} has a new leader ({}).",
-            who(actor),
-            if sincere { "sincere" } else { "exploitative" }
-        ),
         Event::TrustUpdate {
             observer,
             forgetting,
@@ -121,11 +142,7 @@ fn describe(sc: &Scenario, arm: &Arm, e: &Event) -> Option<String> {
                 forgetting
             )
         }
-        Event::AgreementFormed => "An agreement is in force.".to_string(),
-        Event::AgreementCollapsed => "The agreement collapses.".to_string(),
-        Event::FreezeFormed => "A verified freeze is in force.".to_string(),
-        Event::FreezeCollapsed => "The freeze collapses.".to_string(),
-        Event::War => "War breaks out.".to_string(),
+        _ => return None,
     })
 }
 
@@ -178,8 +195,24 @@ pub fn text(sc: &Scenario, arm: &Arm, run: u64, seed: u64, k: &Keep, rec: &RunRe
         pct(m0.tension),
         m0.arsenal.round()
     );
+    s.push_str(&months(sc, arm, k, rec.end_month));
+    let _ = writeln!(
+        s,
+        "Outcome: {} at month {}; {} warheads; final trust {} and {}; cumulative war risk {:.1}%.",
+        rec.outcome.name().replace('_', " "),
+        rec.end_month,
+        rec.warheads.round(),
+        pct(rec.final_trust[0]),
+        pct(rec.final_trust[1]),
+        100.0 * rec.war_risk
+    );
+    s
+}
+
+/// Months 1 to `last` told one a line, each stretch of quiet months folded into one line.
+fn months(sc: &Scenario, arm: &Arm, k: &Keep, last: u32) -> String {
+    let mut s = String::new();
     let mut quiet_from: Option<u32> = None;
-    let last = rec.end_month;
     for t in 1..=last {
         let lines: Vec<String> = k
             .events
@@ -209,16 +242,6 @@ pub fn text(sc: &Scenario, arm: &Arm, run: u64, seed: u64, k: &Keep, rec: &RunRe
             change(sc, before, after)
         );
     }
-    let _ = writeln!(
-        s,
-        "Outcome: {} at month {}; {} warheads; final trust {} and {}; cumulative war risk {:.1}%.",
-        rec.outcome.name().replace('_', " "),
-        rec.end_month,
-        rec.warheads.round(),
-        pct(rec.final_trust[0]),
-        pct(rec.final_trust[1]),
-        100.0 * rec.war_risk
-    );
     s
 }
 
@@ -237,75 +260,61 @@ pub fn csv(sc: &Scenario, arm: &Arm, k: &Keep) -> Vec<u8> {
     let mut rows = Vec::new();
     for (t, e) in &k.events {
         let (before, after) = (&k.months[*t as usize - 1], &k.months[*t as usize]);
-        let id = |i: usize| sc.actors[i].id.clone();
+        let Some(row) = EventRow::of(sc, arm, e) else {
+            continue;
+        };
+        // Trust is the acting or perceiving side's trust in the other.
+        let (tb, ta) = row.side.map_or((String::new(), String::new()), |i| {
+            (num(before.trust[i]), num(after.trust[i]))
+        });
+        rows.push(vec![
+            t.to_string(),
+            row.actor,
+            row.event.to_string(),
+            row.mv,
+            row.perceived_as,
+            tb,
+            ta,
+            num(after.tension),
+        ]);
+    }
+    csv_bytes(&header, rows)
+}
+
+/// An event's columns in the event log, before the month, trust and tension are added.
+struct EventRow {
+    actor: String,
+    event: &'static str,
+    mv: String,
+    perceived_as: String,
+    /// The side whose trust the row shows (the acting or perceiving side), if any.
+    side: Option<usize>,
+}
+
+impl EventRow {
+    /// The row of an event, or `None` for events the log leaves out (trust updates).
+    fn of(sc: &Scenario, arm: &Arm, e: &Event) -> Option<Self> {
         let m = |x: usize| arm.moves[x].id.clone();
-        let (actor, event, mv, perceived, side) = match *e {
-            Event::Made { actor, mv: x } => (id(actor), "made", m(x), String::new(), Some(actor)),
-            Event::Track {
-                mv: x,
-                made,
-                reason,
-            } => {
-                let Some(tp) = sc.third_party.as_ref() else {
-                    continue;
-                };
-                let event = match (made, reason) {
-                    (true, _) => "track_made",
-                    (false, TrackReason::Walkout) => "track_walkout",
-                    (false, TrackReason::Ally) => "track_blocked",
-                    (false, _) => "track_ended",
-                };
-                let step = tp.moves.get(x).map(|s| s.id.clone()).unwrap_or_default();
-                (tp.id.clone(), event, step, String::new(), None)
-            }
-            Event::Stance { engager } => {
-                let Some(tp) = sc.third_party.as_ref() else {
-                    continue;
-                };
-                let event = if engager {
-                    "stance_engager"
-                } else {
-                    "stance_hardliner"
-                };
-                (tp.id.clone(), event, String::new(), String::new(), None)
-            }
-            Event::Slipped { actor, mv: x } => {
-                (id(actor), "slipped", m(x), String::new(), Some(actor))
-            }
-            Event::Revoked { actor, mv: x } => {
-                (id(actor), "revoked", m(x), String::new(), Some(actor))
-            }
+        let by = |actor: usize, event: &'static str, mv: String| Self::by(sc, actor, event, mv);
+        Some(match *e {
+            Event::Made { actor, mv: x } => by(actor, "made", m(x)),
+            Event::Track { .. } | Event::Stance { .. } => Self::third_party(sc, e)?,
+            Event::Slipped { actor, mv: x } => by(actor, "slipped", m(x)),
+            Event::Revoked { actor, mv: x } => by(actor, "revoked", m(x)),
             Event::Hostile {
                 actor,
                 mv: x,
                 shock,
-            } => (
-                id(actor),
-                if shock { "shock" } else { "hostile" },
-                m(x),
-                String::new(),
-                Some(actor),
-            ),
-            Event::Absorbed { actor, mv: x } => {
-                (id(actor), "absorbed", m(x), String::new(), Some(actor))
-            }
-            Event::Reneged { actor, mv: x } => {
-                (id(actor), "reneged", m(x), String::new(), Some(actor))
-            }
+            } => by(actor, if shock { "shock" } else { "hostile" }, m(x)),
+            Event::Absorbed { actor, mv: x } => by(actor, "absorbed", m(x)),
+            Event::Reneged { actor, mv: x } => by(actor, "reneged", m(x)),
             Event::Perceived {
                 observer,
                 mv: x,
                 misperceived,
                 as_hostile,
-            } => (
-                id(observer),
-                if misperceived {
-                    "misperceived"
-                } else {
-                    "perceived"
-                },
-                x.map(m).unwrap_or_default(),
-                if as_hostile {
+            } => Self {
+                perceived_as: if as_hostile {
                     "hostile"
                 } else if misperceived {
                     "neutral"
@@ -313,74 +322,82 @@ pub fn csv(sc: &Scenario, arm: &Arm, k: &Keep) -> Vec<u8> {
                     "conciliatory"
                 }
                 .to_string(),
-                Some(observer),
-            ),
-            Event::Offered { actor } => (
-                id(actor),
-                "offered",
-                String::new(),
-                String::new(),
-                Some(actor),
-            ),
-            Event::Flipped { actor } => (
-                id(actor),
-                "administration_flip",
-                String::new(),
-                String::new(),
-                Some(actor),
-            ),
-            Event::NewLeader { actor, .. } => (
-                id(actor),
-                "new_leader",
-                String::new(),
-                String::new(),
-                Some(actor),
-            ),
-            Event::AgreementFormed => (
-                String::new(),
-                "agreement_formed",
-                String::new(),
-                String::new(),
-                None,
-            ),
-            Event::AgreementCollapsed => (
-                String::new(),
-                "agreement_collapsed",
-                String::new(),
-                String::new(),
-                None,
-            ),
-            Event::FreezeFormed => (
-                String::new(),
-                "freeze_formed",
-                String::new(),
-                String::new(),
-                None,
-            ),
-            Event::FreezeCollapsed => (
-                String::new(),
-                "freeze_collapsed",
-                String::new(),
-                String::new(),
-                None,
-            ),
-            Event::War => (String::new(), "war", String::new(), String::new(), None),
-            Event::TrustUpdate { .. } => continue,
-        };
-        // Trust is the acting or perceiving side's trust in the other.
-        let (tb, ta) = side.map_or((String::new(), String::new()), |i| {
-            (num(before.trust[i]), num(after.trust[i]))
-        });
-        rows.push(vec![
-            t.to_string(),
-            actor,
-            event.to_string(),
-            mv,
-            perceived,
-            tb,
-            ta,
-            num(after.tension),
-        ]);
+                ..by(
+                    observer,
+                    if misperceived {
+                        "misperceived"
+                    } else {
+                        "perceived"
+                    },
+                    x.map(m).unwrap_or_default(),
+                )
+            },
+            Event::Offered { actor } => by(actor, "offered", String::new()),
+            Event::Flipped { actor } => by(actor, "administration_flip", String::new()),
+            Event::NewLeader { actor, .. } => by(actor, "new_leader", String::new()),
+            Event::AgreementFormed => Self::process("agreement_formed"),
+            Event::AgreementCollapsed => Self::process("agreement_collapsed"),
+            Event::FreezeFormed => Self::process("freeze_formed"),
+            Event::FreezeCollapsed => Self::process("freeze_collapsed"),
+            Event::War => Self::process("war"),
+            Event::TrustUpdate { .. } => return None,
+        })
     }
-    csv_bytes(&header, rows)
+
+    /// The row of a negotiating side's event, showing that side's trust.
+    fn by(sc: &Scenario, actor: usize, event: &'static str, mv: String) -> Self {
+        Self {
+            actor: sc.actors[actor].id.clone(),
+            event,
+            mv,
+            perceived_as: String::new(),
+            side: Some(actor),
+        }
+    }
+
+    /// The row of an event of the whole process: no actor, move or trust.
+    fn process(event: &'static str) -> Self {
+        Self {
+            actor: String::new(),
+            event,
+            mv: String::new(),
+            perceived_as: String::new(),
+            side: None,
+        }
+    }
+
+    /// The row of a third party's event (its track of steps, or its stance), if any.
+    fn third_party(sc: &Scenario, e: &Event) -> Option<Self> {
+        let tp = sc.third_party.as_ref()?;
+        let (event, mv) = match *e {
+            Event::Track {
+                mv: x,
+                made,
+                reason,
+            } => {
+                let event = match (made, reason) {
+                    (true, _) => "track_made",
+                    (false, TrackReason::Walkout) => "track_walkout",
+                    (false, TrackReason::Ally) => "track_blocked",
+                    (false, _) => "track_ended",
+                };
+                let step = tp.moves.get(x).map(|s| s.id.clone()).unwrap_or_default();
+                (event, step)
+            }
+            Event::Stance { engager } => {
+                let event = if engager {
+                    "stance_engager"
+                } else {
+                    "stance_hardliner"
+                };
+                (event, String::new())
+            }
+            _ => return None,
+        };
+        Some(Self {
+            actor: tp.id.clone(),
+            mv,
+            ..Self::process(event)
+        })
+    }
 }

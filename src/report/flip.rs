@@ -108,62 +108,72 @@ fn add_legend_entries(chart: &mut Chart, spec: &FlipSpec, mixed: bool) -> DrawRe
     Ok(())
 }
 
+/// One place on the map: its two setting values, and the verdict there (`None`: mixed).
+struct Cell {
+    x: f64,
+    y: f64,
+    verdict: Option<Verdict>,
+}
+
+/// One cell per distinct (x, y): its verdict, or "mixed" when the points there disagree.
+fn cells(spec: &FlipSpec, points: &[PointResult]) -> Vec<Cell> {
+    let mut cells: Vec<Cell> = Vec::new();
+    for p in points {
+        let (x, y) = (p.values[0], p.values[1]);
+        let v = Verdict::of(p.low, p.high, spec.lower_is_better);
+        match cells.iter_mut().find(|c| c.x == x && c.y == y) {
+            Some(c) => {
+                if c.verdict != Some(v) {
+                    c.verdict = None;
+                }
+            }
+            None => cells.push(Cell {
+                x,
+                y,
+                verdict: Some(v),
+            }),
+        }
+    }
+    cells
+}
+
+/// How one axis of the map is drawn.
+struct Extent {
+    lo: f64,
+    hi: f64,
+    /// Half a tile's width along the axis (0 when cells are dots).
+    half: f64,
+}
+
+/// The extent of an axis over the cells' values `v`: padded, or fitted to whole tiles.
+fn extent(v: Vec<f64>, tiles: bool) -> Extent {
+    let (lo, hi) = span(v.iter().copied());
+    let half = if tiles { step(v.clone()) / 2.0 } else { 0.0 };
+    let (lo, hi) = if tiles && half.is_finite() && half < 1e299 {
+        let lo = v.iter().copied().fold(f64::INFINITY, f64::min);
+        let hi = v.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        (lo - half, hi + half)
+    } else {
+        (lo, hi)
+    };
+    Extent { lo, hi, half }
+}
+
 fn map(
     root: &DrawingArea<SVGBackend, plotters::coord::Shift>,
     spec: &FlipSpec,
     points: &[PointResult],
 ) -> DrawResult {
-    // One cell per distinct (x, y): its verdict, or "mixed" when the points there disagree.
-    let mut cells: Vec<((f64, f64), Option<Verdict>)> = Vec::new();
-    for p in points {
-        let xy = (p.values[0], p.values[1]);
-        let v = Verdict::of(p.low, p.high, spec.lower_is_better);
-        match cells.iter_mut().find(|(c, _)| *c == xy) {
-            Some((_, old)) => {
-                if *old != Some(v) {
-                    *old = None;
-                }
-            }
-            None => cells.push((xy, Some(v))),
-        }
-    }
-    let (x0, x1) = span(cells.iter().map(|c| c.0.0));
-    let (y0, y1) = span(cells.iter().map(|c| c.0.1));
-    let (hx, hy) = if spec.tiles {
-        (
-            step(cells.iter().map(|c| c.0.0).collect()) / 2.0,
-            step(cells.iter().map(|c| c.0.1).collect()) / 2.0,
-        )
-    } else {
-        (0.0, 0.0)
-    };
-    let (x0, x1) = if spec.tiles && hx.is_finite() && hx < 1e299 {
-        let lo = cells.iter().map(|c| c.0.0).fold(f64::INFINITY, f64::min);
-        let hi = cells
-            .iter()
-            .map(|c| c.0.0)
-            .fold(f64::NEG_INFINITY, f64::max);
-        (lo - hx, hi + hx)
-    } else {
-        (x0, x1)
-    };
-    let (y0, y1) = if spec.tiles && hy.is_finite() && hy < 1e299 {
-        let lo = cells.iter().map(|c| c.0.1).fold(f64::INFINITY, f64::min);
-        let hi = cells
-            .iter()
-            .map(|c| c.0.1)
-            .fold(f64::NEG_INFINITY, f64::max);
-        (lo - hy, hi + hy)
-    } else {
-        (y0, y1)
-    };
+    let cells = cells(spec, points);
+    let ex = extent(cells.iter().map(|c| c.x).collect(), spec.tiles);
+    let ey = extent(cells.iter().map(|c| c.y).collect(), spec.tiles);
     let (main, side) = root.split_horizontally(W - 300);
     let mut chart = ChartBuilder::on(&main)
         .caption(caption(spec), (FONT, 24))
         .margin(16)
         .x_label_area_size(52)
         .y_label_area_size(72)
-        .build_cartesian_2d(x0..x1, y0..y1)?;
+        .build_cartesian_2d(ex.lo..ex.hi, ey.lo..ey.hi)?;
     chart
         .configure_mesh()
         .x_desc(spec.keys[0].as_str())
@@ -172,46 +182,63 @@ fn map(
         .axis_desc_style((FONT, 20))
         .disable_mesh()
         .draw()?;
-    let tiles = spec.tiles && hx < 1e299 && hy < 1e299;
-    for &((x, y), v) in &cells {
-        let c = colour(v);
+    let tiles = spec.tiles && ex.half < 1e299 && ey.half < 1e299;
+    for cell in &cells {
         if tiles {
-            chart.draw_series(std::iter::once(Rectangle::new(
-                [(x - hx, y - hy), (x + hx, y + hy)],
+            draw_tile(&mut chart, cell, (ex.half, ey.half), points)?;
+        } else {
+            let c = colour(cell.verdict);
+            chart.draw_series(std::iter::once(Circle::new(
+                (cell.x, cell.y),
+                7,
                 c.filled(),
             )))?;
-            chart.draw_series(std::iter::once(Rectangle::new(
-                [(x - hx, y - hy), (x + hx, y + hy)],
-                WHITE.stroke_width(1),
-            )))?;
-            // The difference itself, when there is one value per cell.
-            if let Some(p) = points.iter().find(|p| (p.values[0], p.values[1]) == (x, y))
-                && v.is_some()
-                && p.diff.is_finite()
-            {
-                let ink = if v == Some(Verdict::NotSignificant) {
-                    BLACK
-                } else {
-                    WHITE
-                };
-                let style = TextStyle::from((FONT, 16).into_font())
-                    .color(&ink)
-                    .pos(Pos::new(HPos::Center, VPos::Center));
-                chart.draw_series(std::iter::once(Text::new(
-                    format!("{:+.3}", p.diff),
-                    (x, y),
-                    style,
-                )))?;
-            }
-        } else {
-            chart.draw_series(std::iter::once(Circle::new((x, y), 7, c.filled())))?;
         }
     }
     let mut key = ChartBuilder::on(&side)
         .margin(16)
         .build_cartesian_2d(0f64..1.0, 0f64..1.0)?;
-    add_legend_entries(&mut key, spec, cells.iter().any(|c| c.1.is_none()))?;
+    add_legend_entries(&mut key, spec, cells.iter().any(|c| c.verdict.is_none()))?;
     legend(&mut key, SeriesLabelPosition::UpperLeft)
+}
+
+/// One cell as a tile of half-size `(hx, hy)`, labelled with its difference if single.
+fn draw_tile(
+    chart: &mut Chart,
+    cell: &Cell,
+    (hx, hy): (f64, f64),
+    points: &[PointResult],
+) -> DrawResult {
+    let (x, y, v) = (cell.x, cell.y, cell.verdict);
+    let c = colour(v);
+    chart.draw_series(std::iter::once(Rectangle::new(
+        [(x - hx, y - hy), (x + hx, y + hy)],
+        c.filled(),
+    )))?;
+    chart.draw_series(std::iter::once(Rectangle::new(
+        [(x - hx, y - hy), (x + hx, y + hy)],
+        WHITE.stroke_width(1),
+    )))?;
+    // The difference itself, when there is one value per cell.
+    if let Some(p) = points.iter().find(|p| (p.values[0], p.values[1]) == (x, y))
+        && v.is_some()
+        && p.diff.is_finite()
+    {
+        let ink = if v == Some(Verdict::NotSignificant) {
+            BLACK
+        } else {
+            WHITE
+        };
+        let style = TextStyle::from((FONT, 16).into_font())
+            .color(&ink)
+            .pos(Pos::new(HPos::Center, VPos::Center));
+        chart.draw_series(std::iter::once(Text::new(
+            format!("{:+.3}", p.diff),
+            (x, y),
+            style,
+        )))?;
+    }
+    Ok(())
 }
 
 fn along(

@@ -6,7 +6,7 @@
 use std::fmt::Write;
 
 use super::{Results, charts};
-use crate::model::Scenario;
+use crate::model::{Arm, Scenario};
 
 pub(crate) fn esc(s: &str) -> String {
     s.replace('&', "&amp;")
@@ -55,6 +55,35 @@ fn last_median(r: &Results, arm: &str, metric: &str) -> f64 {
 pub fn page(r: &Results, manifest: &serde_json::Value, sc: Option<&Scenario>) -> String {
     let charts = charts::all(r);
     let name = manifest["scenario"]["name"].as_str().unwrap_or("detente");
+    let mut h = head(name);
+    let title = sc.map_or(name.to_string(), |s| {
+        if s.title.is_empty() {
+            s.name.clone()
+        } else {
+            s.title.clone()
+        }
+    });
+    let _ = writeln!(h, "<h1>{}</h1>", esc(&title));
+    if let Some(s) = sc {
+        h.push_str(&question(r, s));
+        h.push_str(&plain_words(manifest, s));
+        h.push_str(&arm_list(s));
+    }
+    let trust_metric = r
+        .metrics
+        .iter()
+        .find(|m| m.starts_with("trust:"))
+        .cloned()
+        .unwrap_or_default();
+    h.push_str(&what_happened(r, &charts, &trust_metric));
+    h.push_str(&summary(r, &trust_metric));
+    h.push_str(&type_pairs(r, sc));
+    h.push_str(&reproduce(manifest));
+    h
+}
+
+/// The page's head (title and inline styles) and the opening of its body.
+fn head(name: &str) -> String {
     let mut h = String::new();
     let _ = write!(
         h,
@@ -67,138 +96,156 @@ small{{color:#555}} .swatch{{display:inline-block;width:1em;height:1em;vertical-
 </style></head><body>\n",
         esc(name)
     );
-    let title = sc.map_or(name.to_string(), |s| {
-        if s.title.is_empty() {
-            s.name.clone()
-        } else {
-            s.title.clone()
-        }
-    });
-    let _ = writeln!(h, "<h1>{}</h1>", esc(&title));
-    if let Some(s) = sc {
-        let _ = writeln!(
-            h,
-            "<h2>The question</h2><p>{}</p>",
-            esc(s.description.trim())
-        );
-        let answer = crate::export::headline::Answer::of(s, |arm, metric| {
-            r.summary
-                .get(&(arm.to_string(), metric.to_string()))
-                .map(|st| (st.mean, st.lo, st.hi))
-        });
-        if let Some(answer) = answer {
-            if !s.experiment.question.is_empty() {
-                let _ = writeln!(h, "<p><b>{}</b></p>", esc(&s.experiment.question));
-            }
-            let _ = writeln!(
-                h,
-                "<p>The answer, as a paired difference on the same runs with its 95% interval: {}</p>",
-                esc(&answer.sentence())
-            );
-        }
-        let _ = writeln!(h, "<h2>The scenario in plain words</h2><ul>");
-        for (i, a) in s.actors.iter().enumerate() {
-            let _ = writeln!(
-                h,
-                "<li><b>{}</b>: sincere (type S) with prior probability {:.2}; starts trusting {} at {:.2}.</li>",
-                esc(&a.label),
-                a.prior_sincere,
-                esc(&s.actors[1 - i].label),
-                a.initial_trust
-            );
-        }
-        let _ = writeln!(
-            h,
-            "<li>{} months from a tension of {:.2}; {} runs per arm, master seed {}.</li>",
-            s.horizon, s.initial.tension, manifest["runs"], manifest["seed"]
-        );
-        let p = &s.params;
-        let _ = writeln!(
-            h,
-            "<li>Key parameters: trust is lost {}x faster than gained (negativity); the gate needs trust {:.2} for a zero-stake step and {:.2} for a full one; the domestic cost of being seen to give (gift framing) is {}; steps are suspended when trust falls below {} of their gate.</li></ul>",
-            p.negativity, p.gate_reversible, p.gate_irreversible, p.gift_framing, p.keep_fraction
-        );
-        let _ = writeln!(h, "<p>The arms (same runs, same shocks):</p><ul>");
-        for (i, arm) in s.experiment.arms.iter().enumerate() {
-            let c = charts::colour(i);
-            let strat: Vec<String> = (0..2)
-                .map(|k| {
-                    format!(
-                        "{} plays {}",
-                        esc(&s.actors[k].id),
-                        esc(&s.strategies[arm.strategies[k]].id)
-                    )
-                })
-                .collect();
-            let base = if i == s.experiment.baseline {
-                " (baseline)"
-            } else {
-                ""
-            };
-            let mut strat = strat;
-            if let Some(tp) = &s.third_party {
-                let engager = arm.stance.unwrap_or(tp.engager);
-                let policy = match s.strategies[arm.strategies[tp.ally]].track {
-                    crate::model::TrackPolicy::Support => "supports",
-                    crate::model::TrackPolicy::Impede => "impedes",
-                };
-                strat.push(format!(
-                    "{} starts as {}; {} {policy} its projects",
-                    esc(&tp.id),
-                    if engager { "an engager" } else { "a hardliner" },
-                    esc(&s.actors[tp.ally].id)
-                ));
-            }
-            let _ = writeln!(
-                h,
-                "<li><span class=\"swatch\" style=\"background:rgb({},{},{})\"></span><b>{}</b>{base}: {}.</li>",
-                c.0,
-                c.1,
-                c.2,
-                esc(&arm.id),
-                strat.join("; ")
-            );
-        }
-        let _ = writeln!(h, "</ul>");
-    }
+    h
+}
 
-    // Charts with readings.
-    let _ = writeln!(h, "<h2>What happened</h2>");
-    let trust_metric = r
-        .metrics
-        .iter()
-        .find(|m| m.starts_with("trust:"))
-        .cloned()
-        .unwrap_or_default();
-    for (file, svg) in &charts {
-        let reading = match *file {
-            "trust.svg" => {
-                let end: Vec<String> = r.arms.iter().map(|a| format!("{} {:.2}", a, last_median(r, a, &trust_metric))).collect();
-                format!("Each line is the median run, the shaded band holds the middle 80% of runs, and the dashed lines bound the mean's 95% interval. At the horizon the median {} is: {}.", trust_metric, end.join(", "))
-            }
-            "outcomes.svg" => match best(r, "outcome:agreement") {
-                Some((a, v)) => format!("Bars are the share of runs ending in each outcome, with 95% Wilson intervals. The most agreements come under {a} ({}); breakdown means a freeze or agreement formed and then collapsed.", pct(v)),
-                None => "Bars are the share of runs ending in each outcome, with 95% intervals.".to_string(),
-            },
-            "survival.svg" => "The share of runs in which no process has collapsed and no war has broken out, month by month. A steep drop marks the months where processes typically break down.".to_string(),
-            "tension.svg" => match best(r, "final_tension") {
-                Some((a, v)) => format!("Tension drives misperception, incidents and the war hazard. It ends highest under {a} (mean {v:.2})."),
-                None => "Tension drives misperception, incidents and the war hazard.".to_string(),
-            },
-            _ => match best(r, "warheads") {
-                Some((a, v)) => format!("Warheads grow about linearly when nothing is frozen. The arsenal ends largest under {a} (mean {v:.1})."),
-                None => "Warheads grow about linearly when nothing is frozen.".to_string(),
-            },
+/// The "The question" section: the scenario's description, and the headline answer if any.
+fn question(r: &Results, s: &Scenario) -> String {
+    let mut h = String::new();
+    let _ = writeln!(
+        h,
+        "<h2>The question</h2><p>{}</p>",
+        esc(s.description.trim())
+    );
+    let answer = crate::export::headline::Answer::of(s, |arm, metric| {
+        r.summary
+            .get(&(arm.to_string(), metric.to_string()))
+            .map(|st| (st.mean, st.lo, st.hi))
+    });
+    if let Some(answer) = answer {
+        if !s.experiment.question.is_empty() {
+            let _ = writeln!(h, "<p><b>{}</b></p>", esc(&s.experiment.question));
+        }
+        let _ = writeln!(
+            h,
+            "<p>The answer, as a paired difference on the same runs with its 95% interval: {}</p>",
+            esc(&answer.sentence())
+        );
+    }
+    h
+}
+
+/// The "The scenario in plain words" section: the actors, the horizon and the key parameters.
+fn plain_words(manifest: &serde_json::Value, s: &Scenario) -> String {
+    let mut h = String::new();
+    let _ = writeln!(h, "<h2>The scenario in plain words</h2><ul>");
+    for (i, a) in s.actors.iter().enumerate() {
+        let _ = writeln!(
+            h,
+            "<li><b>{}</b>: sincere (type S) with prior probability {:.2}; starts trusting {} at {:.2}.</li>",
+            esc(&a.label),
+            a.prior_sincere,
+            esc(&s.actors[1 - i].label),
+            a.initial_trust
+        );
+    }
+    let _ = writeln!(
+        h,
+        "<li>{} months from a tension of {:.2}; {} runs per arm, master seed {}.</li>",
+        s.horizon, s.initial.tension, manifest["runs"], manifest["seed"]
+    );
+    let p = &s.params;
+    let _ = writeln!(
+        h,
+        "<li>Key parameters: trust is lost {}x faster than gained (negativity); the gate needs trust {:.2} for a zero-stake step and {:.2} for a full one; the domestic cost of being seen to give (gift framing) is {}; steps are suspended when trust falls below {} of their gate.</li></ul>",
+        p.negativity, p.gate_reversible, p.gate_irreversible, p.gift_framing, p.keep_fraction
+    );
+    h
+}
+
+/// The list of arms, each with its colour swatch and who plays what.
+fn arm_list(s: &Scenario) -> String {
+    let mut h = String::new();
+    let _ = writeln!(h, "<p>The arms (same runs, same shocks):</p><ul>");
+    for (i, arm) in s.experiment.arms.iter().enumerate() {
+        let c = charts::colour(i);
+        let base = if i == s.experiment.baseline {
+            " (baseline)"
+        } else {
+            ""
         };
+        let _ = writeln!(
+            h,
+            "<li><span class=\"swatch\" style=\"background:rgb({},{},{})\"></span><b>{}</b>{base}: {}.</li>",
+            c.0,
+            c.1,
+            c.2,
+            esc(&arm.id),
+            arm_roles(s, arm).join("; ")
+        );
+    }
+    let _ = writeln!(h, "</ul>");
+    h
+}
+
+/// One arm's roles as phrases (escaped): each actor's strategy, then the third party's stance.
+fn arm_roles(s: &Scenario, arm: &Arm) -> Vec<String> {
+    let mut strat: Vec<String> = (0..2)
+        .map(|k| {
+            format!(
+                "{} plays {}",
+                esc(&s.actors[k].id),
+                esc(&s.strategies[arm.strategies[k]].id)
+            )
+        })
+        .collect();
+    if let Some(tp) = &s.third_party {
+        let engager = arm.stance.unwrap_or(tp.engager);
+        let policy = match s.strategies[arm.strategies[tp.ally]].track {
+            crate::model::TrackPolicy::Support => "supports",
+            crate::model::TrackPolicy::Impede => "impedes",
+        };
+        strat.push(format!(
+            "{} starts as {}; {} {policy} its projects",
+            esc(&tp.id),
+            if engager { "an engager" } else { "a hardliner" },
+            esc(&s.actors[tp.ally].id)
+        ));
+    }
+    strat
+}
+
+/// The "What happened" section: every chart with its reading.
+fn what_happened(r: &Results, charts: &[(&str, String)], trust_metric: &str) -> String {
+    let mut h = String::new();
+    let _ = writeln!(h, "<h2>What happened</h2>");
+    for (file, svg) in charts {
         let _ = writeln!(
             h,
             "<figure>{}<figcaption>{}</figcaption></figure>",
             svg,
-            esc(&reading)
+            esc(&reading(r, file, trust_metric))
         );
     }
+    h
+}
 
-    // Summary table.
+/// The caption under the chart in `file`: how to read it, and what it shows.
+fn reading(r: &Results, file: &str, trust_metric: &str) -> String {
+    match file {
+        "trust.svg" => {
+            let end: Vec<String> = r.arms.iter().map(|a| format!("{} {:.2}", a, last_median(r, a, trust_metric))).collect();
+            format!("Each line is the median run, the shaded band holds the middle 80% of runs, and the dashed lines bound the mean's 95% interval. At the horizon the median {} is: {}.", trust_metric, end.join(", "))
+        }
+        "outcomes.svg" => match best(r, "outcome:agreement") {
+            Some((a, v)) => format!("Bars are the share of runs ending in each outcome, with 95% Wilson intervals. The most agreements come under {a} ({}); breakdown means a freeze or agreement formed and then collapsed.", pct(v)),
+            None => "Bars are the share of runs ending in each outcome, with 95% intervals.".to_string(),
+        },
+        "survival.svg" => "The share of runs in which no process has collapsed and no war has broken out, month by month. A steep drop marks the months where processes typically break down.".to_string(),
+        "tension.svg" => match best(r, "final_tension") {
+            Some((a, v)) => format!("Tension drives misperception, incidents and the war hazard. It ends highest under {a} (mean {v:.2})."),
+            None => "Tension drives misperception, incidents and the war hazard.".to_string(),
+        },
+        _ => match best(r, "warheads") {
+            Some((a, v)) => format!("Warheads grow about linearly when nothing is frozen. The arsenal ends largest under {a} (mean {v:.1})."),
+            None => "Warheads grow about linearly when nothing is frozen.".to_string(),
+        },
+    }
+}
+
+/// The "Summary" section: outcomes and final trust per arm, then the paired differences.
+fn summary(r: &Results, trust_metric: &str) -> String {
+    let mut h = String::new();
     let _ = writeln!(
         h,
         "<h2>Summary</h2><table><tr><th>arm</th><th>agreement</th><th>interim freeze</th><th>breakdown</th><th>war</th><th>{}</th></tr>",
@@ -237,15 +284,21 @@ small{{color:#555}} .swatch{{display:inline-block;width:1em;height:1em;vertical-
         );
     }
     let _ = writeln!(h, "</table>");
+    h
+}
 
-    // Type pairs.
-    let pairs = ["S/S", "S/G", "G/S", "G/G"];
+/// The hidden type pairs, in column order.
+const PAIRS: [&str; 4] = ["S/S", "S/G", "G/S", "G/G"];
+
+/// The "By hidden types" section: runs per type pair, and a table per metric split by them.
+fn type_pairs(r: &Results, sc: Option<&Scenario>) -> String {
+    let mut h = String::new();
     let _ = writeln!(
         h,
         "<h2>By hidden types</h2><p>Results by the types drawn at month 0 (S sincere, G exploitative; first actor first). Jervis's spiral model locates failure between two sincere sides that misread each other (the S/S column); his deterrence model locates it in concessions to an exploiter (the columns with a G). An average over all runs hides which failure an arm suffers.</p>"
     );
     let first_arm = r.arms.first().cloned().unwrap_or_default();
-    let counts: Vec<String> = pairs
+    let counts: Vec<String> = PAIRS
         .iter()
         .filter_map(|t| {
             r.summary
@@ -257,6 +310,17 @@ small{{color:#555}} .swatch{{display:inline-block;width:1em;height:1em;vertical-
     if !counts.is_empty() {
         let _ = writeln!(h, "<p>Runs per type pair: {}.</p>", counts.join(", "));
     }
+    for (metric, proportion) in type_pair_metrics(sc) {
+        if !r.summary.keys().any(|(_, m)| *m == format!("{metric}@S/S")) {
+            continue;
+        }
+        h.push_str(&type_pair_table(r, &metric, proportion));
+    }
+    h
+}
+
+/// The metrics split by type pair (outcomes, headline), each flagged if a proportion.
+fn type_pair_metrics(sc: Option<&Scenario>) -> Vec<(String, bool)> {
     let mut metrics: Vec<(String, bool)> = vec![
         ("outcome:agreement".into(), true),
         ("outcome:breakdown".into(), true),
@@ -273,31 +337,36 @@ small{{color:#555}} .swatch{{display:inline-block;width:1em;height:1em;vertical-
     {
         metrics.push((hl.0, hl.1 < crate::batch::aggregate::PROPORTIONS));
     }
-    for (metric, proportion) in metrics {
-        if !r.summary.keys().any(|(_, m)| *m == format!("{metric}@S/S")) {
-            continue;
-        }
+    metrics
+}
+
+/// One metric's table by type pair: a row per arm, a column per pair.
+fn type_pair_table(r: &Results, metric: &str, proportion: bool) -> String {
+    let mut h = String::new();
+    let _ = writeln!(
+        h,
+        "<p><b>{}</b></p><table><tr><th>arm</th><th>S/S</th><th>S/G</th><th>G/S</th><th>G/G</th></tr>",
+        esc(metric)
+    );
+    for a in &r.arms {
+        let cells: Vec<String> = PAIRS
+            .iter()
+            .map(|t| cell(r, a, &format!("{metric}@{t}"), proportion))
+            .collect();
         let _ = writeln!(
             h,
-            "<p><b>{}</b></p><table><tr><th>arm</th><th>S/S</th><th>S/G</th><th>G/S</th><th>G/G</th></tr>",
-            esc(&metric)
+            "<tr><td>{}</td><td>{}</td></tr>",
+            esc(a),
+            cells.join("</td><td>")
         );
-        for a in &r.arms {
-            let cells: Vec<String> = pairs
-                .iter()
-                .map(|t| cell(r, a, &format!("{metric}@{t}"), proportion))
-                .collect();
-            let _ = writeln!(
-                h,
-                "<tr><td>{}</td><td>{}</td></tr>",
-                esc(a),
-                cells.join("</td><td>")
-            );
-        }
-        let _ = writeln!(h, "</table>");
     }
+    let _ = writeln!(h, "</table>");
+    h
+}
 
-    // Reproduce.
+/// The "Reproduce" section and the appendix with the scenario file, closing the page.
+fn reproduce(manifest: &serde_json::Value) -> String {
+    let mut h = String::new();
     let cmd: Vec<String> = manifest["command_line"]
         .as_array()
         .map(|v| {
