@@ -1,0 +1,97 @@
+//! Steps 8 and 9 of the month: the war hazard, the arsenals, the process's status (agreement,
+//! verified freeze) and the reciprocity counters.
+
+use super::{Act, Event, Recorder, Run};
+use crate::model::tension;
+
+impl Run<'_> {
+    /// Steps 8 and 9: war hazard, arsenals, the process's status and the reciprocity counters.
+    /// Returns true if war broke out.
+    pub(super) fn hazards(&mut self, t: u32, u_war: f64, rec: &mut impl Recorder) -> bool {
+        let p = &self.arm.params;
+        let h = tension::war_hazard(self.board.tension, p);
+        self.survival *= 1.0 - h;
+        if u_war < h {
+            return true;
+        }
+        self.derive();
+        self.arsenals();
+        if self.track != 0 {
+            self.out.track_months += 1;
+        }
+        self.agreement_status(t, rec);
+        self.freeze_status(t, rec);
+        self.reciprocity();
+        false
+    }
+
+    /// Each arsenal grows and shrinks with the moves in force.
+    fn arsenals(&mut self) {
+        let d = &self.derived;
+        for i in 0..2 {
+            if let Some(a) = &self.sc.actors[i].arsenal {
+                let w = self.sides[i].arsenal;
+                self.sides[i].arsenal =
+                    (w + a.growth * d.growth[i] - w * d.removal[i].min(1.0)).max(0.0);
+            }
+        }
+    }
+
+    /// An agreement forms or collapses with the moves delivered.
+    fn agreement_status(&mut self, t: u32, rec: &mut impl Recorder) {
+        let agreement = self.derived.agreement;
+        if agreement && !self.agreement {
+            self.out.agreements += 1;
+            rec.event(t, &Event::AgreementFormed);
+        } else if !agreement && self.agreement {
+            self.collapsed = true;
+            rec.event(t, &Event::AgreementCollapsed);
+        }
+        self.agreement = agreement;
+        if agreement {
+            self.out.agreement_months += 1;
+        }
+    }
+
+    /// A verified freeze forms, lasts or collapses with the moves in force.
+    fn freeze_status(&mut self, t: u32, rec: &mut impl Recorder) {
+        if self.freeze_now() {
+            if self.freeze_streak == 0 {
+                rec.event(t, &Event::FreezeFormed);
+            }
+            self.freeze_streak += 1;
+            self.out.freeze_months += 1;
+        } else if self.freeze_streak > 0 {
+            self.freeze_streak = 0;
+            self.collapsed = true;
+            rec.event(t, &Event::FreezeCollapsed);
+        }
+    }
+
+    /// The reciprocity counters: the months in a row each side has had standing moves in force
+    /// with nothing in return (no standing move of the other in force, no step of the other
+    /// seen or made this month).
+    fn reciprocity(&mut self) {
+        for i in 0..2 {
+            let j = 1 - i;
+            let mine_out = !self
+                .board
+                .in_force
+                .intersect(self.prep.facts.standing[i])
+                .is_empty();
+            let theirs_out = !self
+                .board
+                .in_force
+                .intersect(self.prep.facts.standing[j])
+                .is_empty()
+                || !self.sides[i].state.seen.conciliatory.is_empty()
+                || self.ws.acts[j].iter().any(|a| matches!(a, Act::Made(_)));
+            let s = &mut self.sides[i];
+            s.state.unreciprocated = if mine_out && !theirs_out {
+                s.state.unreciprocated + 1
+            } else {
+                0
+            };
+        }
+    }
+}

@@ -1,0 +1,131 @@
+//! What the phases of the month share: what the state implies (delivered moves, the indices,
+//! agreement and freeze, the quantities derived from the moves in force, a side's view) and
+//! the small updates of trust and pressure.
+
+use super::{Derived, Run};
+use crate::model::{ActorIx, MoveIx, MoveSet, tension, trust};
+use crate::strategies::View;
+
+impl Run<'_> {
+    /// Side i's trust in the other, as a probability.
+    pub(super) fn trust(&self, i: ActorIx) -> f64 {
+        self.sides[i].state.trust
+    }
+
+    /// Set side i's trust in the other to `l` in log-odds.
+    pub(super) fn set_trust(&mut self, i: ActorIx, l: f64) {
+        let s = &mut self.sides[i];
+        // Trust that sits at a clip bound stays put (about 8% of updates in the default
+        // scenario): no new logistic then.
+        if l != s.l {
+            s.l = l;
+            s.state.trust = trust::logistic(l);
+        }
+    }
+
+    /// Warheads of both sides.
+    pub(super) fn arsenal(&self) -> f64 {
+        self.sides[0].arsenal + self.sides[1].arsenal
+    }
+
+    /// Each side's domestic pressure at the current tension.
+    pub(super) fn set_pressures(&mut self) {
+        let p = &self.arm.params;
+        for i in 0..2 {
+            self.sides[i].state.pressure =
+                tension::pressure(self.sc.actors[i].pressure_base, self.board.tension, p);
+        }
+    }
+
+    /// Every delivered move: standing moves in force and one-shot moves done.
+    pub(super) fn delivered_set(&self) -> MoveSet {
+        let standing = self.prep.rules.standing;
+        self.board
+            .in_force
+            .intersect(standing)
+            .union(self.board.done.minus(standing))
+    }
+
+    /// Whether move m is delivered (in force if standing, done if one-shot).
+    pub(super) fn delivered(&self, m: MoveIx) -> bool {
+        if self.prep.rules.standing.contains(m) {
+            self.board.in_force.contains(m)
+        } else {
+            self.board.done.contains(m)
+        }
+    }
+
+    /// Cost-weighted share of the set's moves that are delivered.
+    fn index(&self, set: MoveSet, total: f64) -> f64 {
+        if total <= 0.0 {
+            return 0.0;
+        }
+        let s: f64 = set
+            .intersect(self.delivered_set())
+            .iter()
+            .map(|m| self.arm.moves[m].cost)
+            .sum();
+        s / total
+    }
+
+    /// Refresh the derived quantities if the moves in force or done changed.
+    pub(super) fn derive(&mut self) {
+        let key = (self.board.in_force, self.board.done);
+        if self.derived.key != key {
+            let mut growth = [1.0; 2];
+            let mut removal = [0.0; 2];
+            let mut standing_lr = [0.0; 2];
+            for m in self.board.in_force.iter() {
+                let mv = &self.arm.moves[m];
+                growth[mv.actor] *= mv.arsenal_growth;
+                removal[mv.actor] += mv.arsenal_removal;
+                standing_lr[mv.actor] += mv.log_lr_standing;
+            }
+            self.derived = Derived {
+                key,
+                agreement: self.agreement_now(),
+                growth,
+                removal,
+                standing_lr,
+            };
+        }
+    }
+
+    /// Whether the delivered moves make an agreement: both indices at their thresholds.
+    pub(super) fn agreement_now(&self) -> bool {
+        let p = &self.arm.params;
+        self.prep.facts.denuclearization_total > 0.0
+            && self.index(
+                self.prep.facts.denuclearization,
+                self.prep.facts.denuclearization_total,
+            ) >= p.agreement_denuclearization
+            && self.index(self.prep.facts.peace, self.prep.facts.peace_total) >= p.agreement_peace
+    }
+
+    /// Whether a verified freeze is in force.
+    pub(super) fn freeze_now(&self) -> bool {
+        !self
+            .board
+            .in_force
+            .intersect(self.prep.facts.freezes)
+            .is_empty()
+    }
+
+    /// Whether a process (an agreement or a verified freeze) is under way.
+    pub(super) fn process_active(&self) -> bool {
+        self.agreement || self.freeze_now()
+    }
+
+    /// What side i's strategy sees in month `month`.
+    pub(super) fn view<'v>(&'v self, i: ActorIx, month: u32) -> View<'v> {
+        View {
+            me: i,
+            month,
+            board: &self.board,
+            side: &self.sides[i].state,
+            their_offer: self.sides[1 - i].offer.as_ref(),
+            since: &self.ws.since,
+            rules: &self.prep.rules,
+        }
+    }
+}
