@@ -5,7 +5,8 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use std::hint::black_box;
 
 use detente::batch;
-use detente::engine::{self, Discard, Workspace, rng};
+use detente::engine::{self, Discard, Workspace};
+use detente::rng;
 use detente::scenario;
 
 fn one_run(c: &mut Criterion) {

@@ -12,6 +12,7 @@ pub mod export;
 pub mod game;
 pub mod model;
 pub mod report;
+pub mod rng;
 pub mod scenario;
 pub mod strategies;
 pub mod sweep;

@@ -4,7 +4,8 @@
 mod common;
 
 use detente::batch::{self, Aggregate};
-use detente::engine::{self, Event, Keep, ShockDraws, Workspace, rng};
+use detente::engine::{self, Event, Keep, ShockDraws, Workspace};
+use detente::rng;
 use detente::scenario;
 
 fn small() -> detente::model::Scenario {

@@ -168,7 +168,7 @@ fn contrite_tit_for_tat_accepts_punishment_for_its_own_noisy_defection() {
     use detente::game::PlayerState;
     let ctft = Player::Contrite;
     let mut s = PlayerState::default();
-    let mut rng = detente::engine::rng::stream(1, 9);
+    let mut rng = detente::rng::stream(1, 9);
     // Turn 1: both intend C; noise flips CTFT's move to D; the other cooperated.
     assert!(ctft.choose(&mut s, None, &mut rng));
     ctft.observe(&mut s, true, false, true);

@@ -2,8 +2,9 @@
 //! of the next administration change), and the Hanoi roadmap escrows steps that need the other
 //! side's half.
 
-use detente::engine::{self, Event, Keep, Workspace, rng};
+use detente::engine::{self, Event, Keep, Workspace};
 use detente::model::Scenario;
+use detente::rng;
 
 fn singapore() -> Scenario {
     detente::scenario::load(std::path::Path::new("scenarios/singapore-2018.toml"))

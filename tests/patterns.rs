@@ -5,8 +5,9 @@
 
 mod common;
 
-use detente::engine::{self, Event, Keep, Outcome, ShockDraws, Status, Workspace, rng};
+use detente::engine::{self, Event, Keep, Outcome, ShockDraws, Status, Workspace};
 use detente::model::{MoveSet, Scenario};
+use detente::rng;
 
 const RUNS: u64 = 1500;
 const SEED: u64 = 2024;

@@ -1,8 +1,9 @@
 //! Property tests: for arbitrary valid parameters, trust stays in [floor, ceiling] (so within
 //! [0.01, 0.99] at the defaults), tension in [0, 1], and nothing is NaN.
 
-use detente::engine::{self, Keep, Workspace, rng};
+use detente::engine::{self, Keep, Workspace};
 use detente::model::{self, Params};
+use detente::rng;
 use detente::scenario;
 use proptest::prelude::*;
 

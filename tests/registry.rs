@@ -50,11 +50,12 @@ fn every_strategy_kind_parses_runs_and_is_documented() {
             .unwrap_or_else(|e| panic!("kind '{}' does not parse: {e}", k.kind));
         let decl = sc.strategies.iter().find(|s| s.id == "probe").unwrap();
         assert_eq!(decl.spec.kind(), k.kind);
-        let agg =
-            detente::batch::run::<()>(&sc, 1, 0..20, &|_| {}, &mut |_| Ok(())).unwrap();
+        let agg = detente::batch::run::<()>(&sc, 1, 0..20, &|_| {}, &mut |_| Ok(())).unwrap();
         assert_eq!(agg.runs, 20, "kind '{}' did not run", k.kind);
         assert!(
-            listed.lines().any(|l| l.starts_with(&format!("{} ", k.kind))),
+            listed
+                .lines()
+                .any(|l| l.starts_with(&format!("{} ", k.kind))),
             "`detente list strategies` does not list '{}'",
             k.kind
         );
@@ -92,13 +93,19 @@ fn every_player_kind_parses_and_is_documented() {
         );
         match detente::scenario::parse_any(text, "probe.toml") {
             Ok(detente::scenario::Any::Game { scenario, .. }) => {
-                assert!(scenario.players.iter().any(|p| p.0 == "probe"), "{}", k.kind);
+                assert!(
+                    scenario.players.iter().any(|p| p.0 == "probe"),
+                    "{}",
+                    k.kind
+                );
             }
             Ok(_) => panic!("not a game"),
             Err(e) => panic!("player kind '{}' does not parse: {e}", k.kind),
         }
         assert!(
-            listed.lines().any(|l| l.starts_with(&format!("{} ", k.kind))),
+            listed
+                .lines()
+                .any(|l| l.starts_with(&format!("{} ", k.kind))),
             "`detente list strategies` does not list player '{}'",
             k.kind
         );

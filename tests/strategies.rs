@@ -3,8 +3,9 @@
 
 mod common;
 
-use detente::engine::{self, Event, Keep, Workspace, rng};
+use detente::engine::{self, Event, Keep, Workspace};
 use detente::model::{MoveSet, Scenario};
+use detente::rng;
 use detente::strategies::all_or_nothing;
 
 const EXTRA: &str = r#"

@@ -5,8 +5,9 @@
 mod common;
 
 use common::KOREA;
-use detente::engine::{self, Event, Keep, TrackReason, Workspace, rng};
+use detente::engine::{self, Event, Keep, TrackReason, Workspace};
 use detente::model::Scenario;
+use detente::rng;
 use detente::scenario::parse;
 
 fn with_track(stance: &str, steps: &str, politics: &str) -> String {

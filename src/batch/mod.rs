@@ -16,8 +16,9 @@ use rayon::prelude::*;
 
 pub use aggregate::Aggregate;
 
-use crate::engine::{self, MonthRecord, Recorder, RunRecord, ShockDraws, Workspace, rng::run_seed};
+use crate::engine::{self, MonthRecord, Recorder, RunRecord, ShockDraws, Workspace};
 use crate::model::Scenario;
+use crate::rng::run_seed;
 
 /// Runs per block: the unit of parallel work between two hand-offs to the sink.
 pub const BLOCK: u64 = 4096;

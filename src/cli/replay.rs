@@ -8,7 +8,8 @@ const PICK_SEARCH: u64 = 10_000;
 
 /// `detente replay`.
 pub fn run(a: args::ReplayArgs) -> Result<(), Error> {
-    use crate::engine::{self, Keep, Outcome, Workspace, rng};
+    use crate::engine::{self, Keep, Outcome, Workspace};
+    use crate::rng;
     let loaded = negotiation(
         a.scenario.as_deref(),
         "replay tells runs of negotiation scenarios, not repeated games",

@@ -25,7 +25,6 @@ mod hazards;
 mod ledger;
 mod observe;
 pub mod record;
-pub mod rng;
 mod setup;
 mod shocks;
 mod state;
@@ -37,6 +36,7 @@ pub use record::{
 pub use shocks::ShockDraws;
 
 use crate::model::{ActorIx, Arm, MoveIx, MoveSet, Scenario, trust};
+use crate::rng;
 use crate::strategies::{Board, Intent, Offer, Rules, SideState, Strategy};
 
 /// An act of one side, observed by the other the month after.

@@ -3,8 +3,9 @@
 
 use rand::RngExt;
 
-use super::{Event, Recorder, Run, rng};
+use super::{Event, Recorder, Run};
 use crate::model::{ActorIx, Scenario, Shock};
+use crate::rng;
 use crate::strategies::{self, Strategy};
 
 /// The shock stream of one run, drawn up front: a fixed number of 64-bit draws per month (one

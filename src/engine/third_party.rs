@@ -1,8 +1,9 @@
 //! The third party's track, run after the shocks: its elections, the ally's policy, the
 //! partner's walk-outs, the engager's next step, then the relief of the steps in force.
 
-use super::{Event, Recorder, Run, TrackReason, rng};
+use super::{Event, Recorder, Run, TrackReason};
 use crate::model::{ThirdParty, TrackPolicy};
+use crate::rng;
 
 impl Run<'_> {
     /// The third party's month: elections, the ally's policy, the partner's walk-outs, the

@@ -67,7 +67,7 @@ impl Automaton {
         };
         // A throwaway stream: only a memory-one rule with a fractional probability would draw,
         // and its probability is read directly instead.
-        let mut rng = crate::engine::rng::stream(0, 0);
+        let mut rng = crate::rng::stream(0, 0);
         let mut k = 0;
         while k < keys.len() {
             let (state, last) = keys[k];
@@ -161,8 +161,8 @@ mod tests {
                 opening: 0.0,
             },
         ];
-        let mut r = crate::engine::rng::stream(42, 1);
-        let mut dummy = crate::engine::rng::stream(0, 0);
+        let mut r = crate::rng::stream(42, 1);
+        let mut dummy = crate::rng::stream(0, 0);
         for p in &players {
             let a = Automaton::compile(p);
             for _ in 0..200 {

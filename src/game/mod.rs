@@ -21,7 +21,7 @@ mod tests {
     /// length checked after each turn, a Bernoulli flip per turn drawn as geometric gaps, player
     /// 0's draw first), from the automata's plain tables.
     fn reference(game: &Game, [a, b]: [&Automaton; 2], seed: u64) -> MatchRecord {
-        use crate::engine::rng::stream;
+        use crate::rng::stream;
         use rand::{Rng, RngExt};
         let mut length = stream(seed, super::LENGTH);
         let mut gaps = super::Gaps::new(game.noise, seed, super::NOISE);
@@ -162,7 +162,7 @@ mod tests {
     }
 }
 
-use crate::engine::rng;
+use crate::rng;
 
 /// The payoffs to the row player: R (both cooperate), S (sucker), T (temptation), P (both defect).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -222,7 +222,7 @@ pub struct MatchRecord {
     pub coop: [f64; 2],
 }
 
-/// Stream ids of a match (see `engine::rng`).
+/// Stream ids of a match (see `rng`).
 const NOISE: u64 = 5;
 const MOVES: u64 = 6;
 const LENGTH: u64 = 7;

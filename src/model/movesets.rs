@@ -113,8 +113,8 @@ mod tests {
         let mut x = 0x9E37_79B9_7F4A_7C15_u64;
         let mut patterns = vec![0, 1, u128::MAX, 1 << 63, 1 << 64, 1 << 127, (1 << 64) | 1];
         for _ in 0..200 {
-            x = crate::engine::rng::splitmix64(x);
-            let y = crate::engine::rng::splitmix64(x);
+            x = crate::rng::splitmix64(x);
+            let y = crate::rng::splitmix64(x);
             patterns.push(
                 (u128::from(x) << 64 | u128::from(y)) & u128::from(x).rotate_left(x as u32 % 128),
             );

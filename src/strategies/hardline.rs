@@ -45,8 +45,8 @@ pub fn pressure(v: &View, rng: &mut ChaCha8Rng, rate: f64, out: &mut Vec<Intent>
     let n = v.actor().pressure.len();
     if n > 0 && rate > 0.0 {
         let x = rng.random::<u64>();
-        if crate::engine::rng::hi32(x) < rate {
-            let i = ((crate::engine::rng::lo16(x) * n as f64) as usize).min(n - 1);
+        if crate::rng::hi32(x) < rate {
+            let i = ((crate::rng::lo16(x) * n as f64) as usize).min(n - 1);
             out.push(Intent::Hostile(v.actor().pressure[i]));
         }
     }

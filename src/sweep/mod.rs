@@ -4,7 +4,7 @@
 
 use rand::RngExt;
 
-use crate::engine::rng;
+use crate::rng;
 
 /// Stream id of the Latin-hypercube draws (apart from every run's streams).
 pub const DESIGN_STREAM: u64 = 16;
