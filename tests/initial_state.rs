@@ -26,7 +26,7 @@ fn the_initial_state_is_the_scenarios() {
     let m0 = k.months[0];
     assert!((m0.trust[0] - 0.2).abs() < 1e-12 && (m0.trust[1] - 0.25).abs() < 1e-12);
     assert!((m0.tension - 0.4).abs() < 1e-12);
-    assert!((m0.arsenal - 35.0).abs() < 1e-12);
+    assert!((m0.stock - 35.0).abs() < 1e-12);
     for id in [
         "test_moratorium",
         "demolish_test_site",

@@ -565,7 +565,7 @@ fn finite_record(r: &RunRecord) -> Result<(), String> {
         ("final_trust[0]", r.final_trust[0]),
         ("final_trust[1]", r.final_trust[1]),
         ("final_tension", r.final_tension),
-        ("warheads", r.warheads),
+        ("warheads", r.final_stock),
         ("war_risk", r.war_risk),
     ];
     match values.iter().find(|v| !v.1.is_finite()) {
@@ -581,11 +581,11 @@ struct FiniteMonths(Option<String>);
 impl Recorder for FiniteMonths {
     fn month(&mut self, r: &MonthRecord) {
         if self.0.is_none() && r.active {
-            let v = [r.trust[0], r.trust[1], r.tension, r.arsenal];
+            let v = [r.trust[0], r.trust[1], r.tension, r.stock];
             if v.iter().any(|x| !x.is_finite()) {
                 self.0 = Some(format!(
                     "month {}: trust {:?}, tension {}, arsenal {}",
-                    r.month, r.trust, r.tension, r.arsenal
+                    r.month, r.trust, r.tension, r.stock
                 ));
             }
         }

@@ -307,7 +307,7 @@ fn no_deal_means_tests_and_growth() {
     let mut n = vec![0.0; sc.horizon as usize + 1];
     each_run(&sc, "hardline", |k, _| {
         for m in k.months.iter().filter(|m| m.active) {
-            sum[m.month as usize] += m.arsenal;
+            sum[m.month as usize] += m.stock;
             n[m.month as usize] += 1.0;
         }
     });

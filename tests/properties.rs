@@ -89,10 +89,10 @@ proptest! {
                         prop_assert!((0.01 - 1e-12..=0.99 + 1e-12).contains(&t));
                     }
                     prop_assert!((0.0..=1.0).contains(&m.tension), "tension {}", m.tension);
-                    prop_assert!(m.arsenal.is_finite() && m.arsenal >= 0.0);
+                    prop_assert!(m.stock.is_finite() && m.stock >= 0.0);
                 }
                 prop_assert!(r.war_risk.is_finite() && (0.0..=1.0).contains(&r.war_risk));
-                prop_assert!(r.warheads.is_finite());
+                prop_assert!(r.final_stock.is_finite());
             }
         }
     }

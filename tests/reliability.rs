@@ -150,7 +150,7 @@ fn defect_02_infinite_log_odds_are_refused_and_non_finite_values_never_written()
             active: true,
             trust: [f64::NAN, 0.5],
             tension: 0.2,
-            arsenal: 1.0,
+            stock: 1.0,
             status: detente::engine::Status::Freeze,
         },
     );

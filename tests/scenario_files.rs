@@ -184,7 +184,7 @@ experiment.arms = ["grit"]
 [[actors]]
 id = "DPRK"
 initial_trust = 0.3
-arsenal.initial = 40.0
+stock.initial = 40.0
 
 [[experiment.arms]]
 id = "late"
@@ -203,10 +203,10 @@ strategies = { US = "hardline", DPRK = "dprk_type_conditional" }
     let base_dprk = base.actors.iter().find(|a| a.id == "DPRK").unwrap();
     assert_eq!(dprk.initial_trust, 0.3);
     assert_eq!(dprk.patience, base_dprk.patience);
-    assert_eq!(dprk.arsenal.as_ref().unwrap().initial, 40.0);
+    assert_eq!(dprk.stock.as_ref().unwrap().initial, 40.0);
     assert_eq!(
-        dprk.arsenal.as_ref().unwrap().growth,
-        base_dprk.arsenal.as_ref().unwrap().growth
+        dprk.stock.as_ref().unwrap().growth,
+        base_dprk.stock.as_ref().unwrap().growth
     );
     // Removed, then appended.
     let arms: Vec<&str> = sc.experiment.arms.iter().map(|a| a.id.as_str()).collect();

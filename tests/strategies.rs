@@ -430,7 +430,7 @@ fn every_arm_runs_without_nan() {
                 rec.final_trust[0],
                 rec.final_trust[1],
                 rec.final_tension,
-                rec.warheads,
+                rec.final_stock,
                 rec.war_risk,
             ] {
                 assert!(x.is_finite(), "run {}: {rec:?}", r.run);

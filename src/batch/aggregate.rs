@@ -6,7 +6,7 @@ use super::stats::{self, Moments};
 use crate::engine::{MonthRecord, Outcome, RunRecord, Status, record::TYPE_PAIRS};
 use crate::model::Scenario;
 
-/// Continuous trajectory metrics, in order: trust 0->1, trust 1->0, tension, arsenal.
+/// Continuous trajectory metrics, in order: trust 0->1, trust 1->0, tension, stock.
 pub const CONTINUOUS: usize = 4;
 /// Histogram bins of each continuous trajectory metric.
 pub const BINS: usize = 250;
@@ -18,19 +18,19 @@ pub const GROUPS: usize = 1 + TYPE_PAIRS.len();
 pub use crate::model::metrics::{NRUN, PROPORTIONS, RUN_METRICS};
 
 /// Whether less of a run metric (by index in [`RUN_METRICS`]) is the better result: breakdowns,
-/// war, stalemate, tension, warheads, war risk, hostile acts, incidents, and a later first
+/// war, stalemate, tension, the stock, war risk, hostile acts, incidents, and a later first
 /// irreversible step.
 pub fn lower_is_better(k: usize) -> bool {
     matches!(k, 2 | 3 | 4 | 7 | 8 | 12 | 13 | 14 | 15 | 16 | 18)
 }
 
 /// The run metrics a sweep reports when the scenario does not choose: the outcomes that matter,
-/// final trust both ways, warheads and freeze months.
+/// final trust both ways, the stock and freeze months.
 pub const KEY_METRICS: [usize; 8] = [0, 1, 2, 3, 5, 6, 8, 9];
 
 /// Metric names with the scenario's actor ids.
 pub fn run_metric_names(sc: &Scenario) -> Vec<String> {
-    crate::model::metrics::run_metric_names(&sc.actors)
+    crate::model::metrics::run_metric_names(&sc.actors, &sc.stock)
 }
 
 /// The per-run metric values of a run record, in [`RUN_METRICS`] order.
@@ -45,7 +45,7 @@ pub fn run_values(r: &RunRecord) -> [Option<f64>; NRUN] {
         Some(r.final_trust[0]),
         Some(r.final_trust[1]),
         Some(r.final_tension),
-        Some(r.warheads),
+        Some(r.final_stock),
         Some(r.freeze_months as f64),
         Some(r.agreements as f64),
         Some(r.agreement_months as f64),
@@ -60,7 +60,7 @@ pub fn run_values(r: &RunRecord) -> [Option<f64>; NRUN] {
     ]
 }
 
-/// The monthly metrics on [0, 1] (both trusts and tension) come first; the arsenal is last.
+/// The monthly metrics on [0, 1] (both trusts and tension) come first; the stock is last.
 const UNIT_METRICS: usize = 3;
 /// The largest fixed-point value of a metric on [0, 1].
 const UNIT: i64 = 1 << 24;
@@ -99,8 +99,8 @@ impl UnitMoments {
 pub struct Aggregate {
     pub arms: usize,
     pub months: usize,
-    /// Upper end of the arsenal histogram.
-    pub arsenal_hi: f64,
+    /// Upper end of the stock histogram.
+    pub stock_hi: f64,
     /// BINS / (upper end) per continuous metric.
     bins_per_unit: [f64; CONTINUOUS],
     /// [arm][month][CONTINUOUS]
@@ -127,7 +127,7 @@ pub struct Aggregate {
     pub diffs: Vec<Moments>,
     /// Runs added.
     pub runs: u64,
-    /// Non-finite values met (NaN or infinite trust, tension, arsenal or run metric). They
+    /// Non-finite values met (NaN or infinite trust, tension, stock or run metric). They
     /// cannot be aggregated; a batch with any fails rather than report them as numbers.
     pub nonfinite: u64,
 }
@@ -139,12 +139,12 @@ impl Aggregate {
         Aggregate {
             arms,
             months,
-            arsenal_hi: sc.arsenal_bound(),
+            stock_hi: sc.stock_bound(),
             bins_per_unit: [
                 BINS as f64,
                 BINS as f64,
                 BINS as f64,
-                BINS as f64 / sc.arsenal_bound(),
+                BINS as f64 / sc.stock_bound(),
             ],
             moments: vec![Moments::default(); arms * months * CONTINUOUS],
             hist: vec![0; arms * months * CONTINUOUS * BINS],
@@ -162,7 +162,7 @@ impl Aggregate {
     /// Range of a continuous metric's histogram.
     pub fn range(&self, metric: usize) -> (f64, f64) {
         if metric == 3 {
-            (0.0, self.arsenal_hi)
+            (0.0, self.stock_hi)
         } else {
             (0.0, 1.0)
         }
@@ -179,7 +179,7 @@ impl Aggregate {
         if !r.active {
             return;
         }
-        let values = [r.trust[0], r.trust[1], r.tension, r.arsenal];
+        let values = [r.trust[0], r.trust[1], r.tension, r.stock];
         // One test for all four: a sum of finite values of these sizes is finite.
         if !(values[0] + values[1] + values[2] + values[3]).is_finite() {
             self.nonfinite += 1;
@@ -339,7 +339,7 @@ mod tests {
                     active: true,
                     trust: [v[0], v[1]],
                     tension: v[2],
-                    arsenal: v[3],
+                    stock: v[3],
                     status: Status::Freeze,
                 },
             );

@@ -98,7 +98,7 @@ pub fn run_one(
 /// scenario, reported instead of written as numbers.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
-    "the model produced {count} non-finite values (NaN or infinite trust, tension, arsenal or run metric) in this batch; no results were written. Please report this scenario as a bug"
+    "the model produced {count} non-finite values (NaN or infinite trust, tension, stock or run metric) in this batch; no results were written. Please report this scenario as a bug"
 )]
 pub struct NonFinite {
     pub count: u64,

@@ -42,10 +42,7 @@ pub fn run(what: ListWhat, scenario_path: Option<&Path>) -> Result<(), Error> {
                 let _ = writeln!(
                     s,
                     "{:26} {:5} {:17} {} ({detail})",
-                    m.id,
-                    who,
-                    m.category.name(),
-                    m.label
+                    m.id, who, sc.categories[m.category], m.label
                 );
             }
         }
@@ -57,9 +54,7 @@ pub fn run(what: ListWhat, scenario_path: Option<&Path>) -> Result<(), Error> {
                 .into_iter()
                 .zip(batch::aggregate::RUN_METRICS)
             {
-                let doc = doc
-                    .replace("{0}", &sc.actors[0].id)
-                    .replace("{1}", &sc.actors[1].id);
+                let doc = crate::model::metrics::fill(doc, &sc.actors, &sc.stock);
                 let _ = writeln!(s, "{name:28} summary.csv       {doc}");
             }
         }

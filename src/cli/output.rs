@@ -31,7 +31,7 @@ pub const RESULT_NAMES: &[&str] = &[
     "outcomes.svg",
     "survival.svg",
     "tension.svg",
-    "arsenal.svg",
+    "stock.svg",
     "sweep.json",
     "sweep.csv",
     "flip.csv",

@@ -86,7 +86,10 @@ pub(crate) fn report_files(
         )));
     }
     let sc = scenario::parse(scenario_text, "manifest.json scenario").ok();
-    let mut out: Vec<(&'static str, Vec<u8>)> = crate::report::charts::all(&results)
+    let stock = sc
+        .as_ref()
+        .map_or_else(crate::model::StockNames::default, |s| s.stock.clone());
+    let mut out: Vec<(&'static str, Vec<u8>)> = crate::report::charts::all(&results, &stock)
         .into_iter()
         .map(|(n, s)| (n, s.into_bytes()))
         .collect();

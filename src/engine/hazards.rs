@@ -1,11 +1,11 @@
-//! Steps 8 and 9 of the month: the war hazard, the arsenals, the process's status (agreement,
+//! Steps 8 and 9 of the month: the war hazard, the stocks, the process's status (agreement,
 //! verified freeze) and the reciprocity counters.
 
 use super::{Act, Event, Recorder, Run};
 use crate::model::tension;
 
 impl Run<'_> {
-    /// Steps 8 and 9: war hazard, arsenals, the process's status and the reciprocity counters.
+    /// Steps 8 and 9: war hazard, the stocks, the process's status and the reciprocity counters.
     /// Returns true if war broke out.
     pub(super) fn hazards(&mut self, t: u32, u_war: f64, rec: &mut impl Recorder) -> bool {
         let p = &self.arm.params;
@@ -15,7 +15,7 @@ impl Run<'_> {
             return true;
         }
         self.derive();
-        self.arsenals();
+        self.stocks();
         if self.track != 0 {
             self.out.track_months += 1;
         }
@@ -25,13 +25,13 @@ impl Run<'_> {
         false
     }
 
-    /// Each arsenal grows and shrinks with the moves in force.
-    fn arsenals(&mut self) {
+    /// Each stock grows and shrinks with the moves in force.
+    fn stocks(&mut self) {
         let d = &self.derived;
         for i in 0..2 {
-            if let Some(a) = &self.sc.actors[i].arsenal {
-                let w = self.sides[i].arsenal;
-                self.sides[i].arsenal =
+            if let Some(a) = &self.sc.actors[i].stock {
+                let w = self.sides[i].stock;
+                self.sides[i].stock =
                     (w + a.growth * d.growth[i] - w * d.removal[i].min(1.0)).max(0.0);
             }
         }

@@ -12,7 +12,7 @@
 //! - `ledger.rs`, step 5: the audit of overdue obligations (and the ledger they are kept in);
 //! - `decide.rs`, step 6: both sides choose at once, from the same state;
 //! - `execute.rs`, step 7: the intents are carried out, with implementation noise;
-//! - `hazards.rs`, steps 8 and 9: war hazard, arsenals, the process's status and the
+//! - `hazards.rs`, steps 8 and 9: war hazard, the stocks, the process's status and the
 //!   reciprocity counters;
 //!
 //! then the month is recorded. `setup.rs` prepares an arm and starts a run; `state.rs` holds
@@ -89,19 +89,22 @@ struct Side {
     /// The strategy's state.
     strategy: Strategy,
     offer: Option<Offer>,
-    arsenal: f64,
+    stock: f64,
+}
+
+/// One agreement index of an arm: its conciliatory moves, their total cost, its threshold.
+struct IndexFacts {
+    moves: MoveSet,
+    total: f64,
+    threshold: f64,
 }
 
 /// Precomputed per-arm facts the loop needs.
 struct Facts {
     /// Conciliatory standing moves per actor.
     standing: [MoveSet; 2],
-    /// Moves counting toward the denuclearization index, and the total cost.
-    denuclearization: MoveSet,
-    denuclearization_total: f64,
-    /// Moves counting toward the peace-and-normalization index, and the total cost.
-    peace: MoveSet,
-    peace_total: f64,
+    /// The agreement indices: their moves, total cost and threshold.
+    indices: Vec<IndexFacts>,
     /// Verified freeze moves.
     freezes: MoveSet,
     /// Moratorium moves per actor.
@@ -205,7 +208,7 @@ impl<'a> Run<'a> {
             active,
             trust: [self.trust(0), self.trust(1)],
             tension: self.board.tension,
-            arsenal: self.arsenal(),
+            stock: self.stock(),
             status,
         }
     }
@@ -262,7 +265,7 @@ impl<'a> Run<'a> {
         self.out.end_month = end;
         self.out.final_trust = [self.trust(0), self.trust(1)];
         self.out.final_tension = self.board.tension;
-        self.out.warheads = self.arsenal();
+        self.out.final_stock = self.stock();
         self.out.war_risk = 1.0 - self.survival;
         self.out
     }

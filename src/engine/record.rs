@@ -78,8 +78,8 @@ pub struct MonthRecord {
     /// trust[i]: actor i's trust in the other.
     pub trust: [f64; 2],
     pub tension: f64,
-    /// Total warheads of the actors with an arsenal.
-    pub arsenal: f64,
+    /// The total stock of the actors that hold one.
+    pub stock: f64,
     pub status: Status,
 }
 
@@ -211,8 +211,8 @@ pub struct RunRecord {
     pub agreements: u32,
     /// Months with an agreement in force.
     pub agreement_months: u32,
-    /// Warheads at the end.
-    pub warheads: f64,
+    /// The total stock at the end.
+    pub final_stock: f64,
     /// Cumulative war probability over the run: 1 - prod(1 - hazard).
     pub war_risk: f64,
     /// Hostile acts per actor (chosen and exogenous).

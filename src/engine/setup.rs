@@ -1,20 +1,25 @@
 //! Set-up: an arm prepared once for all its runs ([`Prepared`]), and a run started from it at
 //! month 0, with the actors' types drawn.
 
-use super::{Derived, Facts, Outcome, Prepared, Run, RunRecord, Side, Workspace};
-use crate::model::{Arm, Category, MoveSet, Scenario, tension, trust};
+use super::{Derived, Facts, IndexFacts, Outcome, Prepared, Run, RunRecord, Side, Workspace};
+use crate::model::{Arm, MoveSet, Scenario, tension, trust};
 use crate::strategies::{self, Board, Rules, Seen, SideState, Strategy};
 
 impl Facts {
     /// The facts of the arm's moves.
-    fn new(arm: &Arm) -> Self {
+    fn new(sc: &Scenario, arm: &Arm) -> Self {
         let p = &arm.params;
         let mut f = Facts {
             standing: [MoveSet::EMPTY; 2],
-            denuclearization: MoveSet::EMPTY,
-            denuclearization_total: 0.0,
-            peace: MoveSet::EMPTY,
-            peace_total: 0.0,
+            indices: sc
+                .indices
+                .iter()
+                .map(|x| IndexFacts {
+                    moves: MoveSet::EMPTY,
+                    total: 0.0,
+                    threshold: x.threshold,
+                })
+                .collect(),
             freezes: MoveSet::EMPTY,
             moratoria: [MoveSet::EMPTY; 2],
             costly: [MoveSet::EMPTY; 2],
@@ -27,16 +32,11 @@ impl Facts {
             if m.standing {
                 f.standing[m.actor].insert(i);
             }
-            match m.category {
-                Category::Denuclearization => {
-                    f.denuclearization.insert(i);
-                    f.denuclearization_total += m.cost;
+            for (x, index) in f.indices.iter_mut().zip(&sc.indices) {
+                if index.moves.contains(i) {
+                    x.moves.insert(i);
+                    x.total += m.cost;
                 }
-                Category::Peace | Category::Normalization | Category::Sanctions => {
-                    f.peace.insert(i);
-                    f.peace_total += m.cost;
-                }
-                _ => {}
             }
             if m.freeze && m.verifiability >= p.verified_threshold {
                 f.freezes.insert(i);
@@ -65,7 +65,7 @@ impl<'a> Prepared<'a> {
         Prepared {
             sc,
             arm,
-            facts: Facts::new(arm),
+            facts: Facts::new(sc, arm),
             belief,
             ln_renege: p.renege_lr.ln(),
             ln_misread: p.misread_lr.ln(),
@@ -125,7 +125,7 @@ impl Side {
             resolved,
             strategy: Strategy::new(&sc.strategies[resolved].spec),
             offer: None,
-            arsenal: a.arsenal.as_ref().map_or(0.0, |x| x.initial),
+            stock: a.stock.as_ref().map_or(0.0, |x| x.initial),
         }
     }
 }
@@ -143,7 +143,7 @@ impl RunRecord {
             freeze_months: 0,
             agreements: 0,
             agreement_months: 0,
-            warheads: 0.0,
+            final_stock: 0.0,
             war_risk: 0.0,
             hostile_acts: [0; 2],
             incidents: 0,

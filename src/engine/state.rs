@@ -23,9 +23,9 @@ impl Run<'_> {
         }
     }
 
-    /// Warheads of both sides.
-    pub(super) fn arsenal(&self) -> f64 {
-        self.sides[0].arsenal + self.sides[1].arsenal
+    /// The stock of both sides.
+    pub(super) fn stock(&self) -> f64 {
+        self.sides[0].stock + self.sides[1].stock
     }
 
     /// Each side's domestic pressure at the current tension.
@@ -77,8 +77,8 @@ impl Run<'_> {
             let mut standing_lr = [0.0; 2];
             for m in self.board.in_force.iter() {
                 let mv = &self.arm.moves[m];
-                growth[mv.actor] *= mv.arsenal_growth;
-                removal[mv.actor] += mv.arsenal_removal;
+                growth[mv.actor] *= mv.stock_growth;
+                removal[mv.actor] += mv.stock_removal;
                 standing_lr[mv.actor] += mv.log_lr_standing;
             }
             self.derived = Derived {
@@ -91,15 +91,16 @@ impl Run<'_> {
         }
     }
 
-    /// Whether the delivered moves make an agreement: both indices at their thresholds.
+    /// Whether the delivered moves make an agreement: every index (with moves to count) at its
+    /// threshold.
     pub(super) fn agreement_now(&self) -> bool {
-        let p = &self.arm.params;
-        self.prep.facts.denuclearization_total > 0.0
-            && self.index(
-                self.prep.facts.denuclearization,
-                self.prep.facts.denuclearization_total,
-            ) >= p.agreement_denuclearization
-            && self.index(self.prep.facts.peace, self.prep.facts.peace_total) >= p.agreement_peace
+        !self.prep.facts.indices.is_empty()
+            && self
+                .prep
+                .facts
+                .indices
+                .iter()
+                .all(|x| x.total > 0.0 && self.index(x.moves, x.total) >= x.threshold)
     }
 
     /// Whether a verified freeze is in force.

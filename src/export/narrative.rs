@@ -185,7 +185,7 @@ pub fn text(sc: &Scenario, arm: &Arm, run: u64, seed: u64, k: &Keep, rec: &RunRe
     let m0 = &k.months[0];
     let _ = writeln!(
         s,
-        "Month 0: trust {} in {} {}, {} in {} {}; tension {}; {} warheads.",
+        "Month 0: trust {} in {} {}, {} in {} {}; tension {}; {} {}.",
         sc.actors[0].label,
         sc.actors[1].label,
         pct(m0.trust[0]),
@@ -193,15 +193,17 @@ pub fn text(sc: &Scenario, arm: &Arm, run: u64, seed: u64, k: &Keep, rec: &RunRe
         sc.actors[0].label,
         pct(m0.trust[1]),
         pct(m0.tension),
-        m0.arsenal.round()
+        m0.stock.round(),
+        sc.stock.unit
     );
     s.push_str(&months(sc, arm, k, rec.end_month));
     let _ = writeln!(
         s,
-        "Outcome: {} at month {}; {} warheads; final trust {} and {}; cumulative war risk {:.1}%.",
+        "Outcome: {} at month {}; {} {}; final trust {} and {}; cumulative war risk {:.1}%.",
         rec.outcome.name().replace('_', " "),
         rec.end_month,
-        rec.warheads.round(),
+        rec.final_stock.round(),
+        sc.stock.unit,
         pct(rec.final_trust[0]),
         pct(rec.final_trust[1]),
         100.0 * rec.war_risk

@@ -31,7 +31,7 @@ pub fn header(sc: &Scenario) -> Vec<String> {
         "freeze_months".into(),
         "agreements".into(),
         "agreement_months".into(),
-        "warheads".into(),
+        sc.stock.final_metric.clone(),
         "war_risk".into(),
         format!("hostile_acts:{a}"),
         format!("hostile_acts:{b}"),
@@ -101,7 +101,7 @@ pub fn rows_bytes(sc: &Scenario, rows: &[RunRows]) -> Vec<u8> {
                 ",{},{},{},",
                 rec.freeze_months, rec.agreements, rec.agreement_months
             );
-            num_into(&mut out, rec.warheads);
+            num_into(&mut out, rec.final_stock);
             out.push(b',');
             num_into(&mut out, rec.war_risk);
             let _ = writeln!(

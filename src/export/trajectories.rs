@@ -27,13 +27,13 @@ pub fn header(sc: &Scenario) -> Vec<String> {
     h
 }
 
-/// Trajectory metric names: trust both ways, tension, arsenal, then one share per status.
+/// Trajectory metric names: trust both ways, tension, the stock, then one share per status.
 pub fn metric_names(sc: &Scenario) -> Vec<String> {
     let mut v = vec![
         sc.trust_metric(0),
         sc.trust_metric(1),
         "tension".to_string(),
-        "arsenal".to_string(),
+        sc.stock.monthly_metric.clone(),
     ];
     v.extend(Status::ALL.iter().map(|s| format!("status:{}", s.name())));
     v
@@ -104,8 +104,11 @@ pub fn metric_docs(sc: &Scenario) -> Vec<(String, String)> {
             "shared tension in [0, 1], runs still active".to_string(),
         ),
         (
-            "arsenal".to_string(),
-            "total warheads of the actors with an arsenal, runs still active".to_string(),
+            sc.stock.monthly_metric.clone(),
+            format!(
+                "{} ({}): the stock of the actors that hold one, runs still active",
+                sc.stock.label, sc.stock.unit
+            ),
         ),
     ];
     for s in Status::ALL {

@@ -1,9 +1,10 @@
 //! The names and meanings of the per-run metrics every batch reports (summary.csv, runs.csv),
 //! so that a scenario can name one (a headline, an output list) and every layer agrees.
 
-use super::Actor;
+use super::{Actor, StockNames};
 
-/// The per-run metrics of the summary, in order; `{0}` and `{1}` stand for the actor ids.
+/// The per-run metrics of the summary, in order; `{0}` and `{1}` stand for the actor ids,
+/// `{stock}` and `{unit}` for the stock's final metric and unit.
 pub const RUN_METRICS: &[(&str, &str)] = &[
     (
         "outcome:agreement",
@@ -25,7 +26,7 @@ pub const RUN_METRICS: &[(&str, &str)] = &[
     ("final_trust:{0}:{1}", "{0}'s trust in {1} at the end"),
     ("final_trust:{1}:{0}", "{1}'s trust in {0} at the end"),
     ("final_tension", "tension at the end"),
-    ("warheads", "warheads at the end"),
+    ("{stock}", "the actors' stock at the end, in {unit}"),
     ("freeze_months", "months with a verified freeze in force"),
     ("agreements", "agreements formed"),
     ("agreement_months", "months with an agreement in force"),
@@ -66,13 +67,19 @@ pub const RUN_METRICS: &[(&str, &str)] = &[
 pub const PROPORTIONS: usize = 5;
 pub const NRUN: usize = 20;
 
-/// The run metrics' names for these actors (`{0}` and `{1}` replaced by their ids).
-pub fn run_metric_names(actors: &[Actor; 2]) -> Vec<String> {
+/// The run metrics' names for these actors and stock (`{0}` and `{1}` replaced by the actors'
+/// ids, `{stock}` by the stock's final metric).
+pub fn run_metric_names(actors: &[Actor; 2], stock: &StockNames) -> Vec<String> {
     RUN_METRICS
         .iter()
-        .map(|(n, _)| {
-            n.replace("{0}", &actors[0].id)
-                .replace("{1}", &actors[1].id)
-        })
+        .map(|(n, _)| fill(n, actors, stock))
         .collect()
+}
+
+/// A metric's name or description with the actors' ids, the stock's name and unit filled in.
+pub fn fill(text: &str, actors: &[Actor; 2], stock: &StockNames) -> String {
+    text.replace("{0}", &actors[0].id)
+        .replace("{1}", &actors[1].id)
+        .replace("{stock}", &stock.final_metric)
+        .replace("{unit}", &stock.unit)
 }

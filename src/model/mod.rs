@@ -25,41 +25,44 @@ pub type MoveIx = usize;
 /// The most moves a scenario may declare (they live in 128-bit sets).
 pub const MAX_MOVES: usize = 128;
 
-/// What a move is about; drives the agreement indices.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Category {
-    Peace,
-    Normalization,
-    Humanitarian,
-    Denuclearization,
-    Sanctions,
-    Military,
-    Provocation,
+/// Index of a category in [`Scenario::categories`]: what a move is about, as the scenario
+/// names it.
+pub type CategoryIx = usize;
+
+/// An index an agreement is measured by: the share, by cost, of the conciliatory moves of its
+/// categories that are delivered (in force, or done for one-shot moves). An agreement holds
+/// when every index reaches its threshold.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AgreementIndex {
+    pub id: String,
+    pub label: String,
+    /// The conciliatory moves of the index's categories.
+    pub moves: MoveSet,
+    pub threshold: f64,
 }
 
-impl Category {
-    pub const ALL: [Category; 7] = [
-        Category::Peace,
-        Category::Normalization,
-        Category::Humanitarian,
-        Category::Denuclearization,
-        Category::Sanctions,
-        Category::Military,
-        Category::Provocation,
-    ];
-    pub fn name(self) -> &'static str {
-        match self {
-            Category::Peace => "peace",
-            Category::Normalization => "normalization",
-            Category::Humanitarian => "humanitarian",
-            Category::Denuclearization => "denuclearization",
-            Category::Sanctions => "sanctions",
-            Category::Military => "military",
-            Category::Provocation => "provocation",
+/// How the outputs name the stock an actor may hold and grow (weapons, enriched material,
+/// troops): declared by the scenario.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StockNames {
+    /// Chart title and report text ("Warheads").
+    pub label: String,
+    /// Written after a number ("35 warheads").
+    pub unit: String,
+    /// The run metric of its value at the end (runs.csv, summary.csv).
+    pub final_metric: String,
+    /// The trajectory metric of its value month by month (trajectories.csv).
+    pub monthly_metric: String,
+}
+
+impl Default for StockNames {
+    fn default() -> Self {
+        StockNames {
+            label: "Stock".into(),
+            unit: "units".into(),
+            final_metric: "stock".into(),
+            monthly_metric: "stock".into(),
         }
-    }
-    pub fn parse(s: &str) -> Option<Category> {
-        Category::ALL.into_iter().find(|c| c.name() == s)
     }
 }
 
@@ -82,7 +85,7 @@ pub struct Move {
     pub id: String,
     pub label: String,
     pub actor: ActorIx,
-    pub category: Category,
+    pub category: CategoryIx,
     /// Cost to the mover, 0-10.
     pub cost: f64,
     /// Value to the receiver, 0-10.
@@ -102,10 +105,10 @@ pub struct Move {
     pub freeze: bool,
     /// Counts as a test moratorium (shock rates `when_moratorium`).
     pub moratorium: bool,
-    /// Multiplier on the mover's arsenal growth while in force.
-    pub arsenal_growth: f64,
-    /// Share of the mover's arsenal removed each month while in force.
-    pub arsenal_removal: f64,
+    /// Multiplier on the growth of the mover's stock while in force.
+    pub stock_growth: f64,
+    /// Share of the mover's stock removed each month while in force.
+    pub stock_removal: f64,
     /// `Some` for hostile acts.
     pub hostile: Option<Hostility>,
     // Derived quantities (computed once at validation).
@@ -162,11 +165,11 @@ impl Politics {
     }
 }
 
-/// An actor's nuclear arsenal.
+/// The stock an actor holds and may grow (its names are the scenario's [`StockNames`]).
 #[derive(Debug, Clone, PartialEq)]
-pub struct Arsenal {
+pub struct Stock {
     pub initial: f64,
-    /// Warheads added per month with no freeze.
+    /// Added per month while no move in force slows it.
     pub growth: f64,
 }
 
@@ -186,7 +189,7 @@ pub struct Actor {
     /// B: domestic budget for a single move.
     pub budget: f64,
     pub politics: Politics,
-    pub arsenal: Option<Arsenal>,
+    pub stock: Option<Stock>,
     /// Hostile move used to answer a hostile act.
     pub retaliation: Option<MoveIx>,
     /// Hostile moves used for pressure and escalation.
@@ -256,7 +259,7 @@ pub struct StrategyDecl {
 /// An ally's policy toward the third party's track (the strategy key `third_party`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TrackPolicy {
-    /// Grants the exemptions the track's sanctioned projects need.
+    /// Grants the exemptions the track's projects need.
     Support,
     /// Withholds them: projects that need support cannot start, and those running stop.
     Impede,
@@ -273,7 +276,7 @@ pub struct TrackMove {
     pub tension_relief: f64,
     /// Share by which the rates of `incident` shocks fall while in force.
     pub incident_relief: f64,
-    /// Needs the ally's support (a sanctions exemption) to start and to keep running.
+    /// Needs the ally's support (an exemption) to start and to keep running.
     pub needs_support: bool,
     /// Months before a one-shot step can be made again.
     pub repeat: u32,
@@ -391,6 +394,12 @@ pub struct Scenario {
     pub shocks: Vec<Shock>,
     pub roadmaps: Vec<Roadmap>,
     pub strategies: Vec<StrategyDecl>,
+    /// The move categories, as the scenario names them.
+    pub categories: Vec<String>,
+    /// What an agreement is measured by.
+    pub indices: Vec<AgreementIndex>,
+    /// How the outputs name the actors' stock.
+    pub stock: StockNames,
     pub initial: InitialState,
     pub experiment: Experiment,
     /// An optional third actor with its own track.
@@ -414,17 +423,17 @@ impl Scenario {
             self.actors[1 - from].id
         )
     }
-    /// An upper bound of the total arsenal over the horizon (histogram range).
-    pub fn arsenal_bound(&self) -> f64 {
+    /// An upper bound of the total stock over the horizon (histogram range).
+    pub fn stock_bound(&self) -> f64 {
         let max_mult = self
             .moves
             .iter()
-            .map(|m| m.arsenal_growth)
+            .map(|m| m.stock_growth)
             .fold(1.0f64, f64::max);
         let b: f64 = self
             .actors
             .iter()
-            .filter_map(|a| a.arsenal.as_ref())
+            .filter_map(|a| a.stock.as_ref())
             .map(|a| a.initial + a.growth * max_mult * self.horizon as f64)
             .sum();
         b.max(1.0).ceil()

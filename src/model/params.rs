@@ -193,10 +193,6 @@ params! {
         "Cost at which an irreversible verified step counts as the first irreversible step (cheap gestures do not).", "definition (for pattern 2), docs/model.md 7.17";
     verified_threshold: "check::prob" = 0.8, "0.5-0.95",
         "Verifiability nu at which a step counts as verified (per-run metric and freezes).", "definition, docs/model.md 7.17";
-    agreement_denuclearization: "check::prob" = 0.8, "0.6-1",
-        "Denuclearization index needed for an agreement.", "definition (judgement), docs/model.md 7.17";
-    agreement_peace: "check::prob" = 0.6, "0.4-1",
-        "Peace-and-normalization index needed for an agreement.", "definition (judgement), docs/model.md 7.17";
     interim_freeze_months: "check::nonneg" = 24.0, "12-36",
         "Months a verified freeze must hold, and still hold at the end, for an interim freeze.", "judgement (two years), docs/model.md 7.17";
 }

@@ -4,6 +4,7 @@
 use plotters::prelude::*;
 
 use super::{Point, Results};
+use crate::model::StockNames;
 
 pub(super) const W: u32 = 1000;
 const H: u32 = 560;
@@ -182,12 +183,12 @@ pub fn tension(r: &Results) -> String {
     })
 }
 
-/// arsenal.svg.
-pub fn arsenal(r: &Results) -> String {
+/// stock.svg: the actors' stock, under the scenario's names.
+pub fn stock(r: &Results, names: &StockNames) -> String {
     let max = r
         .series
         .iter()
-        .filter(|((_, m), _)| m == "arsenal")
+        .filter(|((_, m), _)| *m == names.monthly_metric)
         .flat_map(|(_, v)| v.iter().map(|p| p.p90))
         .filter(|x| x.is_finite())
         .fold(1.0f64, f64::max);
@@ -195,9 +196,9 @@ pub fn arsenal(r: &Results) -> String {
         band_panel(
             root,
             r,
-            "arsenal",
-            &format!("Warheads ({})", band_words(r)),
-            "warheads",
+            &names.monthly_metric,
+            &format!("{} ({})", names.label, band_words(r)),
+            &names.unit,
             (max * 1.1).ceil(),
         )
     })
@@ -311,13 +312,13 @@ pub fn outcomes(r: &Results) -> String {
     })
 }
 
-/// Every chart: (file name, SVG text).
-pub fn all(r: &Results) -> Vec<(&'static str, String)> {
+/// Every chart: (file name, SVG text). `stock` names the stock chart's series and labels.
+pub fn all(r: &Results, stock: &StockNames) -> Vec<(&'static str, String)> {
     vec![
         ("trust.svg", trust(r)),
         ("outcomes.svg", outcomes(r)),
         ("survival.svg", survival(r)),
         ("tension.svg", tension(r)),
-        ("arsenal.svg", arsenal(r)),
+        ("stock.svg", self::stock(r, stock)),
     ]
 }

@@ -6,7 +6,7 @@
 use std::fmt::Write;
 
 use super::{Results, charts};
-use crate::model::{Arm, Scenario};
+use crate::model::{Arm, Scenario, StockNames};
 
 pub(crate) fn esc(s: &str) -> String {
     s.replace('&', "&amp;")
@@ -53,7 +53,8 @@ fn last_median(r: &Results, arm: &str, metric: &str) -> f64 {
 
 /// The page. `manifest` is manifest.json's text; `sc` the scenario it names, if it parses.
 pub fn page(r: &Results, manifest: &serde_json::Value, sc: Option<&Scenario>) -> String {
-    let charts = charts::all(r);
+    let stock = sc.map_or_else(StockNames::default, |s| s.stock.clone());
+    let charts = charts::all(r, &stock);
     let name = manifest["scenario"]["name"].as_str().unwrap_or("detente");
     let mut h = head(name);
     let title = sc.map_or(name.to_string(), |s| {
@@ -75,7 +76,7 @@ pub fn page(r: &Results, manifest: &serde_json::Value, sc: Option<&Scenario>) ->
         .find(|m| m.starts_with("trust:"))
         .cloned()
         .unwrap_or_default();
-    h.push_str(&what_happened(r, &charts, &trust_metric));
+    h.push_str(&what_happened(r, &charts, &trust_metric, &stock));
     h.push_str(&summary(r, &trust_metric));
     h.push_str(&type_pairs(r, sc));
     h.push_str(&reproduce(manifest));
@@ -206,7 +207,12 @@ fn arm_roles(s: &Scenario, arm: &Arm) -> Vec<String> {
 }
 
 /// The "What happened" section: every chart with its reading.
-fn what_happened(r: &Results, charts: &[(&str, String)], trust_metric: &str) -> String {
+fn what_happened(
+    r: &Results,
+    charts: &[(&str, String)],
+    trust_metric: &str,
+    stock: &StockNames,
+) -> String {
     let mut h = String::new();
     let _ = writeln!(h, "<h2>What happened</h2>");
     for (file, svg) in charts {
@@ -214,14 +220,14 @@ fn what_happened(r: &Results, charts: &[(&str, String)], trust_metric: &str) -> 
             h,
             "<figure>{}<figcaption>{}</figcaption></figure>",
             svg,
-            esc(&reading(r, file, trust_metric))
+            esc(&reading(r, file, trust_metric, stock))
         );
     }
     h
 }
 
 /// The caption under the chart in `file`: how to read it, and what it shows.
-fn reading(r: &Results, file: &str, trust_metric: &str) -> String {
+fn reading(r: &Results, file: &str, trust_metric: &str, stock: &StockNames) -> String {
     match file {
         "trust.svg" => {
             let end: Vec<String> = r.arms.iter().map(|a| format!("{} {:.2}", a, last_median(r, a, trust_metric))).collect();
@@ -236,10 +242,13 @@ fn reading(r: &Results, file: &str, trust_metric: &str) -> String {
             Some((a, v)) => format!("Tension drives misperception, incidents and the war hazard. It ends highest under {a} (mean {v:.2})."),
             None => "Tension drives misperception, incidents and the war hazard.".to_string(),
         },
-        _ => match best(r, "warheads") {
-            Some((a, v)) => format!("Warheads grow about linearly when nothing is frozen. The arsenal ends largest under {a} (mean {v:.1})."),
-            None => "Warheads grow about linearly when nothing is frozen.".to_string(),
-        },
+        _ => {
+            let what = format!("{}: the actors' stock, which grows each month unless a move in force slows or removes it.", stock.label);
+            match best(r, &stock.final_metric) {
+                Some((a, v)) => format!("{what} It ends largest under {a} (mean {v:.1} {}).", stock.unit),
+                None => what,
+            }
+        }
     }
 }
 

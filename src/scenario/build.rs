@@ -9,8 +9,8 @@ use toml::Spanned;
 use super::raw::*;
 use super::{Cx, MAX_HORIZON, MAX_RUNS, R, ScenarioNames, kinds_list};
 use crate::model::{
-    self, Actor, Arm, Arsenal, Category, Experiment, Hostility, InitialState, MAX_MOVES, Move,
-    MoveSet, Phase, Politics, Roadmap, Scenario, Shock, StrategyDecl, TrackPolicy,
+    self, Actor, AgreementIndex, Arm, Experiment, Hostility, InitialState, MAX_MOVES, Move,
+    MoveSet, Phase, Politics, Roadmap, Scenario, Shock, Stock, StrategyDecl, TrackPolicy,
 };
 
 /// Ids to indices, per kind of thing a scenario names.
@@ -28,8 +28,10 @@ impl Cx<'_> {
         let actors_span = raw.actors.span();
         let raw_actors = raw.actors.get_ref();
         let actor_ids = self.actor_ids(raw_actors, actors_span.clone())?;
+        let (categories, category_ids) = self.categories(&raw.categories)?;
         let move_ids = self.move_ids(&raw.moves)?;
-        let mut moves = self.moves(&raw.moves, &actor_ids, &move_ids)?;
+        let mut moves = self.moves(&raw.moves, &actor_ids, &move_ids, &category_ids)?;
+        let indices = self.indices(&raw.indices, &category_ids, &moves)?;
         // Each arm derives its own copy from the catalogue as written (derivation scales
         // verifiability by the arm's verification regime, so it must be applied once).
         let catalogue = moves.clone();
@@ -68,7 +70,8 @@ impl Cx<'_> {
             Some(tp) => Some(self.third_party(tp, &actor_ids, &move_ids)?),
             None => None,
         };
-        let names = model::metrics::run_metric_names(&actors);
+        let stock = self.stock_names(&raw.stock, &actors)?;
+        let names = model::metrics::run_metric_names(&actors, &stock);
         let headline = self.headline(ex, &arm_ids, baseline, &names)?;
         let output = self.output(&raw, &names)?;
         let experiment = Experiment {
@@ -90,6 +93,9 @@ impl Cx<'_> {
             shocks,
             roadmaps,
             strategies,
+            categories,
+            indices,
+            stock,
             initial,
             experiment,
             third_party,
@@ -150,22 +156,18 @@ impl Cx<'_> {
     }
 
     /// The catalogue as written, with its prerequisites, breaks and cycles checked.
-    fn moves(&self, raw: &[Spanned<RawMove>], actor_ids: &Ids, move_ids: &Ids) -> R<Vec<Move>> {
+    fn moves(
+        &self,
+        raw: &[Spanned<RawMove>],
+        actor_ids: &Ids,
+        move_ids: &Ids,
+        category_ids: &Ids,
+    ) -> R<Vec<Move>> {
         let mut moves = Vec::with_capacity(raw.len());
         for sm in raw {
             let m = sm.get_ref();
             let actor = self.lookup(actor_ids, &m.actor, "actor")?;
-            let category = Category::parse(m.category.get_ref()).ok_or_else(|| {
-                let names: Vec<&str> = Category::ALL.iter().map(|c| c.name()).collect();
-                self.err(
-                    m.category.span(),
-                    format!(
-                        "unknown category '{}'; expected one of: {}",
-                        m.category.get_ref(),
-                        names.join(", ")
-                    ),
-                )
-            })?;
+            let category = self.lookup(category_ids, &m.category, "category")?;
             let hostile = match &m.hostile {
                 Some(h) => Some(Hostility {
                     severity: h.severity,
@@ -175,15 +177,6 @@ impl Cx<'_> {
                 }),
                 None => None,
             };
-            if category == Category::Provocation && hostile.is_none() {
-                return Err(self.err(
-                    sm.span(),
-                    format!(
-                        "move '{}' is a provocation but has no `hostile = {{ severity, likelihood_ratio }}` table",
-                        m.id.get_ref()
-                    ),
-                ));
-            }
             moves.push(Move {
                 id: m.id.get_ref().clone(),
                 label: m.label.clone(),
@@ -198,8 +191,8 @@ impl Cx<'_> {
                 standing: m.standing && hostile.is_none(),
                 freeze: m.freeze,
                 moratorium: m.moratorium,
-                arsenal_growth: m.arsenal_growth,
-                arsenal_removal: m.arsenal_removal,
+                stock_growth: m.stock_growth,
+                stock_removal: m.stock_removal,
                 hostile,
                 stake: 0.0,
                 log_lr: 0.0,
@@ -286,7 +279,7 @@ impl Cx<'_> {
         Ok((strategies, strategy_ids))
     }
 
-    /// The two actors, with their politics, arsenal and hostile responses.
+    /// The two actors, with their politics, stock and hostile responses.
     #[allow(clippy::too_many_arguments)]
     fn actors(
         &self,
@@ -338,7 +331,7 @@ impl Cx<'_> {
                     flip_to,
                     leadership_hazard: a.politics.leadership_hazard,
                 },
-                arsenal: a.arsenal.as_ref().map(|x| Arsenal {
+                stock: a.stock.as_ref().map(|x| Stock {
                     initial: x.initial,
                     growth: x.growth,
                 }),
@@ -641,5 +634,115 @@ impl Cx<'_> {
             }
         }
         Ok(output)
+    }
+
+    /// The move categories: at least one, each named once.
+    fn categories(&self, raw: &Spanned<Vec<Spanned<String>>>) -> R<(Vec<String>, Ids)> {
+        if raw.get_ref().is_empty() {
+            return Err(self.err(
+                raw.span(),
+                "categories is empty; name the kinds of move the catalogue uses",
+            ));
+        }
+        let mut ids = HashMap::new();
+        for (i, c) in raw.get_ref().iter().enumerate() {
+            if ids.insert(c.get_ref().clone(), i).is_some() {
+                return Err(self.err(
+                    c.span(),
+                    format!("category '{}' is listed twice", c.get_ref()),
+                ));
+            }
+        }
+        Ok((
+            raw.get_ref().iter().map(|c| c.get_ref().clone()).collect(),
+            ids,
+        ))
+    }
+
+    /// The agreement indices: each counts the conciliatory moves of its categories.
+    fn indices(
+        &self,
+        raw: &[Spanned<RawIndex>],
+        category_ids: &Ids,
+        moves: &[Move],
+    ) -> R<Vec<AgreementIndex>> {
+        let mut out: Vec<AgreementIndex> = Vec::new();
+        for si in raw {
+            let x = si.get_ref();
+            let id = x.id.get_ref();
+            if out.iter().any(|o| &o.id == id) {
+                return Err(self.err(x.id.span(), format!("index '{id}' is declared twice")));
+            }
+            let mut cats = Vec::new();
+            for c in &x.categories {
+                cats.push(self.lookup(category_ids, c, "category")?);
+            }
+            let mut set = MoveSet::EMPTY;
+            for (i, m) in moves.iter().enumerate() {
+                if cats.contains(&m.category) && m.hostile.is_none() {
+                    set.insert(i);
+                }
+            }
+            if set.is_empty() {
+                return Err(self.err(
+                    si.span(),
+                    format!("index '{id}' counts no conciliatory move: no move of its categories is conciliatory"),
+                ));
+            }
+            out.push(AgreementIndex {
+                id: id.clone(),
+                label: if x.label.is_empty() {
+                    id.clone()
+                } else {
+                    x.label.clone()
+                },
+                moves: set,
+                threshold: x.threshold,
+            });
+        }
+        Ok(out)
+    }
+
+    /// `[stock]`: names that are metric names, distinct from every other metric.
+    fn stock_names(&self, raw: &RawStockNames, actors: &[Actor; 2]) -> R<model::StockNames> {
+        let names = model::StockNames {
+            label: raw.label.clone(),
+            unit: raw.unit.clone(),
+            final_metric: raw.final_metric.get_ref().clone(),
+            monthly_metric: raw.monthly_metric.get_ref().clone(),
+        };
+        let run_metrics = model::metrics::run_metric_names(actors, &names);
+        let trust = actors.iter().map(|a| format!("trust:{}", a.id));
+        for (key, value, taken) in [
+            (
+                &raw.final_metric,
+                "final_metric",
+                run_metrics
+                    .iter()
+                    .filter(|n| **n == names.final_metric)
+                    .count()
+                    > 1,
+            ),
+            (
+                &raw.monthly_metric,
+                "monthly_metric",
+                names.monthly_metric == "tension"
+                    || trust.clone().any(|t| names.monthly_metric.starts_with(&t)),
+            ),
+        ] {
+            let v = key.get_ref();
+            let well_formed = !v.is_empty()
+                && v.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == ':');
+            if !well_formed || taken {
+                return Err(self.err(
+                    key.span(),
+                    format!(
+                        "stock {value} '{v}' must be a metric name of letters, digits, '_' or ':' that no other metric has"
+                    ),
+                ));
+            }
+        }
+        Ok(names)
     }
 }

@@ -328,17 +328,17 @@ impl Cx<'_> {
                 self.err(span, format!("arm '{}' params: {}", arm.id, c.message))
             })?;
         }
-        let bound = sc.arsenal_bound();
+        let bound = sc.stock_bound();
         if bound > model::params::MAX_MAGNITUDE {
             let who = sc
                 .actors
                 .iter()
-                .position(|a| a.arsenal.is_some())
+                .position(|a| a.stock.is_some())
                 .unwrap_or(0);
             return Err(self.err(
-                self.span_at(&[Key("actors"), Index(who), Key("arsenal")]),
+                self.span_at(&[Key("actors"), Index(who), Key("stock")]),
                 format!(
-                    "the arsenal can reach {bound:.4e} (initial + growth x the largest growth multiplier x horizon); results are exact only up to {:.0e}: use a smaller unit",
+                    "the stock can reach {bound:.4e} (initial + growth x the largest growth multiplier x horizon); results are exact only up to {:.0e}: use a smaller unit",
                     model::params::MAX_MAGNITUDE
                 ),
             ));

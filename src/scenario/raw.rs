@@ -32,6 +32,14 @@ pub struct RawScenario {
     pub params: Params,
     pub initial: RawInitial,
     pub actors: Spanned<Vec<Spanned<RawActor>>>,
+    /// The move categories (any names); each move names one.
+    pub categories: Spanned<Vec<Spanned<String>>>,
+    /// What an agreement is measured by.
+    #[serde(default)]
+    pub indices: Vec<Spanned<RawIndex>>,
+    /// How the outputs name the actors' stock.
+    #[serde(default)]
+    pub stock: RawStockNames,
     pub moves: Vec<Spanned<RawMove>>,
     #[serde(default)]
     pub shocks: Vec<Spanned<RawShock>>,
@@ -41,6 +49,40 @@ pub struct RawScenario {
     pub experiment: Spanned<RawExperiment>,
     pub third_party: Option<Spanned<RawThirdParty>>,
     pub output: Option<Spanned<RawOutput>>,
+}
+
+/// `[[indices]]`: an index an agreement is measured by.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawIndex {
+    pub id: Spanned<String>,
+    #[serde(default)]
+    pub label: String,
+    pub categories: Vec<Spanned<String>>,
+    #[serde(deserialize_with = "check::prob")]
+    pub threshold: f64,
+}
+
+/// `[stock]`: the names of the actors' stock in the outputs.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RawStockNames {
+    pub label: String,
+    pub unit: String,
+    pub final_metric: Spanned<String>,
+    pub monthly_metric: Spanned<String>,
+}
+
+impl Default for RawStockNames {
+    fn default() -> Self {
+        let d = crate::model::StockNames::default();
+        RawStockNames {
+            label: d.label,
+            unit: d.unit,
+            final_metric: Spanned::new(0..0, d.final_metric),
+            monthly_metric: Spanned::new(0..0, d.monthly_metric),
+        }
+    }
 }
 
 /// `[third_party]`: a third actor's own confidence-building track.
@@ -122,7 +164,7 @@ pub struct RawActor {
     pub budget: f64,
     #[serde(default)]
     pub politics: RawPolitics,
-    pub arsenal: Option<RawArsenal>,
+    pub stock: Option<RawStock>,
     pub retaliation: Option<Spanned<String>>,
     #[serde(default)]
     pub pressure: Vec<Spanned<String>>,
@@ -146,7 +188,7 @@ pub struct RawPolitics {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawArsenal {
+pub struct RawStock {
     #[serde(deserialize_with = "check::nonneg")]
     pub initial: f64,
     #[serde(deserialize_with = "check::nonneg")]
@@ -192,9 +234,9 @@ pub struct RawMove {
     #[serde(default)]
     pub moratorium: bool,
     #[serde(default = "one", deserialize_with = "check::nonneg")]
-    pub arsenal_growth: f64,
+    pub stock_growth: f64,
     #[serde(default, deserialize_with = "check::prob")]
-    pub arsenal_removal: f64,
+    pub stock_removal: f64,
     pub hostile: Option<RawHostility>,
 }
 

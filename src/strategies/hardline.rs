@@ -15,7 +15,7 @@ pub const DOC: KindDoc = KindDoc {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Config {
-    /// Monthly probability of a pressure move (threats, sanctions, exercises).
+    /// Monthly probability of a pressure move (the actor's `pressure` moves).
     pub pressure_rate: f64,
 }
 

@@ -1,7 +1,7 @@
 //! What a strategy sees (its own side's view of the shared state) and what it can propose.
 
 use crate::model::{
-    Actor, ActorIx, Arm, Category, Move, MoveIx, MoveSet, Params, Roadmap, Scenario, gate,
+    Actor, ActorIx, Arm, CategoryIx, Move, MoveIx, MoveSet, Params, Roadmap, Scenario, gate,
 };
 
 /// A standing proposal: the other side's moves demanded for this side's moves given.
@@ -337,8 +337,8 @@ impl<'a> View<'a> {
         gate::stake(cr, 1.0, self.rules.params)
     }
 
-    /// Category of a move.
-    pub fn category(&self, m: MoveIx) -> Category {
+    /// Category of a move (an index into the scenario's categories).
+    pub fn category(&self, m: MoveIx) -> CategoryIx {
         self.rules.moves[m].category
     }
 }
