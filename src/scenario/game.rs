@@ -167,83 +167,9 @@ impl Cx<'_> {
     pub(super) fn build_game(&self) -> R<GameScenario> {
         let raw: Raw = self.de()?;
         self.check_name(&raw.name)?;
+        let game = self.game(&raw.game)?;
         let g = raw.game.get_ref();
-        let pay = Payoffs {
-            r: g.payoffs.R,
-            s: g.payoffs.S,
-            t: g.payoffs.T,
-            p: g.payoffs.P,
-        };
-        let limit = crate::model::params::MAX_MAGNITUDE;
-        for (name, v) in [("R", pay.r), ("S", pay.s), ("T", pay.t), ("P", pay.p)] {
-            if v.abs() > limit {
-                return Err(self.err(
-                    self.span_at(&[Key("game"), Key("payoffs"), Key(name)]),
-                    format!(
-                        "payoff {name} = {v:e} is larger than {limit:.0e}, the largest magnitude results are exact for; use a smaller unit"
-                    ),
-                ));
-            }
-        }
-        let too_long = |key: &str, n: u32| {
-            self.err(
-                self.span_at(&[Key("game"), Key(key)]),
-                format!(
-                    "{key} = {n} is more than {limit:.0e} turns, the longest match results are exact for (and that fit in memory)"
-                ),
-            )
-        };
-        let turns = match (&g.turns, g.continuation) {
-            (Some(n), None) => {
-                if *n.get_ref() == 0 {
-                    return Err(self.err(n.span(), "turns must be at least 1"));
-                }
-                if f64::from(*n.get_ref()) > limit {
-                    return Err(too_long("turns", *n.get_ref()));
-                }
-                Turns::Fixed(*n.get_ref())
-            }
-            (None, Some(w)) => {
-                if f64::from(g.max_turns) > limit {
-                    return Err(too_long("max_turns", g.max_turns));
-                }
-                Turns::Continuation {
-                    probability: w,
-                    max: g.max_turns.max(1),
-                }
-            }
-            _ => {
-                return Err(self.err(
-                    raw.game.span(),
-                    "[game] needs exactly one of `turns` (a fixed number) or `continuation` (a probability)",
-                ));
-            }
-        };
-        if g.actors[0] == g.actors[1] {
-            return Err(self.err(raw.game.span(), "[game] actors must be two different names"));
-        }
-        let game = Game {
-            payoffs: pay,
-            turns,
-            noise: g.noise,
-        };
-
-        let mut ids = HashMap::new();
-        let mut players = Vec::new();
-        for st in &raw.strategies {
-            let (id, kind) = self.strategy_head(st, &player_kinds())?;
-            let t = st.get_ref();
-            let label = match t.get("label") {
-                Some(toml::Value::String(s)) => s.clone(),
-                _ => id.clone(),
-            };
-            if ids.insert(id.clone(), players.len()).is_some() {
-                return Err(self.err(st.span(), format!("duplicate strategy id '{id}'")));
-            }
-            let player = self.player(st, &id, &kind, &pay)?;
-            players.push((id, label, player));
-        }
-
+        let (players, ids) = self.players(&raw.strategies, &game.payoffs)?;
         let ex = raw.experiment.get_ref();
         let runs = *ex.runs.get_ref();
         if runs == 0 || runs > super::MAX_RUNS {
@@ -255,54 +181,11 @@ impl Cx<'_> {
                 ),
             ));
         }
-        let actor_ids: HashMap<String, usize> = g
-            .actors
-            .iter()
-            .cloned()
-            .enumerate()
-            .map(|(i, a)| (a, i))
-            .collect();
-        let mut arms = Vec::new();
-        if ex.round_robin {
-            if !ex.arms.is_empty() {
-                return Err(self.err(
-                    raw.experiment.span(),
-                    "a round robin takes no [[experiment.arms]]",
-                ));
-            }
-            let list: Vec<usize> = match &ex.players {
-                Some(ps) => ps
-                    .iter()
-                    .map(|p| self.lookup(&ids, p, "strategy"))
-                    .collect::<R<_>>()?,
-                None => (0..players.len()).collect(),
-            };
-            for (a, &i) in list.iter().enumerate() {
-                for &j in &list[a..] {
-                    arms.push(GameArm {
-                        id: format!("{}_vs_{}", players[i].0, players[j].0),
-                        label: format!("{} vs {}", players[i].1, players[j].1),
-                        players: [i, j],
-                    });
-                }
-            }
+        let arms = if ex.round_robin {
+            self.round_robin(&raw.experiment, &players, &ids)?
         } else {
-            let mut seen = HashMap::new();
-            for sa in &ex.arms {
-                let a = sa.get_ref();
-                let id = a.id.get_ref().clone();
-                if seen.insert(id.clone(), ()).is_some() {
-                    return Err(self.err(a.id.span(), format!("duplicate arm id '{id}'")));
-                }
-                let names = [g.actors[0].as_str(), g.actors[1].as_str()];
-                let side = self.pairing(sa.span(), &id, &a.strategies, &actor_ids, &ids, names)?;
-                arms.push(GameArm {
-                    id,
-                    label: a.label.clone(),
-                    players: side,
-                });
-            }
-        }
+            self.game_arms(ex, &g.actors, &ids)?
+        };
         if arms.is_empty() {
             return Err(self.err(
                 raw.experiment.span(),
@@ -322,5 +205,161 @@ impl Cx<'_> {
             round_robin: ex.round_robin,
             runs_csv: raw.output.as_ref().is_none_or(|o| o.runs_csv),
         })
+    }
+
+    /// `[game]`: payoffs within the exact range, one way to end a match, two actor names.
+    fn game(&self, raw: &Spanned<RawGame>) -> R<Game> {
+        let g = raw.get_ref();
+        let pay = Payoffs {
+            r: g.payoffs.R,
+            s: g.payoffs.S,
+            t: g.payoffs.T,
+            p: g.payoffs.P,
+        };
+        let limit = crate::model::params::MAX_MAGNITUDE;
+        for (name, v) in [("R", pay.r), ("S", pay.s), ("T", pay.t), ("P", pay.p)] {
+            if v.abs() > limit {
+                return Err(self.err(
+                    self.span_at(&[Key("game"), Key("payoffs"), Key(name)]),
+                    format!(
+                        "payoff {name} = {v:e} is larger than {limit:.0e}, the largest magnitude results are exact for; use a smaller unit"
+                    ),
+                ));
+            }
+        }
+        let turns = self.turns(raw)?;
+        if g.actors[0] == g.actors[1] {
+            return Err(self.err(raw.span(), "[game] actors must be two different names"));
+        }
+        Ok(Game {
+            payoffs: pay,
+            turns,
+            noise: g.noise,
+        })
+    }
+
+    /// A match's length: a fixed number of turns, or a continuation probability with a cap.
+    fn turns(&self, raw: &Spanned<RawGame>) -> R<Turns> {
+        let g = raw.get_ref();
+        let limit = crate::model::params::MAX_MAGNITUDE;
+        let too_long = |key: &str, n: u32| {
+            self.err(
+                self.span_at(&[Key("game"), Key(key)]),
+                format!(
+                    "{key} = {n} is more than {limit:.0e} turns, the longest match results are exact for (and that fit in memory)"
+                ),
+            )
+        };
+        match (&g.turns, g.continuation) {
+            (Some(n), None) => {
+                if *n.get_ref() == 0 {
+                    return Err(self.err(n.span(), "turns must be at least 1"));
+                }
+                if f64::from(*n.get_ref()) > limit {
+                    return Err(too_long("turns", *n.get_ref()));
+                }
+                Ok(Turns::Fixed(*n.get_ref()))
+            }
+            (None, Some(w)) => {
+                if f64::from(g.max_turns) > limit {
+                    return Err(too_long("max_turns", g.max_turns));
+                }
+                Ok(Turns::Continuation {
+                    probability: w,
+                    max: g.max_turns.max(1),
+                })
+            }
+            _ => Err(self.err(
+                raw.span(),
+                "[game] needs exactly one of `turns` (a fixed number) or `continuation` (a probability)",
+            )),
+        }
+    }
+
+    /// The declared players (id, label, rule) and their ids.
+    #[allow(clippy::type_complexity)]
+    fn players(
+        &self,
+        raw: &[Spanned<toml::Table>],
+        pay: &Payoffs,
+    ) -> R<(Vec<(String, String, Player)>, HashMap<String, usize>)> {
+        let mut ids = HashMap::new();
+        let mut players = Vec::new();
+        for st in raw {
+            let (id, kind) = self.strategy_head(st, &player_kinds())?;
+            let label = match st.get_ref().get("label") {
+                Some(toml::Value::String(s)) => s.clone(),
+                _ => id.clone(),
+            };
+            if ids.insert(id.clone(), players.len()).is_some() {
+                return Err(self.err(st.span(), format!("duplicate strategy id '{id}'")));
+            }
+            let player = self.player(st, &id, &kind, pay)?;
+            players.push((id, label, player));
+        }
+        Ok((players, ids))
+    }
+
+    /// Every pairing of the listed players (all by default), self-play included.
+    fn round_robin(
+        &self,
+        raw: &Spanned<RawExperiment>,
+        players: &[(String, String, Player)],
+        ids: &HashMap<String, usize>,
+    ) -> R<Vec<GameArm>> {
+        let ex = raw.get_ref();
+        if !ex.arms.is_empty() {
+            return Err(self.err(raw.span(), "a round robin takes no [[experiment.arms]]"));
+        }
+        let list: Vec<usize> = match &ex.players {
+            Some(ps) => ps
+                .iter()
+                .map(|p| self.lookup(ids, p, "strategy"))
+                .collect::<R<_>>()?,
+            None => (0..players.len()).collect(),
+        };
+        let mut arms = Vec::new();
+        for (a, &i) in list.iter().enumerate() {
+            for &j in &list[a..] {
+                arms.push(GameArm {
+                    id: format!("{}_vs_{}", players[i].0, players[j].0),
+                    label: format!("{} vs {}", players[i].1, players[j].1),
+                    players: [i, j],
+                });
+            }
+        }
+        Ok(arms)
+    }
+
+    /// The arms as declared: a player per actor.
+    fn game_arms(
+        &self,
+        ex: &RawExperiment,
+        actors: &[String; 2],
+        ids: &HashMap<String, usize>,
+    ) -> R<Vec<GameArm>> {
+        let actor_ids: HashMap<String, usize> = actors
+            .iter()
+            .cloned()
+            .enumerate()
+            .map(|(i, a)| (a, i))
+            .collect();
+        let mut arms = Vec::new();
+        let mut seen = HashMap::new();
+        for sa in &ex.arms {
+            let a = sa.get_ref();
+            let id = a.id.get_ref().clone();
+            if seen.insert(id.clone(), ()).is_some() {
+                return Err(self.err(a.id.span(), format!("duplicate arm id '{id}'")));
+            }
+            let names = [actors[0].as_str(), actors[1].as_str()];
+            let side = self.pairing(sa.span(), &id, &a.strategies, &actor_ids, ids, names)?;
+            arms.push(GameArm {
+                id,
+                label: a.label.clone(),
+                players: side,
+            });
+        }
+        Ok(arms)
     }
 }
