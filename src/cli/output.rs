@@ -32,6 +32,8 @@ pub const RESULT_NAMES: &[&str] = &[
     "survival.svg",
     "tension.svg",
     "stock.svg",
+    // The stock chart's name in 0.1, so that --force replaces folders it wrote.
+    "arsenal.svg",
     "sweep.json",
     "sweep.csv",
     "flip.csv",

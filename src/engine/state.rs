@@ -68,10 +68,20 @@ impl Run<'_> {
         s / total
     }
 
-    /// Refresh the derived quantities if the moves in force or done changed.
+    /// Refresh the derived quantities if the moves in force or done changed. Called several
+    /// times a month and rarely with a change, so the check is inlined and the work is not.
+    #[inline]
     pub(super) fn derive(&mut self) {
         let key = (self.board.in_force, self.board.done);
         if self.derived.key != key {
+            self.rederive(key);
+        }
+    }
+
+    /// Recompute the derived quantities for the moves `key` holds.
+    #[inline(never)]
+    fn rederive(&mut self, key: (MoveSet, MoveSet)) {
+        {
             let mut growth = [1.0; 2];
             let mut removal = [0.0; 2];
             let mut standing_lr = [0.0; 2];

@@ -21,17 +21,21 @@ impl<T: Any + fmt::Debug + PartialEq + Send + Sync> Config for T {
     }
 }
 
-/// A strategy as declared in a scenario: its kind's name and its configuration.
+/// A strategy as declared in a scenario: its kind (name, and place in the registry) and its
+/// configuration.
 #[derive(Clone)]
 pub struct StrategySpec {
     kind: &'static str,
+    index: usize,
     config: Arc<dyn Config>,
 }
 
 impl StrategySpec {
-    pub fn new<T: Config>(kind: &'static str, config: T) -> Self {
+    /// A spec of the kind `kind`, the `index`-th of the registry.
+    pub fn new<T: Config>(kind: &'static str, index: usize, config: T) -> Self {
         StrategySpec {
             kind,
+            index,
             config: Arc::new(config),
         }
     }
@@ -39,6 +43,11 @@ impl StrategySpec {
     /// The kind's name (`incremental`, `grit`, ...).
     pub fn kind(&self) -> &'static str {
         self.kind
+    }
+
+    /// The kind's place in the registry (cheaper to compare than its name).
+    pub fn index(&self) -> usize {
+        self.index
     }
 
     /// The configuration, if it is a `T`.

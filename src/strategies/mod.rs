@@ -136,14 +136,19 @@ macro_rules! registry {
 
         /// Parse a strategy table of kind `a.kind`; None if no kind has that name.
         pub fn parse(a: &Args) -> Option<Result<StrategySpec, String>> {
+            let mut index = 0;
             $(
                 let doc = <$module::$Type as Kind>::DOC;
                 if a.kind == doc.kind {
-                    return Some(<$module::$Type as Kind>::parse(a).map(|c| StrategySpec::new(doc.kind, c)));
+                    return Some(
+                        <$module::$Type as Kind>::parse(a)
+                            .map(|c| StrategySpec::new(doc.kind, index, c)),
+                    );
                 }
+                index += 1;
             )*
             if a.kind == TYPE_CONDITIONAL.kind {
-                return Some(type_conditional(a));
+                return Some(type_conditional(a, index));
             }
             None
         }
@@ -152,13 +157,16 @@ macro_rules! registry {
             /// A fresh strategy state for a spec. A type-conditional spec must be resolved
             /// first ([`resolve`]); a hedger is the safe reading of one that is not.
             pub fn new(spec: &StrategySpec) -> Strategy {
+                let mut index = 0;
                 $(
-                    if spec.kind() == <$module::$Type as Kind>::DOC.kind
+                    if spec.index() == index
                         && let Some(c) = spec.get::<<$module::$Type as Kind>::Config>()
                     {
                         return Strategy::$Type(<$module::$Type as Kind>::new(c));
                     }
+                    index += 1;
                 )*
+                let _ = index;
                 Strategy::Hedger(hedger::Hedger)
             }
 
@@ -203,13 +211,13 @@ struct TypeConditionalParams {
     greedy: String,
 }
 
-fn type_conditional(a: &Args) -> Result<StrategySpec, String> {
+fn type_conditional(a: &Args, index: usize) -> Result<StrategySpec, String> {
     let p: TypeConditionalParams = a.params()?;
     let c = TypeConditional {
         sincere: a.index(Name::Strategy, &p.sincere)?,
         greedy: a.index(Name::Strategy, &p.greedy)?,
     };
-    Ok(StrategySpec::new(TYPE_CONDITIONAL.kind, c))
+    Ok(StrategySpec::new(TYPE_CONDITIONAL.kind, index, c))
 }
 
 /// Follow `TypeConditional` indirections to a concrete strategy for an actor's type.
