@@ -61,12 +61,21 @@ fn renaming_the_domain_changes_names_not_numbers() {
     );
     assert!(read(&b, "summary.csv").contains(",leu_t,"));
     assert!(read(&b, "trajectories.csv").contains(",leu,"));
-    let chart = read(&b, "stock.svg");
+    let chart = read(&b, "leu.svg");
+    // The chart named after the stock is detente's: --force replaces the folder.
+    detente()
+        .arg("run")
+        .arg(&file)
+        .args(["--runs", "20", "-q", "--force", "--out"])
+        .arg(&b)
+        .assert()
+        .success();
     assert!(
         chart.contains("LEU stockpile") && !chart.contains("arhead"),
         "chart"
     );
     let report = read(&b, "report.html");
+    assert!(!b.join("arsenal.svg").exists());
     assert!(
         report.contains("LEU stockpile: the actors' stock"),
         "report"

@@ -19,7 +19,7 @@ fn every_run_writes_charts_and_a_self_contained_report() {
         "outcomes.svg",
         "survival.svg",
         "tension.svg",
-        "stock.svg",
+        "arsenal.svg",
         "report.html",
     ] {
         let text = std::fs::read_to_string(out.join(f)).unwrap();

@@ -31,8 +31,8 @@ pub const RESULT_NAMES: &[&str] = &[
     "outcomes.svg",
     "survival.svg",
     "tension.svg",
-    "stock.svg",
-    // The stock chart's name in 0.1, so that --force replaces folders it wrote.
+    // The stock chart is named after the scenario's stock (see `stock_chart_of`); this is its
+    // name in korea-2019, and its only name in 0.1.
     "arsenal.svg",
     "sweep.json",
     "sweep.csv",
@@ -224,6 +224,13 @@ fn resolved(path: &Path) -> PathBuf {
     }
 }
 
+/// The stock chart's file name for the scenario a manifest records, if it parses.
+fn stock_chart_of(manifest: &serde_json::Value) -> Option<String> {
+    let text = manifest["scenario"]["text"].as_str()?;
+    let sc = crate::scenario::parse(text, "manifest.json scenario").ok()?;
+    Some(crate::report::charts::stock_chart(&sc.stock))
+}
+
 /// Why `dir` may not be replaced, or None if it is a results folder detente wrote.
 pub fn not_replaceable(dir: &Path) -> Option<String> {
     let shown = dir.display();
@@ -238,6 +245,7 @@ pub fn not_replaceable(dir: &Path) -> Option<String> {
         .filter(|v| v["program"]["name"] == "detente")
         .collect();
     let says_detente = !manifests.is_empty();
+    let stock_chart = manifests.iter().find_map(stock_chart_of);
     // A run of several scenarios holds one results folder per scenario.
     let scenario_folders: Vec<&str> = manifests
         .iter()
@@ -257,6 +265,7 @@ pub fn not_replaceable(dir: &Path) -> Option<String> {
     for e in entries.flatten() {
         let name = e.file_name().to_string_lossy().into_owned();
         let ours = RESULT_NAMES.contains(&name.as_str())
+            || stock_chart.as_deref() == Some(name.as_str())
             || (name.starts_with('.') && (name.contains(".tmp-") || name.contains(".old-")));
         if !ours && scenario_folders.contains(&name.as_str()) {
             if let Some(why) = not_replaceable(&dir.join(&name)) {

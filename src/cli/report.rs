@@ -39,7 +39,7 @@ pub(crate) fn report_files(
     trajectories: &[u8],
     summary: &[u8],
     manifest: &str,
-) -> Result<Vec<(&'static str, Vec<u8>)>, Error> {
+) -> Result<Vec<(String, Vec<u8>)>, Error> {
     let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
     let manifest: serde_json::Value =
         serde_json::from_str(manifest).map_err(|e| Error::input(format!("manifest.json: {e}")))?;
@@ -89,12 +89,12 @@ pub(crate) fn report_files(
     let stock = sc
         .as_ref()
         .map_or_else(crate::model::StockNames::default, |s| s.stock.clone());
-    let mut out: Vec<(&'static str, Vec<u8>)> = crate::report::charts::all(&results, &stock)
+    let mut out: Vec<(String, Vec<u8>)> = crate::report::charts::all(&results, &stock)
         .into_iter()
         .map(|(n, s)| (n, s.into_bytes()))
         .collect();
     out.push((
-        "report.html",
+        "report.html".to_string(),
         crate::report::html::page(&results, &manifest, sc.as_ref()).into_bytes(),
     ));
     Ok(out)
@@ -131,7 +131,7 @@ pub fn run(dir: &Path) -> Result<(), Error> {
     output::clean_stale_in(dir);
     for (name, bytes) in report_files(&t, &s, &String::from_utf8_lossy(&m))? {
         // Never a half-written chart.
-        output::write_atomic(dir, name, &bytes)?;
+        output::write_atomic(dir, &name, &bytes)?;
     }
     Ok(())
 }

@@ -183,7 +183,7 @@ pub fn tension(r: &Results) -> String {
     })
 }
 
-/// stock.svg: the actors' stock, under the scenario's names.
+/// The stock chart ([`stock_chart`]): the actors' stock, under the scenario's names.
 pub fn stock(r: &Results, names: &StockNames) -> String {
     let max = r
         .series
@@ -312,13 +312,19 @@ pub fn outcomes(r: &Results) -> String {
     })
 }
 
-/// Every chart: (file name, SVG text). `stock` names the stock chart's series and labels.
-pub fn all(r: &Results, stock: &StockNames) -> Vec<(&'static str, String)> {
+/// Every chart: (file name, SVG text). `stock` names the stock chart: its file is named after
+/// the stock's monthly metric (`arsenal.svg` in korea-2019), as are its series and labels.
+pub fn all(r: &Results, stock: &StockNames) -> Vec<(String, String)> {
     vec![
-        ("trust.svg", trust(r)),
-        ("outcomes.svg", outcomes(r)),
-        ("survival.svg", survival(r)),
-        ("tension.svg", tension(r)),
-        ("stock.svg", self::stock(r, stock)),
+        ("trust.svg".into(), trust(r)),
+        ("outcomes.svg".into(), outcomes(r)),
+        ("survival.svg".into(), survival(r)),
+        ("tension.svg".into(), tension(r)),
+        (stock_chart(stock), self::stock(r, stock)),
     ]
+}
+
+/// The stock chart's file name.
+pub fn stock_chart(stock: &StockNames) -> String {
+    format!("{}.svg", stock.monthly_metric.replace(':', "_"))
 }

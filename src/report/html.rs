@@ -209,7 +209,7 @@ fn arm_roles(s: &Scenario, arm: &Arm) -> Vec<String> {
 /// The "What happened" section: every chart with its reading.
 fn what_happened(
     r: &Results,
-    charts: &[(&str, String)],
+    charts: &[(String, String)],
     trust_metric: &str,
     stock: &StockNames,
 ) -> String {
