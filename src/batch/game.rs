@@ -78,26 +78,47 @@ pub fn run<E>(
         .iter()
         .map(|arm| game::Pairing::new(&automata[arm.players[0]], &automata[arm.players[1]]))
         .collect();
-    blocks(
-        seed,
-        runs,
-        &|| GameAggregate::new(sc),
-        &game::RunDraws::default,
-        &|run, s, draws, acc| {
-            // The run's draws, shared by its matches.
-            draws.start(&sc.game, s);
-            let records: Vec<MatchRecord> = pairings
-                .iter()
-                .map(|p| game::play(&sc.game, p, draws))
-                .collect();
-            acc.add(&records);
-            MatchRows {
-                run,
-                seed: s,
-                records,
-            }
-        },
-        progress,
-        sink,
-    )
+    let job = Games {
+        sc,
+        pairings: &pairings,
+    };
+    blocks(&job, seed, runs, progress, sink)
+}
+
+/// A repeated-game batch: every arm's pairing, tabulated once.
+struct Games<'a> {
+    sc: &'a GameScenario,
+    pairings: &'a [game::Pairing<'a>],
+}
+
+impl super::Job for Games<'_> {
+    type Acc = GameAggregate;
+    type Worker = game::RunDraws;
+    type Row = MatchRows;
+
+    fn acc(&self) -> GameAggregate {
+        GameAggregate::new(self.sc)
+    }
+
+    fn worker(&self) -> game::RunDraws {
+        game::RunDraws::default()
+    }
+
+    fn run(
+        &self,
+        run: u64,
+        seed: u64,
+        draws: &mut game::RunDraws,
+        acc: &mut GameAggregate,
+    ) -> MatchRows {
+        // The run's draws, shared by its matches.
+        draws.start(&self.sc.game, seed);
+        let records: Vec<MatchRecord> = self
+            .pairings
+            .iter()
+            .map(|p| game::play(&self.sc.game, p, draws))
+            .collect();
+        acc.add(&records);
+        MatchRows { run, seed, records }
+    }
 }

@@ -131,23 +131,41 @@ pub fn run<E: From<NonFinite>>(
         .iter()
         .map(|arm| engine::Prepared::new(sc, arm))
         .collect();
-    blocks(
-        seed,
-        runs,
-        &|| Aggregate::new(sc),
-        &|| (Workspace::new(), ShockDraws::default()),
-        &|run, s, (ws, shocks), agg| RunRows {
-            run,
-            seed: s,
-            records: run_one(sc, &arms, s, ws, shocks, agg),
-        },
-        progress,
-        sink,
-    )
-    .and_then(|agg| match agg.nonfinite {
-        0 => Ok(agg),
-        count => Err(NonFinite { count }.into()),
+    blocks(&Negotiation { sc, arms: &arms }, seed, runs, progress, sink).and_then(|agg| {
+        match agg.nonfinite {
+            0 => Ok(agg),
+            count => Err(NonFinite { count }.into()),
+        }
     })
+}
+
+/// A negotiation batch: every arm of a scenario, prepared once.
+struct Negotiation<'a> {
+    sc: &'a Scenario,
+    arms: &'a [engine::Prepared<'a>],
+}
+
+impl Job for Negotiation<'_> {
+    type Acc = Aggregate;
+    type Worker = (Workspace, ShockDraws);
+    type Row = RunRows;
+
+    fn acc(&self) -> Aggregate {
+        Aggregate::new(self.sc)
+    }
+
+    fn worker(&self) -> Self::Worker {
+        (Workspace::new(), ShockDraws::default())
+    }
+
+    fn run(&self, run: u64, seed: u64, w: &mut Self::Worker, agg: &mut Aggregate) -> RunRows {
+        let (ws, shocks) = w;
+        RunRows {
+            run,
+            seed,
+            records: run_one(self.sc, self.arms, seed, ws, shocks, agg),
+        }
+    }
 }
 
 /// An aggregate that two parts of a batch can be merged into, exactly.
@@ -161,45 +179,57 @@ impl Merge for Aggregate {
     }
 }
 
+/// A kind of batch (the negotiation model, a repeated game): how to start an aggregate and a
+/// worker's scratch, and how to simulate one run into them.
+pub trait Job: Sync {
+    /// What runs add into; two parts merge exactly.
+    type Acc: Merge + Send;
+    /// A worker thread's reusable scratch.
+    type Worker: Send;
+    /// What one run reports for `runs.csv`.
+    type Row: Send;
+    fn acc(&self) -> Self::Acc;
+    fn worker(&self) -> Self::Worker;
+    /// Simulate run `run` with its seed, adding into `acc`.
+    fn run(&self, run: u64, seed: u64, w: &mut Self::Worker, acc: &mut Self::Acc) -> Self::Row;
+}
+
+/// Where a batch's rows go, a block at a time, in run order.
+pub type Sink<'s, T, E> = dyn FnMut(&[T]) -> Result<(), E> + 's;
+
 /// The block runner shared by every kind of batch: runs in blocks of [`BLOCK`] consecutive
-/// indices, in parallel inside a block, each worker thread adding into its own aggregate `A`
-/// (built by `new_acc`) with its own scratch `W` (built by `new_worker`); `one` simulates a run
-/// (index, seed) and returns its row; rows reach `sink` in run order.
-#[allow(clippy::too_many_arguments)]
-pub fn blocks<A, W, T, E>(
+/// indices, in parallel inside a block, each worker thread adding into its own aggregate with
+/// its own scratch; rows reach `sink` in run order, and `progress` the number of runs done.
+pub fn blocks<J: Job, E>(
+    job: &J,
     seed: u64,
     runs: std::ops::Range<u64>,
-    new_acc: &(dyn Fn() -> A + Sync),
-    new_worker: &(dyn Fn() -> W + Sync),
-    one: &(dyn Fn(u64, u64, &mut W, &mut A) -> T + Sync),
     progress: &(dyn Fn(u64) + Sync),
-    sink: &mut dyn FnMut(&[T]) -> Result<(), E>,
-) -> Result<A, E>
-where
-    A: Merge + Send,
-    W: Send,
-    T: Send,
-{
+    sink: &mut Sink<J::Row, E>,
+) -> Result<J::Acc, E> {
     let workers = rayon::current_num_threads().max(1);
-    let accs: Vec<Mutex<A>> = (0..workers).map(|_| Mutex::new(new_acc())).collect();
+    let accs: Vec<Mutex<J::Acc>> = (0..workers).map(|_| Mutex::new(job.acc())).collect();
     let mut start = runs.start;
     while start < runs.end {
         let end = (start + BLOCK).min(runs.end);
-        let rows: Vec<T> = (start..end)
+        let rows: Vec<J::Row> = (start..end)
             .into_par_iter()
-            .map_init(new_worker, |w, run| {
-                let s = run_seed(seed, run);
-                let i = rayon::current_thread_index().unwrap_or(0) % workers;
-                // Each worker thread has its own aggregate: the lock is never contended.
-                let mut acc = accs[i].lock().unwrap_or_else(|e| e.into_inner());
-                one(run, s, w, &mut acc)
-            })
+            .map_init(
+                || job.worker(),
+                |w, run| {
+                    let s = run_seed(seed, run);
+                    let i = rayon::current_thread_index().unwrap_or(0) % workers;
+                    // Each worker thread has its own aggregate: the lock is never contended.
+                    let mut acc = accs[i].lock().unwrap_or_else(|e| e.into_inner());
+                    job.run(run, s, w, &mut acc)
+                },
+            )
             .collect();
         sink(&rows)?;
         progress(end - runs.start);
         start = end;
     }
-    let mut total = new_acc();
+    let mut total = job.acc();
     for acc in accs {
         total.merge(&acc.into_inner().unwrap_or_else(|e| e.into_inner()));
     }

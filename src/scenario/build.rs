@@ -16,6 +16,14 @@ use crate::model::{
 /// Ids to indices, per kind of thing a scenario names.
 type Ids = HashMap<String, usize>;
 
+/// The ids an actor's declaration may name.
+#[derive(Clone, Copy)]
+struct Known<'a> {
+    actors: &'a Ids,
+    moves: &'a Ids,
+    strategies: &'a Ids,
+}
+
 impl Cx<'_> {
     pub(super) fn build(&self, raw: RawScenario) -> R<Scenario> {
         let horizon = *raw.horizon.get_ref();
@@ -38,14 +46,12 @@ impl Cx<'_> {
         model::derive_moves(&mut moves, &raw.params);
         let (strategies, strategy_ids) =
             self.strategies(&raw.strategies, &raw.roadmaps, &move_ids)?;
-        let actors = self.actors(
-            raw_actors,
-            actors_span,
-            &actor_ids,
-            &move_ids,
-            &strategy_ids,
-            &moves,
-        )?;
+        let known = Known {
+            actors: &actor_ids,
+            moves: &move_ids,
+            strategies: &strategy_ids,
+        };
+        let actors = self.actors((raw_actors, actors_span), &known, &moves)?;
         let shocks = raw
             .shocks
             .iter()
@@ -279,17 +285,19 @@ impl Cx<'_> {
         Ok((strategies, strategy_ids))
     }
 
-    /// The two actors, with their politics, stock and hostile responses.
-    #[allow(clippy::too_many_arguments)]
+    /// The two actors (`raw` with its span), with their politics, stock and hostile responses.
     fn actors(
         &self,
-        raw_actors: &[Spanned<RawActor>],
-        span: std::ops::Range<usize>,
-        actor_ids: &Ids,
-        move_ids: &Ids,
-        strategy_ids: &Ids,
+        raw: (&[Spanned<RawActor>], std::ops::Range<usize>),
+        known: &Known,
         moves: &[Move],
     ) -> R<[Actor; 2]> {
+        let (raw_actors, span) = raw;
+        let Known {
+            actors: actor_ids,
+            moves: move_ids,
+            strategies: strategy_ids,
+        } = *known;
         let mut actors = Vec::new();
         for a in raw_actors {
             let a = a.get_ref();

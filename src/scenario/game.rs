@@ -136,6 +136,11 @@ struct RawArm {
     strategies: BTreeMap<String, Spanned<String>>,
 }
 
+/// A declared player: id, label, rule.
+type Declared = (String, String, Player);
+/// Player ids to indices.
+type Ids = HashMap<String, usize>;
+
 /// The player kinds' names, for messages.
 fn player_kinds() -> String {
     PLAYER_KINDS
@@ -277,12 +282,7 @@ impl Cx<'_> {
     }
 
     /// The declared players (id, label, rule) and their ids.
-    #[allow(clippy::type_complexity)]
-    fn players(
-        &self,
-        raw: &[Spanned<toml::Table>],
-        pay: &Payoffs,
-    ) -> R<(Vec<(String, String, Player)>, HashMap<String, usize>)> {
+    fn players(&self, raw: &[Spanned<toml::Table>], pay: &Payoffs) -> R<(Vec<Declared>, Ids)> {
         let mut ids = HashMap::new();
         let mut players = Vec::new();
         for st in raw {
