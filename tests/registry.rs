@@ -27,17 +27,28 @@ fn example(kind: &str) -> Option<&'static str> {
     })
 }
 
+/// What `detente list strategies` prints, and docs/model.md.
+fn listing_and_document() -> (String, String) {
+    let out = detente().args(["list", "strategies"]).output().unwrap();
+    let doc = std::fs::read_to_string("docs/model.md").unwrap();
+    (String::from_utf8(out.stdout).unwrap(), doc)
+}
+
+/// `kind` has a line of its own in the listing and is named in the document.
+fn documented(kind: &str, (listed, doc): &(String, String)) {
+    assert!(
+        listed.lines().any(|l| l.starts_with(&format!("{kind} "))),
+        "`detente list strategies` does not list '{kind}'"
+    );
+    assert!(
+        doc.contains(&format!("`{kind}`")),
+        "docs/model.md does not document '{kind}'"
+    );
+}
+
 #[test]
 fn every_strategy_kind_parses_runs_and_is_documented() {
-    let listed = String::from_utf8(
-        detente()
-            .args(["list", "strategies"])
-            .output()
-            .unwrap()
-            .stdout,
-    )
-    .unwrap();
-    let doc = std::fs::read_to_string("docs/model.md").unwrap();
+    let texts = listing_and_document();
     assert!(KINDS.len() >= 15, "only {} kinds", KINDS.len());
     for k in KINDS {
         let params = example(k.kind)
@@ -52,33 +63,14 @@ fn every_strategy_kind_parses_runs_and_is_documented() {
         assert_eq!(decl.spec.kind(), k.kind);
         let agg = detente::batch::run::<()>(&sc, 1, 0..20, &|_| {}, &mut |_| Ok(())).unwrap();
         assert_eq!(agg.runs, 20, "kind '{}' did not run", k.kind);
-        assert!(
-            listed
-                .lines()
-                .any(|l| l.starts_with(&format!("{} ", k.kind))),
-            "`detente list strategies` does not list '{}'",
-            k.kind
-        );
-        assert!(
-            doc.contains(&format!("`{}`", k.kind)),
-            "docs/model.md does not document '{}'",
-            k.kind
-        );
+        documented(k.kind, &texts);
     }
 }
 
 #[test]
 fn every_player_kind_parses_and_is_documented() {
     let pd = std::fs::read_to_string("scenarios/prisoners-dilemma.toml").unwrap();
-    let listed = String::from_utf8(
-        detente()
-            .args(["list", "strategies"])
-            .output()
-            .unwrap()
-            .stdout,
-    )
-    .unwrap();
-    let doc = std::fs::read_to_string("docs/model.md").unwrap();
+    let texts = listing_and_document();
     assert!(PLAYER_KINDS.len() >= 9);
     for k in PLAYER_KINDS {
         let params = match k.kind {
@@ -102,17 +94,6 @@ fn every_player_kind_parses_and_is_documented() {
             Ok(_) => panic!("not a game"),
             Err(e) => panic!("player kind '{}' does not parse: {e}", k.kind),
         }
-        assert!(
-            listed
-                .lines()
-                .any(|l| l.starts_with(&format!("{} ", k.kind))),
-            "`detente list strategies` does not list player '{}'",
-            k.kind
-        );
-        assert!(
-            doc.contains(&format!("`{}`", k.kind)),
-            "docs/model.md does not document player '{}'",
-            k.kind
-        );
+        documented(k.kind, &texts);
     }
 }
