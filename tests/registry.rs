@@ -1,31 +1,12 @@
 //! One registry: every strategy kind and repeated-game player kind listed in the code parses
-//! from a scenario, runs, and is documented in `detente list strategies` and docs/model.md.
+//! from a scenario (its own example), runs, and is documented in `detente list strategies` and
+//! docs/model.md.
 
 mod common;
 
 use common::{KOREA, detente};
 use detente::game::players::PLAYER_KINDS;
 use detente::strategies::KINDS;
-
-/// The parameters an example of each strategy kind needs in the flagship scenario. A new kind
-/// must be added here, or the test fails.
-fn example(kind: &str) -> Option<&'static str> {
-    Some(match kind {
-        "all_or_nothing" => {
-            "package = [\"freeze_yongbyon\"]\nrelief = [\"partial_sanctions_relief\"]\ninterim = [\"humanitarian_exemptions\"]"
-        }
-        "incremental" | "freeze_for_freeze" => "roadmap = \"action_for_action\"",
-        "grit" => "persistence = 2",
-        "generous_tit_for_tat" => "forgiveness = 0.2",
-        "hardline" => "pressure_rate = 0.1",
-        "greedy" => "mimic_stake = 0.1",
-        "grit_initiator" => "initiatives = [\"humanitarian_exemptions\"]",
-        "escalate_to_negotiate" => "escalation_rate = 0.2",
-        "type_conditional" => "sincere = \"hedger\"\ngreedy = \"greedy\"",
-        "tit_for_tat" | "contrite_tit_for_tat" | "grim_trigger" | "unconditional" | "hedger" => "",
-        _ => return None,
-    })
-}
 
 /// What `detente list strategies` prints, and docs/model.md.
 fn listing_and_document() -> (String, String) {
@@ -51,8 +32,7 @@ fn every_strategy_kind_parses_runs_and_is_documented() {
     let texts = listing_and_document();
     assert!(KINDS.len() >= 15, "only {} kinds", KINDS.len());
     for k in KINDS {
-        let params = example(k.kind)
-            .unwrap_or_else(|| panic!("kind '{}' has no example in tests/registry.rs", k.kind));
+        let params = k.example;
         let text = format!(
             "{KOREA}\n[[strategies]]\nid = \"probe\"\nkind = \"{}\"\n{params}\n\n[[experiment.arms]]\nid = \"probe\"\nstrategies = {{ US = \"probe\", DPRK = \"dprk_type_conditional\" }}\n",
             k.kind
@@ -73,12 +53,7 @@ fn every_player_kind_parses_and_is_documented() {
     let texts = listing_and_document();
     assert!(PLAYER_KINDS.len() >= 9);
     for k in PLAYER_KINDS {
-        let params = match k.kind {
-            "memory_one" => "cc = 1.0\ncd = 0.1\ndc = 1.0\ndd = 0.2",
-            "random" => "p = 0.3",
-            "generous_tit_for_tat" => "generosity = 0.2",
-            _ => "",
-        };
+        let params = k.example;
         let text = format!(
             "{pd}\n[[strategies]]\nid = \"probe\"\nkind = \"{}\"\n{params}\n",
             k.kind

@@ -103,6 +103,8 @@ pub fn index(me: bool, other: bool) -> usize {
 pub struct PlayerKind {
     pub kind: &'static str,
     pub doc: &'static str,
+    /// The parameters of an example declaration (TOML; `tests/registry.rs` parses it).
+    pub example: &'static str,
     /// The player from its parameters (the table without `id`, `kind` and `label`).
     pub parse: fn(toml::Table, &Payoffs) -> Result<Player, String>,
 }
@@ -112,46 +114,55 @@ pub const PLAYER_KINDS: &[PlayerKind] = &[
     PlayerKind {
         kind: "always_cooperate",
         doc: "cooperates every turn (Axelrod 1984)",
+        example: "",
         parse: |t, _| fixed(t, [1.0; 4], 1.0),
     },
     PlayerKind {
         kind: "always_defect",
         doc: "defects every turn, from the first (Axelrod 1984)",
+        example: "",
         parse: |t, _| fixed(t, [0.0; 4], 0.0),
     },
     PlayerKind {
         kind: "tit_for_tat",
         doc: "cooperates first, then copies the other's last move (Axelrod 1984)",
+        example: "",
         parse: |t, _| fixed(t, [1.0, 0.0, 1.0, 0.0], 1.0),
     },
     PlayerKind {
         kind: "generous_tit_for_tat",
         doc: "tit-for-tat that forgives a defection with probability `generosity`, by default min(1-(T-R)/(R-S), (R-P)/(T-P)) (Nowak and Sigmund 1992)",
+        example: "generosity = 0.2",
         parse: generous,
     },
     PlayerKind {
         kind: "win_stay_lose_shift",
         doc: "Pavlov: repeats its move after R or T, switches after S or P (Nowak and Sigmund 1993)",
+        example: "",
         parse: |t, _| fixed(t, [1.0, 0.0, 0.0, 1.0], 1.0),
     },
     PlayerKind {
         kind: "grim_trigger",
         doc: "cooperates until the other's first defection, then defects for ever (Friedman 1971)",
+        example: "",
         parse: |t, _| params::<NoParams>(t).map(|_| Player::Grim),
     },
     PlayerKind {
         kind: "random",
         doc: "cooperates with probability `p` every turn (Axelrod 1984)",
+        example: "p = 0.3",
         parse: random,
     },
     PlayerKind {
         kind: "contrite_tit_for_tat",
         doc: "tit-for-tat, except that after noise turns its intended cooperation into a defection against a cooperator it becomes contrite: once it has cooperated again it cooperates the next turn whatever the other did, accepting the punishment instead of echoing it (Wu and Axelrod 1995)",
+        example: "",
         parse: |t, _| params::<NoParams>(t).map(|_| Player::Contrite),
     },
     PlayerKind {
         kind: "memory_one",
         doc: "cooperates with probabilities `cc`, `cd`, `dc`, `dd` after each outcome (own move first), `opening` at the start (Nowak and Sigmund 1993)",
+        example: "cc = 1.0\ncd = 0.1\ndc = 1.0\ndd = 0.2",
         parse: memory_one,
     },
 ];

@@ -9,6 +9,7 @@ pub const DOC: KindDoc = KindDoc {
     kind: "all_or_nothing",
     doc: "Demands the whole `package` first, then delivers the whole `relief` at once; meanwhile only its `interim` humanitarian steps (empty: none); retaliates.",
     source: "Libya model (Bolton 2018); Hanoi 2019",
+    example: "package = [\"freeze_yongbyon\"]\nrelief = [\"partial_sanctions_relief\"]\ninterim = [\"humanitarian_exemptions\"]",
 };
 
 #[derive(Debug, Clone, PartialEq)]

@@ -8,6 +8,7 @@ pub const DOC: KindDoc = KindDoc {
     kind: "contrite_tit_for_tat",
     doc: "Tit-for-tat that does not retaliate when the other is punishing its own side's recent unprovoked act, and makes amends.",
     source: "Wu and Axelrod 1995",
+    example: "",
 };
 
 /// Months after an own unprovoked act during which the other's response is accepted.

@@ -11,6 +11,7 @@ pub const DOC: KindDoc = KindDoc {
     kind: "escalate_to_negotiate",
     doc: "Makes pressure moves at `escalation_rate` while tension is below `tension_target` and nobody offers; hedges once offered.",
     source: "Cha and Kang 2003; the 2017-18 sequence",
+    example: "escalation_rate = 0.2",
 };
 
 #[derive(Debug, Clone, PartialEq)]

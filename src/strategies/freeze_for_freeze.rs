@@ -7,6 +7,7 @@ pub const DOC: KindDoc = KindDoc {
     kind: "freeze_for_freeze",
     doc: "Only the roadmap's first phase (test moratorium for exercise suspension), offered and kept like action for action.",
     source: "China-Russia joint statement, July 2017 (double suspension)",
+    example: "roadmap = \"action_for_action\"",
 };
 
 /// An incremental strategy limited to the first phase.

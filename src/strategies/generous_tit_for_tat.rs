@@ -11,6 +11,7 @@ pub const DOC: KindDoc = KindDoc {
     kind: "generous_tit_for_tat",
     doc: "Tit-for-tat that lets a hostile month pass with probability `forgiveness` (default 1/3).",
     source: "Nowak and Sigmund 1992",
+    example: "forgiveness = 0.2",
 };
 
 #[derive(Debug, Clone, PartialEq)]

@@ -8,6 +8,7 @@ pub const DOC: KindDoc = KindDoc {
     kind: "greedy",
     doc: "Exploiter: behaves like the hedger for steps with stake up to `mimic_stake`, withholds costlier ones, and pockets relief.",
     source: "Kydd 2005 (type G)",
+    example: "mimic_stake = 0.1",
 };
 
 #[derive(Debug, Clone, PartialEq)]

@@ -7,6 +7,7 @@ pub const DOC: KindDoc = KindDoc {
     kind: "grim_trigger",
     doc: "Cooperates until the first perceived hostile act or renege, then revokes its steps and retaliates for ever.",
     source: "Friedman 1971; Axelrod 1984",
+    example: "",
 };
 
 #[derive(Debug, Clone, Default)]

@@ -10,6 +10,7 @@ pub const DOC: KindDoc = KindDoc {
     kind: "grit",
     doc: "Unilateral steps from the reversible end, kept up `persistence` times unreciprocated, growing by `growth` when reciprocated; one proportional response to hostility.",
     source: "Osgood 1962",
+    example: "persistence = 2",
 };
 
 #[derive(Debug, Clone, PartialEq)]

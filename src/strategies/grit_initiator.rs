@@ -9,6 +9,7 @@ pub const DOC: KindDoc = KindDoc {
     kind: "grit_initiator",
     doc: "Opens with its listed `initiatives`, one every `interval` months when it can, then behaves as the hedger.",
     source: "Osgood 1962; the 2018 unilateral initiatives",
+    example: "initiatives = [\"humanitarian_exemptions\"]",
 };
 
 #[derive(Debug, Clone, PartialEq)]

@@ -11,6 +11,7 @@ pub const DOC: KindDoc = KindDoc {
     kind: "hardline",
     doc: "Maximum pressure: makes no steps, revokes its standing steps, retaliates, and applies pressure moves at `pressure_rate` a month.",
     source: "US maximum pressure, 2017 (data/dprk_events.csv)",
+    example: "pressure_rate = 0.1",
 };
 
 #[derive(Debug, Clone, PartialEq)]

@@ -10,6 +10,7 @@ pub const DOC: KindDoc = KindDoc {
     kind: "hedger",
     doc: "Sincere counterpart: meets offers it trusts, trades reversible steps, retaliates, and reverses its steps after `patience` months unreciprocated.",
     source: "Kydd 2005; DPRK 1994-2002 and 2018 (data/dprk_events.csv)",
+    example: "",
 };
 
 #[derive(Debug, Clone, Default)]

@@ -11,6 +11,7 @@ pub const DOC: KindDoc = KindDoc {
     kind: "incremental",
     doc: "Action for action: offers the roadmap's phases in order, its own half delivered at once when it can, suspends `suspend` months on a default, then re-offers.",
     source: "Six-Party Talks 2005 (action for action); Hecker, Carlin and Serbin 2018",
+    example: "roadmap = \"action_for_action\"",
 };
 
 #[derive(Debug, Clone, PartialEq)]

@@ -16,12 +16,15 @@ use serde::de::DeserializeOwned;
 
 use crate::model::{MoveSet, StrategySpec, TypeConditional};
 
-/// A strategy kind's name, one-line description and source, for `detente list strategies`.
+/// A strategy kind's name, one-line description and source, for `detente list strategies`,
+/// and the parameters of an example declaration (TOML, naming moves, roadmaps and strategies
+/// of the flagship scenario; `tests/registry.rs` parses and runs it).
 #[derive(Debug, Clone, Copy)]
 pub struct KindDoc {
     pub kind: &'static str,
     pub doc: &'static str,
     pub source: &'static str,
+    pub example: &'static str,
 }
 
 /// One strategy kind: its documentation, its configuration parsed from the scenario, and its
@@ -202,6 +205,7 @@ pub const TYPE_CONDITIONAL: KindDoc = KindDoc {
     kind: "type_conditional",
     doc: "Plays one strategy if the actor is sincere (S) and another if greedy (G); re-picks when a new leader redraws the type.",
     source: "Kydd 2005 (security seekers and greedy types)",
+    example: "sincere = \"hedger\"\ngreedy = \"greedy\"",
 };
 
 #[derive(Debug, Deserialize)]

@@ -7,6 +7,7 @@ pub const DOC: KindDoc = KindDoc {
     kind: "tit_for_tat",
     doc: "Opens with its cheapest step, then answers hostility with retaliation and steps with steps of matching value.",
     source: "Axelrod 1984",
+    example: "",
 };
 
 #[derive(Debug, Clone, Default)]

@@ -7,6 +7,7 @@ pub const DOC: KindDoc = KindDoc {
     kind: "unconditional",
     doc: "Unconditional engagement: makes its cheapest available step every month and never retaliates.",
     source: "Axelrod 1984 (always cooperate)",
+    example: "",
 };
 
 #[derive(Debug, Clone, Default)]
