@@ -83,74 +83,17 @@ pub fn resolve(doc: &toml::Table, key: &str) -> Result<Key, String> {
     let mut table = Some(doc);
     for (i, seg) in segs.iter().enumerate() {
         let last = i + 1 == segs.len();
-        let so_far = segs[..i].join(".");
-        let within = if so_far.is_empty() {
-            "the scenario".to_string()
-        } else {
-            format!("'{so_far}'")
-        };
+        let within = within(&segs, i);
         if let Some(t) = table {
             match t.get(*seg) {
                 Some(v) => {
                     path.push(Step::Field(seg.to_string()));
                     here = Some(v);
                 }
-                None => {
-                    // A parameter not set in a params table (or a params table not written) has
-                    // its default: varying it sets it.
-                    let in_params = segs.get(i.wrapping_sub(1)) == Some(&"params");
-                    let params_then_param = *seg == "params"
-                        && i + 2 == segs.len()
-                        && is_param(segs[i + 1])
-                        && (i == 0 || t.get("id").is_some());
-                    if last && in_params && is_param(seg) {
-                        path.push(Step::Field(seg.to_string()));
-                        return Ok(Key {
-                            name: key.to_string(),
-                            path,
-                            integer: false,
-                        });
-                    }
-                    if params_then_param {
-                        path.push(Step::Field("params".into()));
-                        path.push(Step::Field(segs[i + 1].to_string()));
-                        return Ok(Key {
-                            name: key.to_string(),
-                            path,
-                            integer: false,
-                        });
-                    }
-                    let hint = if so_far.ends_with("params") || (so_far.is_empty() && !last) {
-                        String::new()
-                    } else {
-                        format!("; keys there: {}", choices(t.keys().map(String::as_str)))
-                    };
-                    let param_hint = if in_params {
-                        " (see `detente list params`)".to_string()
-                    } else {
-                        hint
-                    };
-                    return Err(format!(
-                        "unknown key '{key}': {within} has no '{seg}'{param_hint}"
-                    ));
-                }
+                None => return missing(key, &segs, i, t, &mut path),
             }
         } else if let Some(toml::Value::Array(items)) = here {
-            let by_index = seg.parse::<usize>().ok().filter(|&k| k < items.len());
-            let by_id = items.iter().position(|v| {
-                v.get("id").and_then(toml::Value::as_str) == Some(seg)
-                    || v.get("name").and_then(toml::Value::as_str) == Some(seg)
-            });
-            let Some(k) = by_id.or(by_index) else {
-                let ids = choices(items.iter().filter_map(|v| {
-                    v.get("id")
-                        .or_else(|| v.get("name"))
-                        .and_then(toml::Value::as_str)
-                }));
-                return Err(format!(
-                    "unknown key '{key}': {within} has no element '{seg}'; name one by id ({ids}) or by index"
-                ));
-            };
+            let k = element(key, &within, seg, items)?;
             path.push(Step::Element(k));
             here = Some(&items[k]);
         } else {
@@ -160,24 +103,103 @@ pub fn resolve(doc: &toml::Table, key: &str) -> Result<Key, String> {
         }
         table = here.and_then(toml::Value::as_table);
         if last {
-            return match here {
-                Some(toml::Value::Integer(_)) => Ok(Key {
-                    name: key.to_string(),
-                    path,
-                    integer: true,
-                }),
-                Some(toml::Value::Float(_)) => Ok(Key {
-                    name: key.to_string(),
-                    path,
-                    integer: false,
-                }),
-                _ => Err(format!(
-                    "'{key}' is not a number in the scenario; a sweep varies numbers only"
-                )),
-            };
+            return number(key, path, here);
         }
     }
     Err(format!("unknown key '{key}'"))
+}
+
+/// Where segment `i` of a key is looked up, for messages.
+fn within(segs: &[&str], i: usize) -> String {
+    if i == 0 {
+        "the scenario".to_string()
+    } else {
+        format!("'{}'", segs[..i].join("."))
+    }
+}
+
+/// A key a table lacks: a model parameter not set in a `params` table has its default, so
+/// varying it sets it; any other missing key is an error naming what the table has.
+fn missing(
+    key: &str,
+    segs: &[&str],
+    i: usize,
+    t: &toml::Table,
+    path: &mut Vec<Step>,
+) -> Result<Key, String> {
+    let seg = segs[i];
+    let last = i + 1 == segs.len();
+    let so_far = segs[..i].join(".");
+    let within = within(segs, i);
+    let in_params = segs.get(i.wrapping_sub(1)) == Some(&"params");
+    let params_then_param = seg == "params"
+        && i + 2 == segs.len()
+        && is_param(segs[i + 1])
+        && (i == 0 || t.get("id").is_some());
+    let unset = |path: Vec<Step>| Key {
+        name: key.to_string(),
+        path,
+        integer: false,
+    };
+    if last && in_params && is_param(seg) {
+        path.push(Step::Field(seg.to_string()));
+        return Ok(unset(std::mem::take(path)));
+    }
+    if params_then_param {
+        path.push(Step::Field("params".into()));
+        path.push(Step::Field(segs[i + 1].to_string()));
+        return Ok(unset(std::mem::take(path)));
+    }
+    let hint = if so_far.ends_with("params") || (so_far.is_empty() && !last) {
+        String::new()
+    } else {
+        format!("; keys there: {}", choices(t.keys().map(String::as_str)))
+    };
+    let param_hint = if in_params {
+        " (see `detente list params`)".to_string()
+    } else {
+        hint
+    };
+    Err(format!(
+        "unknown key '{key}': {within} has no '{seg}'{param_hint}"
+    ))
+}
+
+/// The element of a list of tables named by its `id` (or `name`), or by its index.
+fn element(key: &str, within: &str, seg: &str, items: &[toml::Value]) -> Result<usize, String> {
+    let by_index = seg.parse::<usize>().ok().filter(|&k| k < items.len());
+    let by_id = items.iter().position(|v| {
+        v.get("id").and_then(toml::Value::as_str) == Some(seg)
+            || v.get("name").and_then(toml::Value::as_str) == Some(seg)
+    });
+    by_id.or(by_index).ok_or_else(|| {
+        let ids = choices(items.iter().filter_map(|v| {
+            v.get("id")
+                .or_else(|| v.get("name"))
+                .and_then(toml::Value::as_str)
+        }));
+        format!(
+            "unknown key '{key}': {within} has no element '{seg}'; name one by id ({ids}) or by index"
+        )
+    })
+}
+
+/// The resolved key, if the value at its end is a number.
+fn number(key: &str, path: Vec<Step>, here: Option<&toml::Value>) -> Result<Key, String> {
+    let integer = match here {
+        Some(toml::Value::Integer(_)) => true,
+        Some(toml::Value::Float(_)) => false,
+        _ => {
+            return Err(format!(
+                "'{key}' is not a number in the scenario; a sweep varies numbers only"
+            ));
+        }
+    };
+    Ok(Key {
+        name: key.to_string(),
+        path,
+        integer,
+    })
 }
 
 /// Set a resolved key to `value` (rounded for whole-number settings).
