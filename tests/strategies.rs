@@ -462,7 +462,11 @@ fn every_arm_runs_without_nan() {
         assert_eq!(row.len(), header.len());
         let rec = &r.records[a];
         for (name, cell) in header.iter().zip(row) {
-            if name == "arm" || name == "outcome" || name.starts_with("type:") {
+            if name == "arm"
+                || name == "outcome"
+                || name.starts_with("type:")
+                || name.starts_with("final_type:")
+            {
                 continue;
             }
             if name.starts_with("first_irreversible:") && cell.is_empty() {
@@ -486,12 +490,12 @@ fn every_arm_runs_without_nan() {
             .count();
         assert_eq!(row.iter().filter(|c| c.is_empty()).count(), none, "{row:?}");
     }
-    // 15 always-numeric columns per row, plus the first irreversible months there were: the
+    // 17 always-numeric columns per row, plus the first irreversible months there were: the
     // check above really looked at every number.
     let rows_out = n_runs as usize * arms;
-    assert_eq!(header.len(), 21);
-    assert_eq!(parsed + empty, rows_out * 17);
-    assert!(parsed >= rows_out * 15);
+    assert_eq!(header.len(), 25);
+    assert_eq!(parsed + empty, rows_out * 19);
+    assert!(parsed >= rows_out * 17);
 
     // summary.csv: mean and interval are finite numbers for every metric with data (n > 0);
     // a metric without data (n = 0) has them empty. Most metrics have data.

@@ -15,13 +15,13 @@ pub const STATUSES: usize = 5;
 /// Groups of the run summary: all runs, then each type pair.
 pub const GROUPS: usize = 1 + TYPE_PAIRS.len();
 
-pub use crate::model::metrics::{NRUN, PROPORTIONS, RUN_METRICS};
+pub use crate::model::metrics::{NRUN, PROPORTIONS, RUN_METRICS, is_share};
 
 /// Whether less of a run metric (by index in [`RUN_METRICS`]) is the better result: breakdowns,
 /// war, stalemate, tension, the stock, war risk, hostile acts, incidents, and a later first
 /// irreversible step.
 pub fn lower_is_better(k: usize) -> bool {
-    matches!(k, 2 | 3 | 4 | 7 | 8 | 12 | 13 | 14 | 15 | 16 | 18)
+    matches!(k, 2 | 3 | 4 | 7 | 8 | 12 | 13 | 14 | 15 | 16 | 18 | 21)
 }
 
 /// The run metrics a sweep reports when the scenario does not choose: the outcomes that matter,
@@ -57,6 +57,17 @@ pub fn run_values(r: &RunRecord) -> [Option<f64>; NRUN] {
         Some(r.end_month as f64),
         Some(r.incidents as f64),
         Some(r.track_months as f64),
+        Some(if r.outcome == Outcome::Agreement && r.verified {
+            1.0
+        } else {
+            0.0
+        }),
+        Some(if r.outcome == Outcome::Agreement && !r.verified {
+            1.0
+        } else {
+            0.0
+        }),
+        Some(r.verified_agreement_months as f64),
     ]
 }
 

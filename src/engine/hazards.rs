@@ -48,8 +48,12 @@ impl Run<'_> {
             rec.event(t, &Event::AgreementCollapsed);
         }
         self.agreement = agreement;
+        self.verified = agreement && self.derived.verified;
         if agreement {
             self.out.agreement_months += 1;
+        }
+        if self.verified {
+            self.out.verified_agreement_months += 1;
         }
     }
 

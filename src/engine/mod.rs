@@ -92,9 +92,11 @@ struct Side {
     stock: f64,
 }
 
-/// One agreement index of an arm: its conciliatory moves, their total cost, its threshold.
+/// One agreement index of an arm: its conciliatory moves (and those of them verified enough
+/// to count toward a verified agreement), their total cost, its threshold.
 struct IndexFacts {
     moves: MoveSet,
+    verified: MoveSet,
     total: f64,
     threshold: f64,
 }
@@ -175,6 +177,8 @@ struct Run<'a> {
     board: Board,
     // Process tracking.
     agreement: bool,
+    /// The agreement in force is verified (see [`Derived`]).
+    verified: bool,
     freeze_streak: u32,
     collapsed: bool,
     out: RunRecord,
@@ -194,6 +198,8 @@ struct Run<'a> {
 struct Derived {
     key: (MoveSet, MoveSet),
     agreement: bool,
+    /// The agreement holds counting only verified steps.
+    verified: bool,
     growth: [f64; 2],
     removal: [f64; 2],
     /// Sum of ln LR of each actor's standing moves in force (monthly evidence).
@@ -264,6 +270,8 @@ impl<'a> Run<'a> {
         }
         self.out.end_month = end;
         self.out.final_trust = [self.trust(0), self.trust(1)];
+        self.out.final_sincere = [self.sides[0].state.sincere, self.sides[1].state.sincere];
+        self.out.verified = self.agreement && self.verified;
         self.out.final_tension = self.board.tension;
         self.out.final_stock = self.stock();
         self.out.war_risk = 1.0 - self.survival;

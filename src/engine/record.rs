@@ -196,8 +196,14 @@ impl Recorder for Keep {
 /// The per-run summary (a row of runs.csv).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct RunRecord {
-    /// Types drawn: true for S (sincere), per actor.
+    /// Types drawn at month 0: true for S (sincere), per actor.
     pub sincere: [bool; 2],
+    /// Types at the end (a new leader redraws a type).
+    pub final_sincere: [bool; 2],
+    /// Whether an agreement in force at the end holds counting only verified steps.
+    pub verified: bool,
+    /// Months with a verified agreement in force.
+    pub verified_agreement_months: u32,
     pub outcome: Outcome,
     /// Last simulated month (the horizon unless war ended the run).
     pub end_month: u32,

@@ -16,6 +16,7 @@ impl Facts {
                 .iter()
                 .map(|x| IndexFacts {
                     moves: MoveSet::EMPTY,
+                    verified: MoveSet::EMPTY,
                     total: 0.0,
                     threshold: x.threshold,
                 })
@@ -36,6 +37,9 @@ impl Facts {
                 if index.moves.contains(i) {
                     x.moves.insert(i);
                     x.total += m.cost;
+                    if m.verifiability >= p.verified_threshold {
+                        x.verified.insert(i);
+                    }
                 }
             }
             if m.freeze && m.verifiability >= p.verified_threshold {
@@ -135,6 +139,9 @@ impl RunRecord {
     fn start(sincere: [bool; 2]) -> Self {
         RunRecord {
             sincere,
+            final_sincere: sincere,
+            verified: false,
+            verified_agreement_months: 0,
             outcome: Outcome::Stalemate,
             end_month: 0,
             final_trust: [0.0; 2],
@@ -158,6 +165,7 @@ impl Derived {
         Derived {
             key: (MoveSet(u128::MAX), MoveSet(u128::MAX)),
             agreement: false,
+            verified: false,
             growth: [1.0; 2],
             removal: [0.0; 2],
             standing_lr: [0.0; 2],
@@ -188,6 +196,7 @@ impl<'a> Run<'a> {
                 done: sc.initial.in_force,
             },
             agreement: false,
+            verified: false,
             freeze_streak: 0,
             collapsed: false,
             out: RunRecord::start(sincere),
@@ -199,6 +208,7 @@ impl<'a> Run<'a> {
             track_relief: 0.0,
         };
         run.agreement = run.agreement_now();
+        run.verified = run.verified_now();
         if run.freeze_now() {
             run.freeze_streak = 0;
         }

@@ -91,9 +91,11 @@ impl Run<'_> {
                 removal[mv.actor] += mv.stock_removal;
                 standing_lr[mv.actor] += mv.log_lr_standing;
             }
+            let agreement = self.agreement_now();
             self.derived = Derived {
                 key,
-                agreement: self.agreement_now(),
+                agreement,
+                verified: agreement && self.verified_now(),
                 growth,
                 removal,
                 standing_lr,
@@ -111,6 +113,22 @@ impl Run<'_> {
                 .indices
                 .iter()
                 .all(|x| x.total > 0.0 && self.index(x.moves, x.total) >= x.threshold)
+    }
+
+    /// Whether the delivered moves make an agreement counting only verified steps: every index
+    /// at its threshold with its unverified moves left out of the delivered cost.
+    pub(super) fn verified_now(&self) -> bool {
+        let delivered = self.delivered_set();
+        !self.prep.facts.indices.is_empty()
+            && self.prep.facts.indices.iter().all(|x| {
+                let s: f64 = x
+                    .verified
+                    .intersect(delivered)
+                    .iter()
+                    .map(|m| self.arm.moves[m].cost)
+                    .sum();
+                x.total > 0.0 && s / x.total >= x.threshold
+            })
     }
 
     /// Whether a verified freeze is in force.

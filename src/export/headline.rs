@@ -2,7 +2,7 @@
 //! headline arm from the baseline on the headline metric (terminal, report and the scenario
 //! library's table all use it).
 
-use crate::batch::aggregate::{PROPORTIONS, lower_is_better, run_metric_names};
+use crate::batch::aggregate::{is_share, lower_is_better, run_metric_names};
 use crate::model::Scenario;
 use crate::sweep::Verdict;
 
@@ -52,7 +52,7 @@ impl Answer {
 
     /// The difference with its interval: percentage points for outcome shares.
     pub fn difference(&self) -> String {
-        if self.index < PROPORTIONS {
+        if is_share(self.index) {
             format!(
                 "{:+.1} points [{:+.1}, {:+.1}]",
                 100.0 * self.mean,

@@ -37,6 +37,10 @@ pub fn header(sc: &Scenario) -> Vec<String> {
         format!("hostile_acts:{b}"),
         "incidents".into(),
         "track_months".into(),
+        format!("final_type:{a}"),
+        format!("final_type:{b}"),
+        "verified_agreement".into(),
+        "months:verified_agreement".into(),
     ]
 }
 
@@ -104,10 +108,18 @@ pub fn rows_bytes(sc: &Scenario, rows: &[RunRows]) -> Vec<u8> {
             num_into(&mut out, rec.final_stock);
             out.push(b',');
             num_into(&mut out, rec.war_risk);
+            let verified = rec.outcome == crate::engine::Outcome::Agreement && rec.verified;
             let _ = writeln!(
                 out,
-                ",{},{},{},{}",
-                rec.hostile_acts[0], rec.hostile_acts[1], rec.incidents, rec.track_months
+                ",{},{},{},{},{},{},{},{}",
+                rec.hostile_acts[0],
+                rec.hostile_acts[1],
+                rec.incidents,
+                rec.track_months,
+                ty(rec.final_sincere[0]),
+                ty(rec.final_sincere[1]),
+                u8::from(verified),
+                rec.verified_agreement_months
             );
         }
     }

@@ -4,7 +4,7 @@
 
 use super::{csv_bytes, num};
 use crate::batch::Aggregate;
-use crate::batch::aggregate::{GROUPS, PROPORTIONS, run_metric_names};
+use crate::batch::aggregate::{GROUPS, is_share, run_metric_names};
 use crate::batch::stats::{Moments, SCALE, wilson};
 use crate::engine::record::TYPE_PAIRS;
 use crate::model::Scenario;
@@ -51,7 +51,7 @@ pub fn rows(sc: &Scenario, agg: &Aggregate) -> Vec<Row> {
         for g in 0..GROUPS {
             for &(k, ref name) in &names {
                 let m = agg.summary_at(a, g, k);
-                let (mean, low, high) = stat(m, k < PROPORTIONS);
+                let (mean, low, high) = stat(m, is_share(k));
                 let metric = if g == 0 {
                     name.clone()
                 } else {

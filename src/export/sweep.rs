@@ -5,7 +5,7 @@
 use super::summary::stat;
 use super::{csv_bytes, num};
 use crate::batch::Aggregate;
-use crate::batch::aggregate::{PROPORTIONS, run_metric_names};
+use crate::batch::aggregate::{is_share, run_metric_names};
 use crate::model::Scenario;
 use crate::sweep::{Sensitivity, Verdict};
 
@@ -47,7 +47,7 @@ pub fn point_rows(
         r.push(arm.id.clone());
         r.push(agg.runs.to_string());
         for &k in metrics {
-            let (m, l, h) = stat(agg.summary_at(a, 0, k), k < PROPORTIONS);
+            let (m, l, h) = stat(agg.summary_at(a, 0, k), is_share(k));
             r.extend([num(m), num(l), num(h)]);
         }
         for &k in metrics {

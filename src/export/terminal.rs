@@ -203,7 +203,7 @@ impl<'a> Table<'a> {
                 let cell = self
                     .find(&arm.id, &format!("{metric}@{t}"))
                     .map(|r| {
-                        if k < crate::batch::aggregate::PROPORTIONS {
+                        if crate::batch::aggregate::is_share(k) {
                             pct(r)
                         } else {
                             format!("{:.3} [{:.3}, {:.3}]", r.mean, r.low, r.high)

@@ -62,10 +62,30 @@ pub const RUN_METRICS: &[(&str, &str)] = &[
         "track_months",
         "months with a standing step of the third party's track in force (0 without one)",
     ),
+    (
+        "outcome:verified_agreement",
+        "share ending in an agreement that holds counting only verified steps (verifiability at least verified_threshold)",
+    ),
+    (
+        "outcome:paper_agreement",
+        "share ending in an agreement that holds only by counting unverified steps",
+    ),
+    (
+        "months:verified_agreement",
+        "months with a verified agreement in force",
+    ),
 ];
-/// How many of the run metrics are proportions (the outcomes, first).
+/// How many of the run metrics are the five exclusive outcomes (first).
 pub const PROPORTIONS: usize = 5;
-pub const NRUN: usize = 20;
+pub const NRUN: usize = 23;
+
+/// Whether run metric `k` is a share of runs (an outcome): its interval is Wilson's, and its
+/// differences are shown in percentage points.
+pub fn is_share(k: usize) -> bool {
+    RUN_METRICS
+        .get(k)
+        .is_some_and(|(n, _)| n.starts_with("outcome:"))
+}
 
 /// The run metrics' names for these actors and stock (`{0}` and `{1}` replaced by the actors'
 /// ids, `{stock}` by the stock's final metric).

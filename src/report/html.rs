@@ -344,7 +344,7 @@ fn type_pair_metrics(sc: Option<&Scenario>) -> Vec<(String, bool)> {
         })
     }) && !metrics.iter().any(|(m, _)| *m == hl.0)
     {
-        metrics.push((hl.0, hl.1 < crate::batch::aggregate::PROPORTIONS));
+        metrics.push((hl.0, crate::batch::aggregate::is_share(hl.1)));
     }
     metrics
 }

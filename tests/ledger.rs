@@ -1,0 +1,87 @@
+//! The ledger of a run beyond its outcome: verified against paper agreements, and the types at
+//! the end.
+
+mod common;
+
+use common::{KOREA, edited};
+use detente::batch::aggregate::{run_metric_names, run_values};
+use detente::engine::{Outcome, RunRecord};
+use detente::model::Scenario;
+
+fn records(sc: &Scenario, runs: u64) -> Vec<Vec<RunRecord>> {
+    let mut out = Vec::new();
+    detente::batch::run::<()>(sc, 5, 0..runs, &|_| {}, &mut |rows| {
+        out.extend(rows.iter().map(|r| r.records.clone()));
+        Ok(())
+    })
+    .unwrap();
+    out
+}
+
+fn metric(sc: &Scenario, name: &str) -> usize {
+    run_metric_names(sc).iter().position(|n| n == name).unwrap()
+}
+
+#[test]
+fn verified_and_paper_agreements_split_the_agreements() {
+    let sc = detente::scenario::parse(KOREA, "k.toml").unwrap();
+    let [agr, ver, pap, months] = [
+        "outcome:agreement",
+        "outcome:verified_agreement",
+        "outcome:paper_agreement",
+        "months:verified_agreement",
+    ]
+    .map(|n| metric(&sc, n));
+    let mut agreements = 0;
+    for run in records(&sc, 300) {
+        for r in run {
+            let v = run_values(&r);
+            assert_eq!(v[ver].unwrap() + v[pap].unwrap(), v[agr].unwrap());
+            // In the flagship no agreement can be verified (docs/model.md 7.17): its unverified
+            // denuclearization steps carry more than a fifth of the index.
+            assert_eq!(v[ver], Some(0.0));
+            assert_eq!(v[months], Some(0.0));
+            agreements += (r.outcome == Outcome::Agreement) as u32;
+        }
+    }
+    assert!(
+        agreements > 50,
+        "only {agreements} agreements: the split was not exercised"
+    );
+}
+
+#[test]
+fn with_every_step_verified_every_agreement_is_verified() {
+    // At a verified threshold below every move's verifiability, verified = agreement.
+    let text = edited("verified_threshold = 0.8", "verified_threshold = 0.25");
+    let sc = detente::scenario::parse(&text, "k.toml").unwrap();
+    let mut agreements = 0;
+    for run in records(&sc, 300) {
+        for r in run {
+            assert_eq!(r.verified, r.outcome == Outcome::Agreement, "{r:?}");
+            assert_eq!(r.verified_agreement_months, r.agreement_months, "{r:?}");
+            agreements += (r.outcome == Outcome::Agreement) as u32;
+        }
+    }
+    assert!(agreements > 50, "only {agreements} agreements");
+}
+
+#[test]
+fn the_final_type_follows_a_new_leader() {
+    let sc = detente::scenario::parse(KOREA, "k.toml").unwrap();
+    let all: Vec<RunRecord> = records(&sc, 300).into_iter().flatten().collect();
+    // Without leadership changes the final type is the drawn one; the flagship's DPRK has a
+    // new leader in about 45% of runs (0.005 a month), whose type differs half the time; a
+    // larger hazard changes more.
+    let differ = |rs: &[RunRecord]| rs.iter().filter(|r| r.final_sincere != r.sincere).count();
+    let share = differ(&all) as f64 / all.len() as f64;
+    assert!((0.1..0.35).contains(&share), "{share}");
+    let text = edited("leadership_hazard = 0.005", "leadership_hazard = 0.05");
+    let busy = detente::scenario::parse(&text, "k.toml").unwrap();
+    let changed: Vec<RunRecord> = records(&busy, 300).into_iter().flatten().collect();
+    assert!(differ(&changed) > differ(&all), "{}", differ(&changed));
+    let calm = edited("leadership_hazard = 0.005", "leadership_hazard = 0.0");
+    let calm = detente::scenario::parse(&calm, "k.toml").unwrap();
+    let steady: Vec<RunRecord> = records(&calm, 100).into_iter().flatten().collect();
+    assert_eq!(differ(&steady), 0);
+}
