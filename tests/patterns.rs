@@ -248,7 +248,8 @@ fn all_or_nothing_yields_walkouts() {
     let aon_agreement = get("all_or_nothing", "outcome:agreement");
     let aon_hedger = get("all_or_nothing", "outcome:agreement@S/S");
     let warheads = ["all_or_nothing", "incremental", "grit"].map(|a| get(a, "warheads"));
-    let freeze_months = ["all_or_nothing", "incremental", "grit"].map(|a| get(a, "freeze_months"));
+    let verified_freeze_months =
+        ["all_or_nothing", "incremental", "grit"].map(|a| get(a, "months:verified_freeze"));
     println!(
         "pattern 3: all-or-nothing agreement {:.1}% (S/S {:.1}%); warheads at the end: all-or-nothing {:.1}, incremental {:.1}, GRIT {:.1}; \
          freeze months {:.1}, {:.1}, {:.1}",
@@ -257,14 +258,14 @@ fn all_or_nothing_yields_walkouts() {
         warheads[0],
         warheads[1],
         warheads[2],
-        freeze_months[0],
-        freeze_months[1],
-        freeze_months[2]
+        verified_freeze_months[0],
+        verified_freeze_months[1],
+        verified_freeze_months[2]
     );
     assert!(aon_agreement < 0.5 && aon_hedger < 0.5);
     assert!(warheads[0] >= warheads[1] && warheads[0] >= warheads[2]);
     // Only action-for-action packages produced verified limits: freezes come with incremental.
-    assert!(freeze_months[1] > freeze_months[0]);
+    assert!(verified_freeze_months[1] > verified_freeze_months[0]);
 }
 
 /// Pattern 4: no deal means tests and growth.

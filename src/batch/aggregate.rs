@@ -46,7 +46,7 @@ pub fn run_values(r: &RunRecord) -> [Option<f64>; NRUN] {
         Some(r.final_trust[1]),
         Some(r.final_tension),
         Some(r.final_stock),
-        Some(r.freeze_months as f64),
+        Some(r.verified_freeze_months as f64),
         Some(r.agreements as f64),
         Some(r.agreement_months as f64),
         r.first_irreversible[0].map(f64::from),

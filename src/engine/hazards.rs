@@ -64,7 +64,7 @@ impl Run<'_> {
                 rec.event(t, &Event::FreezeFormed);
             }
             self.freeze_streak += 1;
-            self.out.freeze_months += 1;
+            self.out.verified_freeze_months += 1;
         } else if self.freeze_streak > 0 {
             self.freeze_streak = 0;
             self.collapsed = true;

@@ -212,7 +212,7 @@ pub struct RunRecord {
     /// Month of each actor's first verified irreversible step.
     pub first_irreversible: [Option<u32>; 2],
     /// Months with a verified freeze in force.
-    pub freeze_months: u32,
+    pub verified_freeze_months: u32,
     /// Agreements formed.
     pub agreements: u32,
     /// Months with an agreement in force.

@@ -147,7 +147,7 @@ impl RunRecord {
             final_trust: [0.0; 2],
             final_tension: 0.0,
             first_irreversible: [None; 2],
-            freeze_months: 0,
+            verified_freeze_months: 0,
             agreements: 0,
             agreement_months: 0,
             final_stock: 0.0,

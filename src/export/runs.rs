@@ -28,7 +28,7 @@ pub fn header(sc: &Scenario) -> Vec<String> {
         "final_tension".into(),
         format!("first_irreversible:{a}"),
         format!("first_irreversible:{b}"),
-        "freeze_months".into(),
+        "months:verified_freeze".into(),
         "agreements".into(),
         "agreement_months".into(),
         sc.stock.final_metric.clone(),
@@ -103,7 +103,7 @@ pub fn rows_bytes(sc: &Scenario, rows: &[RunRows]) -> Vec<u8> {
             let _ = write!(
                 out,
                 ",{},{},{},",
-                rec.freeze_months, rec.agreements, rec.agreement_months
+                rec.verified_freeze_months, rec.agreements, rec.agreement_months
             );
             num_into(&mut out, rec.final_stock);
             out.push(b',');

@@ -27,7 +27,10 @@ pub const RUN_METRICS: &[(&str, &str)] = &[
     ("final_trust:{1}:{0}", "{1}'s trust in {0} at the end"),
     ("final_tension", "tension at the end"),
     ("{stock}", "the actors' stock at the end, in {unit}"),
-    ("freeze_months", "months with a verified freeze in force"),
+    (
+        "months:verified_freeze",
+        "months with a verified freeze in force",
+    ),
     ("agreements", "agreements formed"),
     ("agreement_months", "months with an agreement in force"),
     (
