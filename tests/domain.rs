@@ -48,6 +48,7 @@ fn renaming_the_domain_changes_names_not_numbers() {
     let read = |d: &std::path::Path, f: &str| std::fs::read_to_string(d.join(f)).unwrap();
     for f in ["runs.csv", "summary.csv", "trajectories.csv"] {
         let renamed_back = read(&b, f)
+            .replace("leu_growth_in_talks", "arsenal_growth_in_talks")
             .replace("leu_t", "warheads")
             .replace(",leu,", ",arsenal,");
         assert_eq!(renamed_back, read(&a, f), "{f} differs beyond the names");

@@ -85,3 +85,38 @@ fn the_final_type_follows_a_new_leader() {
     let steady: Vec<RunRecord> = records(&calm, 100).into_iter().flatten().collect();
     assert_eq!(differ(&steady), 0);
 }
+
+#[test]
+fn stock_growth_in_talks_counts_growth_while_both_sides_are_engaged() {
+    let sc = detente::scenario::parse(KOREA, "k.toml").unwrap();
+    let talks = metric(&sc, "arsenal_growth_in_talks");
+    let arm = |id: &str| sc.experiment.arms.iter().position(|a| a.id == id).unwrap();
+    let (inc, hard) = (arm("incremental"), arm("hardline"));
+    let (mut greedy, mut sincere) = (Vec::new(), Vec::new());
+    for run in records(&sc, 400) {
+        for r in &run {
+            let g = run_values(r)[talks].unwrap();
+            // It is part of the growth: at most the initial stock's growth over the run.
+            let dprk = &sc.actors[1];
+            let most = dprk.stock.as_ref().unwrap().growth * r.end_month as f64;
+            assert!((0.0..=most + 1e-9).contains(&g), "{g} > {most}");
+        }
+        // Hardline makes no conciliatory step: there are no talks.
+        assert_eq!(run_values(&run[hard])[talks], Some(0.0));
+        let g = run_values(&run[inc])[talks].unwrap();
+        if run[inc].sincere[1] {
+            sincere.push(g)
+        } else {
+            greedy.push(g)
+        }
+    }
+    // A greedy DPRK keeps growing while it takes part in talks; a sincere one freezes.
+    let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len() as f64;
+    assert!(greedy.len() > 100 && sincere.len() > 100);
+    assert!(
+        mean(&greedy) > 2.0 * mean(&sincere),
+        "{} {}",
+        mean(&greedy),
+        mean(&sincere)
+    );
+}

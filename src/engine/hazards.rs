@@ -25,14 +25,24 @@ impl Run<'_> {
         false
     }
 
-    /// Each stock grows and shrinks with the moves in force.
+    /// Each stock grows and shrinks with the moves in force. What it gains while talks run
+    /// (each side has a conciliatory standing step in force) is counted.
     fn stocks(&mut self) {
         let d = &self.derived;
+        let f = &self.prep.facts;
+        let in_force = self.board.in_force;
+        let talks = f
+            .standing
+            .iter()
+            .all(|s| !in_force.intersect(*s).is_empty());
         for i in 0..2 {
             if let Some(a) = &self.sc.actors[i].stock {
                 let w = self.sides[i].stock;
-                self.sides[i].stock =
-                    (w + a.growth * d.growth[i] - w * d.removal[i].min(1.0)).max(0.0);
+                let next = (w + a.growth * d.growth[i] - w * d.removal[i].min(1.0)).max(0.0);
+                self.sides[i].stock = next;
+                if talks && next > w {
+                    self.out.stock_growth_in_talks += next - w;
+                }
             }
         }
     }

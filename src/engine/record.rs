@@ -219,6 +219,9 @@ pub struct RunRecord {
     pub agreement_months: u32,
     /// The total stock at the end.
     pub final_stock: f64,
+    /// Stock gained in months while talks ran (each side with a conciliatory standing step in
+    /// force).
+    pub stock_growth_in_talks: f64,
     /// Cumulative war probability over the run: 1 - prod(1 - hazard).
     pub war_risk: f64,
     /// Hostile acts per actor (chosen and exogenous).

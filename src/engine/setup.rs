@@ -151,6 +151,7 @@ impl RunRecord {
             agreements: 0,
             agreement_months: 0,
             final_stock: 0.0,
+            stock_growth_in_talks: 0.0,
             war_risk: 0.0,
             hostile_acts: [0; 2],
             incidents: 0,

@@ -41,6 +41,7 @@ pub fn header(sc: &Scenario) -> Vec<String> {
         format!("final_type:{b}"),
         "verified_agreement".into(),
         "months:verified_agreement".into(),
+        format!("{}_growth_in_talks", sc.stock.monthly_metric),
     ]
 }
 
@@ -109,9 +110,9 @@ pub fn rows_bytes(sc: &Scenario, rows: &[RunRows]) -> Vec<u8> {
             out.push(b',');
             num_into(&mut out, rec.war_risk);
             let verified = rec.outcome == crate::engine::Outcome::Agreement && rec.verified;
-            let _ = writeln!(
+            let _ = write!(
                 out,
-                ",{},{},{},{},{},{},{},{}",
+                ",{},{},{},{},{},{},{},{},",
                 rec.hostile_acts[0],
                 rec.hostile_acts[1],
                 rec.incidents,
@@ -121,6 +122,8 @@ pub fn rows_bytes(sc: &Scenario, rows: &[RunRows]) -> Vec<u8> {
                 u8::from(verified),
                 rec.verified_agreement_months
             );
+            num_into(&mut out, rec.stock_growth_in_talks);
+            out.push(b'\n');
         }
     }
     out

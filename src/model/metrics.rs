@@ -4,7 +4,7 @@
 use super::{Actor, StockNames};
 
 /// The per-run metrics of the summary, in order; `{0}` and `{1}` stand for the actor ids,
-/// `{stock}` and `{unit}` for the stock's final metric and unit.
+/// `{stock}`, `{monthly}` and `{unit}` for the stock's final and monthly metrics and unit.
 pub const RUN_METRICS: &[(&str, &str)] = &[
     (
         "outcome:agreement",
@@ -77,10 +77,14 @@ pub const RUN_METRICS: &[(&str, &str)] = &[
         "months:verified_agreement",
         "months with a verified agreement in force",
     ),
+    (
+        "{monthly}_growth_in_talks",
+        "the actors' stock gained while talks ran (each side with a conciliatory standing step in force), in {unit}",
+    ),
 ];
 /// How many of the run metrics are the five exclusive outcomes (first).
 pub const PROPORTIONS: usize = 5;
-pub const NRUN: usize = 23;
+pub const NRUN: usize = 24;
 
 /// Whether run metric `k` is a share of runs (an outcome): its interval is Wilson's, and its
 /// differences are shown in percentage points.
@@ -104,5 +108,6 @@ pub fn fill(text: &str, actors: &[Actor; 2], stock: &StockNames) -> String {
     text.replace("{0}", &actors[0].id)
         .replace("{1}", &actors[1].id)
         .replace("{stock}", &stock.final_metric)
+        .replace("{monthly}", &stock.monthly_metric)
         .replace("{unit}", &stock.unit)
 }
