@@ -120,3 +120,30 @@ fn stock_growth_in_talks_counts_growth_while_both_sides_are_engaged() {
         mean(&sincere)
     );
 }
+
+#[test]
+fn one_sided_steps_are_conceded_by_one_side_and_held_by_the_other() {
+    let sc = detente::scenario::parse(KOREA, "k.toml").unwrap();
+    let hard = sc
+        .experiment
+        .arms
+        .iter()
+        .position(|a| a.id == "hardline")
+        .unwrap();
+    let mut one_sided = 0;
+    for run in records(&sc, 300) {
+        for (a, r) in run.iter().enumerate() {
+            for i in 0..2 {
+                let (c, v) = (r.conceded_unreciprocated[i], r.relief_pocketed[1 - i]);
+                assert!(c >= 0.0 && v >= 0.0);
+                // They grow in the same months (every standing step has a cost and a value).
+                assert_eq!(c > 0.0, v > 0.0, "{r:?}");
+                one_sided += (c > 0.0) as u32;
+            }
+            if a == hard {
+                assert_eq!(r.conceded_unreciprocated, [0.0; 2]);
+            }
+        }
+    }
+    assert!(one_sided > 100, "only {one_sided} one-sided runs");
+}

@@ -490,12 +490,12 @@ fn every_arm_runs_without_nan() {
             .count();
         assert_eq!(row.iter().filter(|c| c.is_empty()).count(), none, "{row:?}");
     }
-    // 18 always-numeric columns per row, plus the first irreversible months there were: the
+    // 22 always-numeric columns per row, plus the first irreversible months there were: the
     // check above really looked at every number.
     let rows_out = n_runs as usize * arms;
-    assert_eq!(header.len(), 26);
-    assert_eq!(parsed + empty, rows_out * 20);
-    assert!(parsed >= rows_out * 18);
+    assert_eq!(header.len(), 30);
+    assert_eq!(parsed + empty, rows_out * 24);
+    assert!(parsed >= rows_out * 22);
 
     // summary.csv: mean and interval are finite numbers for every metric with data (n > 0);
     // a metric without data (n = 0) has them empty. Most metrics have data.

@@ -21,7 +21,10 @@ pub use crate::model::metrics::{NRUN, PROPORTIONS, RUN_METRICS, is_share};
 /// war, stalemate, tension, the stock, war risk, hostile acts, incidents, and a later first
 /// irreversible step.
 pub fn lower_is_better(k: usize) -> bool {
-    matches!(k, 2 | 3 | 4 | 7 | 8 | 12 | 13 | 14 | 15 | 16 | 18 | 21 | 23)
+    matches!(
+        k,
+        2 | 3 | 4 | 7 | 8 | 12 | 13 | 14 | 15 | 16 | 18 | 21 | 23 | 24 | 25 | 26 | 27
+    )
 }
 
 /// The run metrics a sweep reports when the scenario does not choose: the outcomes that matter,
@@ -68,6 +71,10 @@ pub fn run_values(r: &RunRecord) -> [Option<f64>; NRUN] {
             0.0
         }),
         Some(r.verified_agreement_months as f64),
+        Some(r.conceded_unreciprocated[0]),
+        Some(r.conceded_unreciprocated[1]),
+        Some(r.relief_pocketed[0]),
+        Some(r.relief_pocketed[1]),
         Some(r.stock_growth_in_talks),
     ]
 }

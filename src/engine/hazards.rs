@@ -16,6 +16,7 @@ impl Run<'_> {
         }
         self.derive();
         self.stocks();
+        self.unreciprocated();
         if self.track != 0 {
             self.out.track_months += 1;
         }
@@ -43,6 +44,18 @@ impl Run<'_> {
                 if talks && next > w {
                     self.out.stock_growth_in_talks += next - w;
                 }
+            }
+        }
+    }
+
+    /// The ledger of one-sided steps: a side with conciliatory standing steps in force while
+    /// the other has none concedes their cost, and the other holds their value, for a month.
+    fn unreciprocated(&mut self) {
+        let d = &self.derived;
+        for i in 0..2 {
+            if d.engaged[i] && !d.engaged[1 - i] {
+                self.out.conceded_unreciprocated[i] += d.given[i].0 / 12.0;
+                self.out.relief_pocketed[1 - i] += d.given[i].1 / 12.0;
             }
         }
     }

@@ -204,6 +204,10 @@ struct Derived {
     removal: [f64; 2],
     /// Sum of ln LR of each actor's standing moves in force (monthly evidence).
     standing_lr: [f64; 2],
+    /// Cost and value of each actor's conciliatory standing steps in force.
+    given: [(f64, f64); 2],
+    /// Whether each actor has a conciliatory standing step in force.
+    engaged: [bool; 2],
 }
 
 impl<'a> Run<'a> {

@@ -222,6 +222,12 @@ pub struct RunRecord {
     /// Stock gained in months while talks ran (each side with a conciliatory standing step in
     /// force).
     pub stock_growth_in_talks: f64,
+    /// Per actor: cost-years of its conciliatory standing steps in force in months when the
+    /// other side had none in force.
+    pub conceded_unreciprocated: [f64; 2],
+    /// Per actor: value-years of the other side's conciliatory standing steps it held in months
+    /// when it had none of its own in force.
+    pub relief_pocketed: [f64; 2],
     /// Cumulative war probability over the run: 1 - prod(1 - hazard).
     pub war_risk: f64,
     /// Hostile acts per actor (chosen and exogenous).

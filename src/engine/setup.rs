@@ -152,6 +152,8 @@ impl RunRecord {
             agreement_months: 0,
             final_stock: 0.0,
             stock_growth_in_talks: 0.0,
+            conceded_unreciprocated: [0.0; 2],
+            relief_pocketed: [0.0; 2],
             war_risk: 0.0,
             hostile_acts: [0; 2],
             incidents: 0,
@@ -170,6 +172,8 @@ impl Derived {
             growth: [1.0; 2],
             removal: [0.0; 2],
             standing_lr: [0.0; 2],
+            given: [(0.0, 0.0); 2],
+            engaged: [false; 2],
         }
     }
 }

@@ -85,11 +85,18 @@ impl Run<'_> {
             let mut growth = [1.0; 2];
             let mut removal = [0.0; 2];
             let mut standing_lr = [0.0; 2];
+            let mut given = [(0.0, 0.0); 2];
+            let mut engaged = [false; 2];
             for m in self.board.in_force.iter() {
                 let mv = &self.arm.moves[m];
                 growth[mv.actor] *= mv.stock_growth;
                 removal[mv.actor] += mv.stock_removal;
                 standing_lr[mv.actor] += mv.log_lr_standing;
+                if self.prep.facts.standing[mv.actor].contains(m) {
+                    engaged[mv.actor] = true;
+                    given[mv.actor].0 += mv.cost;
+                    given[mv.actor].1 += mv.value;
+                }
             }
             let agreement = self.agreement_now();
             self.derived = Derived {
@@ -99,6 +106,8 @@ impl Run<'_> {
                 growth,
                 removal,
                 standing_lr,
+                given,
+                engaged,
             };
         }
     }

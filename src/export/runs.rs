@@ -41,6 +41,10 @@ pub fn header(sc: &Scenario) -> Vec<String> {
         format!("final_type:{b}"),
         "verified_agreement".into(),
         "months:verified_agreement".into(),
+        format!("conceded_unreciprocated:{a}"),
+        format!("conceded_unreciprocated:{b}"),
+        format!("relief_pocketed:{a}"),
+        format!("relief_pocketed:{b}"),
         format!("{}_growth_in_talks", sc.stock.monthly_metric),
     ]
 }
@@ -122,6 +126,14 @@ pub fn rows_bytes(sc: &Scenario, rows: &[RunRows]) -> Vec<u8> {
                 u8::from(verified),
                 rec.verified_agreement_months
             );
+            for x in rec
+                .conceded_unreciprocated
+                .iter()
+                .chain(&rec.relief_pocketed)
+            {
+                num_into(&mut out, *x);
+                out.push(b',');
+            }
             num_into(&mut out, rec.stock_growth_in_talks);
             out.push(b'\n');
         }

@@ -78,13 +78,29 @@ pub const RUN_METRICS: &[(&str, &str)] = &[
         "months with a verified agreement in force",
     ),
     (
+        "conceded_unreciprocated:{0}",
+        "cost-years of {0}'s conciliatory standing steps in force while {1} had none in force",
+    ),
+    (
+        "conceded_unreciprocated:{1}",
+        "cost-years of {1}'s conciliatory standing steps in force while {0} had none in force",
+    ),
+    (
+        "relief_pocketed:{0}",
+        "value-years of {1}'s conciliatory standing steps {0} held while it had none of its own in force",
+    ),
+    (
+        "relief_pocketed:{1}",
+        "value-years of {0}'s conciliatory standing steps {1} held while it had none of its own in force",
+    ),
+    (
         "{monthly}_growth_in_talks",
         "the actors' stock gained while talks ran (each side with a conciliatory standing step in force), in {unit}",
     ),
 ];
 /// How many of the run metrics are the five exclusive outcomes (first).
 pub const PROPORTIONS: usize = 5;
-pub const NRUN: usize = 24;
+pub const NRUN: usize = 28;
 
 /// Whether run metric `k` is a share of runs (an outcome): its interval is Wilson's, and its
 /// differences are shown in percentage points.
