@@ -14,7 +14,6 @@
 //!
 //! A base may itself have a base, up to [`MAX_DEPTH`] files.
 
-use std::borrow::Cow;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
@@ -345,13 +344,7 @@ fn merge_table<'a>(base: &mut DeTable<'a>, child: DeTable<'a>) {
                     (DeValue::Table(_), DeValue::Table(_))
                 ) =>
             {
-                let span = c.span();
-                if let (DeValue::Table(bt), DeValue::Table(ct)) = (b.get_mut(), c.into_inner()) {
-                    merge_table(bt, ct);
-                }
-                // The merged table is reported where the child wrote it.
-                let merged = std::mem::replace(b.get_mut(), DeValue::Boolean(false));
-                *b = Spanned::new(span, merged);
+                merge_spanned(b, c)
             }
             (Some(b), c) if by_id(b.get_ref(), c.get_ref()) => {
                 if let (DeValue::Array(bi), DeValue::Array(ci)) = (b.get_mut(), c.into_inner()) {
@@ -374,30 +367,28 @@ fn by_id(base: &DeValue<'_>, child: &DeValue<'_>) -> bool {
     }
 }
 
+/// Merge a child table into a base table, key by key; the result is reported where the child
+/// wrote it.
+fn merge_spanned<'a>(base: &mut Spanned<DeValue<'a>>, child: Spanned<DeValue<'a>>) {
+    let span = child.span();
+    if let (DeValue::Table(bt), DeValue::Table(ct)) = (base.get_mut(), child.into_inner()) {
+        merge_table(bt, ct);
+    }
+    let merged = std::mem::replace(base.get_mut(), DeValue::Boolean(false));
+    *base = Spanned::new(span, merged);
+}
+
 /// Merge a list of tables by id: same id merged in place, new ids appended.
 fn merge_by_id<'a>(base: &mut DeArray<'a>, child: DeArray<'a>) {
-    let mut items: Vec<Spanned<DeValue<'a>>> = std::mem::replace(base, DeArray::new())
-        .into_iter()
-        .collect();
     for c in child {
-        let found = items
+        let found = base
             .iter()
             .position(|b| id_of(b.get_ref()).is_some() && id_of(b.get_ref()) == id_of(c.get_ref()));
         match found {
-            Some(i) => {
-                let span = c.span();
-                if let (DeValue::Table(bt), DeValue::Table(ct)) =
-                    (items[i].get_mut(), c.into_inner())
-                {
-                    merge_table(bt, ct);
-                }
-                let merged = std::mem::replace(items[i].get_mut(), DeValue::Boolean(false));
-                items[i] = Spanned::new(span, merged);
-            }
-            None => items.push(c),
+            Some(i) => merge_spanned(&mut base.as_mut()[i], c),
+            None => base.push(c),
         }
     }
-    *base = items.into_iter().collect();
 }
 
 fn shift(r: Range<usize>, by: usize) -> Range<usize> {
@@ -436,11 +427,7 @@ pub(crate) fn flatten(sources: &Sources, doc: &Doc<'_>) -> R<String> {
     let table = toml::Table::deserialize(toml::de::Deserializer::from(doc.clone()))
         .map_err(|e| sources.err(e.span().unwrap_or(0..0), e.message().trim_end().to_string()))?;
     let body = toml::to_string(&table).map_err(|e| sources.err(0..0, e.to_string()))?;
-    let files: Vec<Cow<str>> = sources
-        .files()
-        .iter()
-        .map(|s| Cow::from(s.path.as_str()))
-        .collect();
+    let files: Vec<&str> = sources.files().iter().map(|s| s.path.as_str()).collect();
     Ok(format!(
         "# The scenario {}, with the base{} it builds on merged in.\n\n{body}",
         files[0],
