@@ -15,16 +15,11 @@ pub const STATUSES: usize = 5;
 /// Groups of the run summary: all runs, then each type pair.
 pub const GROUPS: usize = 1 + TYPE_PAIRS.len();
 
-pub use crate::model::metrics::{NRUN, PROPORTIONS, RUN_METRICS, is_share};
+pub use crate::model::metrics::{NRUN, RUN_METRICS, is_share};
 
-/// Whether less of a run metric (by index in [`RUN_METRICS`]) is the better result: breakdowns,
-/// war, stalemate, tension, the stock, war risk, hostile acts, incidents, and a later first
-/// irreversible step.
+/// Whether less of a run metric (by index in [`RUN_METRICS`]) is the better result.
 pub fn lower_is_better(k: usize) -> bool {
-    matches!(
-        k,
-        2 | 3 | 4 | 7 | 8 | 12 | 13 | 14 | 15 | 16 | 18 | 21 | 23 | 24 | 25 | 26 | 27
-    )
+    RUN_METRICS[k].lower_is_better
 }
 
 /// The run metrics a sweep reports when the scenario does not choose: the outcomes that matter,

@@ -50,11 +50,11 @@ pub fn run(what: ListWhat, scenario_path: Option<&Path>) -> Result<(), Error> {
             for (name, doc) in export::trajectories::metric_docs(sc) {
                 let _ = writeln!(s, "{name:28} trajectories.csv  {doc}");
             }
-            for (name, (_, doc)) in batch::aggregate::run_metric_names(sc)
+            for (name, m) in batch::aggregate::run_metric_names(sc)
                 .into_iter()
                 .zip(batch::aggregate::RUN_METRICS)
             {
-                let doc = crate::model::metrics::fill(doc, &sc.actors, &sc.stock);
+                let doc = crate::model::metrics::fill(m.doc, &sc.actors, &sc.stock);
                 let _ = writeln!(s, "{name:28} summary.csv       {doc}");
             }
         }

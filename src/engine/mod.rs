@@ -275,7 +275,7 @@ impl<'a> Run<'a> {
         self.out.end_month = end;
         self.out.final_trust = [self.trust(0), self.trust(1)];
         self.out.final_sincere = [self.sides[0].state.sincere, self.sides[1].state.sincere];
-        self.out.verified = self.agreement && self.verified;
+        self.out.verified = self.out.outcome == Outcome::Agreement && self.verified;
         self.out.final_tension = self.board.tension;
         self.out.final_stock = self.stock();
         self.out.war_risk = 1.0 - self.survival;

@@ -200,7 +200,8 @@ pub struct RunRecord {
     pub sincere: [bool; 2],
     /// Types at the end (a new leader redraws a type).
     pub final_sincere: [bool; 2],
-    /// Whether an agreement in force at the end holds counting only verified steps.
+    /// Whether the run ends in a verified agreement: outcome `Agreement`, holding counting
+    /// only verified steps.
     pub verified: bool,
     /// Months with a verified agreement in force.
     pub verified_agreement_months: u32,

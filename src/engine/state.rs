@@ -127,17 +127,13 @@ impl Run<'_> {
     /// Whether the delivered moves make an agreement counting only verified steps: every index
     /// at its threshold with its unverified moves left out of the delivered cost.
     pub(super) fn verified_now(&self) -> bool {
-        let delivered = self.delivered_set();
         !self.prep.facts.indices.is_empty()
-            && self.prep.facts.indices.iter().all(|x| {
-                let s: f64 = x
-                    .verified
-                    .intersect(delivered)
-                    .iter()
-                    .map(|m| self.arm.moves[m].cost)
-                    .sum();
-                x.total > 0.0 && s / x.total >= x.threshold
-            })
+            && self
+                .prep
+                .facts
+                .indices
+                .iter()
+                .all(|x| x.total > 0.0 && self.index(x.verified, x.total) >= x.threshold)
     }
 
     /// Whether a verified freeze is in force.

@@ -113,7 +113,6 @@ pub fn rows_bytes(sc: &Scenario, rows: &[RunRows]) -> Vec<u8> {
             num_into(&mut out, rec.final_stock);
             out.push(b',');
             num_into(&mut out, rec.war_risk);
-            let verified = rec.outcome == crate::engine::Outcome::Agreement && rec.verified;
             let _ = write!(
                 out,
                 ",{},{},{},{},{},{},{},{},",
@@ -123,7 +122,7 @@ pub fn rows_bytes(sc: &Scenario, rows: &[RunRows]) -> Vec<u8> {
                 rec.track_months,
                 ty(rec.final_sincere[0]),
                 ty(rec.final_sincere[1]),
-                u8::from(verified),
+                u8::from(rec.verified),
                 rec.verified_agreement_months
             );
             for x in rec

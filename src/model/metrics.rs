@@ -3,103 +3,159 @@
 
 use super::{Actor, StockNames};
 
+/// A per-run metric: its name, what it means, and whether less of it is the better result
+/// (the direction a comparison's verdict reads).
+#[derive(Debug, Clone, Copy)]
+pub struct RunMetric {
+    pub name: &'static str,
+    pub doc: &'static str,
+    pub lower_is_better: bool,
+}
+
 /// The per-run metrics of the summary, in order; `{0}` and `{1}` stand for the actor ids,
 /// `{stock}`, `{monthly}` and `{unit}` for the stock's final and monthly metrics and unit.
-pub const RUN_METRICS: &[(&str, &str)] = &[
-    (
-        "outcome:agreement",
-        "share of runs ending in an agreement in force (Wilson interval)",
-    ),
-    (
-        "outcome:interim_freeze",
-        "share ending with a verified freeze held at least interim_freeze_months",
-    ),
-    (
-        "outcome:breakdown",
-        "share in which an agreement or freeze formed and collapsed, and neither an agreement nor an interim freeze holds at the end",
-    ),
-    ("outcome:war", "share ending in war"),
-    (
-        "outcome:stalemate",
-        "share with no agreement, no interim freeze, no breakdown and no war",
-    ),
-    ("final_trust:{0}:{1}", "{0}'s trust in {1} at the end"),
-    ("final_trust:{1}:{0}", "{1}'s trust in {0} at the end"),
-    ("final_tension", "tension at the end"),
-    ("{stock}", "the actors' stock at the end, in {unit}"),
-    (
-        "months:verified_freeze",
-        "months with a verified freeze in force",
-    ),
-    ("agreements", "agreements formed"),
-    ("agreement_months", "months with an agreement in force"),
-    (
-        "first_irreversible:{0}",
-        "month of {0}'s first verified irreversible step (runs with one)",
-    ),
-    (
-        "first_irreversible:{1}",
-        "month of {1}'s first verified irreversible step (runs with one)",
-    ),
-    (
-        "war_risk",
-        "cumulative probability of war over the run, 1 - prod(1 - hazard)",
-    ),
-    (
-        "hostile_acts:{0}",
-        "hostile acts by {0} (chosen and exogenous)",
-    ),
-    (
-        "hostile_acts:{1}",
-        "hostile acts by {1} (chosen and exogenous)",
-    ),
-    (
-        "end_month",
-        "last simulated month (earlier than the horizon only after war)",
-    ),
-    (
-        "incidents",
-        "exogenous incidents (shocks marked incident) that happened",
-    ),
-    (
-        "track_months",
-        "months with a standing step of the third party's track in force (0 without one)",
-    ),
-    (
-        "outcome:verified_agreement",
-        "share ending in an agreement that holds counting only verified steps (verifiability at least verified_threshold)",
-    ),
-    (
-        "outcome:paper_agreement",
-        "share ending in an agreement that holds only by counting unverified steps",
-    ),
-    (
-        "months:verified_agreement",
-        "months with a verified agreement in force",
-    ),
-    (
-        "conceded_unreciprocated:{0}",
-        "cost-years of {0}'s conciliatory standing steps in force while {1} had none in force",
-    ),
-    (
-        "conceded_unreciprocated:{1}",
-        "cost-years of {1}'s conciliatory standing steps in force while {0} had none in force",
-    ),
-    (
-        "relief_pocketed:{0}",
-        "value-years of {1}'s conciliatory standing steps {0} held while it had none of its own in force",
-    ),
-    (
-        "relief_pocketed:{1}",
-        "value-years of {0}'s conciliatory standing steps {1} held while it had none of its own in force",
-    ),
-    (
-        "{monthly}_growth_in_talks",
-        "the actors' stock gained while talks ran (each side with a conciliatory standing step in force), in {unit}",
-    ),
+pub const RUN_METRICS: &[RunMetric] = &[
+    RunMetric {
+        name: "outcome:agreement",
+        doc: "share of runs ending in an agreement in force (Wilson interval)",
+        lower_is_better: false,
+    },
+    RunMetric {
+        name: "outcome:interim_freeze",
+        doc: "share ending with a verified freeze held at least interim_freeze_months",
+        lower_is_better: false,
+    },
+    RunMetric {
+        name: "outcome:breakdown",
+        doc: "share in which an agreement or freeze formed and collapsed, and neither an agreement nor an interim freeze holds at the end",
+        lower_is_better: true,
+    },
+    RunMetric {
+        name: "outcome:war",
+        doc: "share ending in war",
+        lower_is_better: true,
+    },
+    RunMetric {
+        name: "outcome:stalemate",
+        doc: "share with no agreement, no interim freeze, no breakdown and no war",
+        lower_is_better: true,
+    },
+    RunMetric {
+        name: "final_trust:{0}:{1}",
+        doc: "{0}'s trust in {1} at the end",
+        lower_is_better: false,
+    },
+    RunMetric {
+        name: "final_trust:{1}:{0}",
+        doc: "{1}'s trust in {0} at the end",
+        lower_is_better: false,
+    },
+    RunMetric {
+        name: "final_tension",
+        doc: "tension at the end",
+        lower_is_better: true,
+    },
+    RunMetric {
+        name: "{stock}",
+        doc: "the actors' stock at the end, in {unit}",
+        lower_is_better: true,
+    },
+    RunMetric {
+        name: "months:verified_freeze",
+        doc: "months with a verified freeze in force",
+        lower_is_better: false,
+    },
+    RunMetric {
+        name: "agreements",
+        doc: "agreements formed",
+        lower_is_better: false,
+    },
+    RunMetric {
+        name: "agreement_months",
+        doc: "months with an agreement in force",
+        lower_is_better: false,
+    },
+    RunMetric {
+        name: "first_irreversible:{0}",
+        doc: "month of {0}'s first verified irreversible step (runs with one)",
+        lower_is_better: true,
+    },
+    RunMetric {
+        name: "first_irreversible:{1}",
+        doc: "month of {1}'s first verified irreversible step (runs with one)",
+        lower_is_better: true,
+    },
+    RunMetric {
+        name: "war_risk",
+        doc: "cumulative probability of war over the run, 1 - prod(1 - hazard)",
+        lower_is_better: true,
+    },
+    RunMetric {
+        name: "hostile_acts:{0}",
+        doc: "hostile acts by {0} (chosen and exogenous)",
+        lower_is_better: true,
+    },
+    RunMetric {
+        name: "hostile_acts:{1}",
+        doc: "hostile acts by {1} (chosen and exogenous)",
+        lower_is_better: true,
+    },
+    RunMetric {
+        name: "end_month",
+        doc: "last simulated month (earlier than the horizon only after war)",
+        lower_is_better: false,
+    },
+    RunMetric {
+        name: "incidents",
+        doc: "exogenous incidents (shocks marked incident) that happened",
+        lower_is_better: true,
+    },
+    RunMetric {
+        name: "track_months",
+        doc: "months with a standing step of the third party's track in force (0 without one)",
+        lower_is_better: false,
+    },
+    RunMetric {
+        name: "outcome:verified_agreement",
+        doc: "share ending in an agreement that holds counting only verified steps (verifiability at least verified_threshold)",
+        lower_is_better: false,
+    },
+    RunMetric {
+        name: "outcome:paper_agreement",
+        doc: "share ending in an agreement that holds only by counting unverified steps",
+        lower_is_better: true,
+    },
+    RunMetric {
+        name: "months:verified_agreement",
+        doc: "months with a verified agreement in force",
+        lower_is_better: false,
+    },
+    RunMetric {
+        name: "conceded_unreciprocated:{0}",
+        doc: "cost-years of {0}'s conciliatory standing steps in force while {1} had none in force",
+        lower_is_better: true,
+    },
+    RunMetric {
+        name: "conceded_unreciprocated:{1}",
+        doc: "cost-years of {1}'s conciliatory standing steps in force while {0} had none in force",
+        lower_is_better: true,
+    },
+    RunMetric {
+        name: "relief_pocketed:{0}",
+        doc: "value-years of {1}'s conciliatory standing steps {0} held while it had none of its own in force",
+        lower_is_better: true,
+    },
+    RunMetric {
+        name: "relief_pocketed:{1}",
+        doc: "value-years of {0}'s conciliatory standing steps {1} held while it had none of its own in force",
+        lower_is_better: true,
+    },
+    RunMetric {
+        name: "{monthly}_growth_in_talks",
+        doc: "the actors' stock gained while talks ran (each side with a conciliatory standing step in force), in {unit}",
+        lower_is_better: true,
+    },
 ];
-/// How many of the run metrics are the five exclusive outcomes (first).
-pub const PROPORTIONS: usize = 5;
 pub const NRUN: usize = 28;
 
 /// Whether run metric `k` is a share of runs (an outcome): its interval is Wilson's, and its
@@ -107,7 +163,7 @@ pub const NRUN: usize = 28;
 pub fn is_share(k: usize) -> bool {
     RUN_METRICS
         .get(k)
-        .is_some_and(|(n, _)| n.starts_with("outcome:"))
+        .is_some_and(|m| m.name.starts_with("outcome:"))
 }
 
 /// The run metrics' names for these actors and stock (`{0}` and `{1}` replaced by the actors'
@@ -115,7 +171,7 @@ pub fn is_share(k: usize) -> bool {
 pub fn run_metric_names(actors: &[Actor; 2], stock: &StockNames) -> Vec<String> {
     RUN_METRICS
         .iter()
-        .map(|(n, _)| fill(n, actors, stock))
+        .map(|m| fill(m.name, actors, stock))
         .collect()
 }
 
