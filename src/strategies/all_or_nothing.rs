@@ -2,6 +2,8 @@
 //! then the whole relief and peace package at once; meanwhile only humanitarian steps, and
 //! hostile acts answered with sanctions (Bolton 2018; Hanoi summit 2019).
 
+use rand_chacha::ChaCha8Rng;
+
 use super::{Intent, KindDoc, Offer, View};
 use crate::model::MoveSet;
 
@@ -28,35 +30,6 @@ pub struct AllOrNothing {
     offered: bool,
 }
 
-impl AllOrNothing {
-    pub fn new(c: &Config) -> Self {
-        Self {
-            c: c.clone(),
-            offered: false,
-        }
-    }
-
-    pub fn decide(&mut self, v: &View, out: &mut Vec<Intent>) {
-        if !self.offered {
-            self.offered = true;
-            out.push(Intent::Offer(Offer {
-                demand: self.c.package,
-                give: self.c.relief,
-                package: true,
-                deadline: None,
-            }));
-        }
-        if v.provoked() {
-            v.retaliate(out);
-        }
-        if v.delivered(self.c.package) {
-            v.make_all(self.c.relief, out);
-        } else if let Some(m) = v.cheapest_where(|i, _| self.c.interim.contains(i)) {
-            out.push(Intent::Make(m));
-        }
-    }
-}
-
 /// The scenario's keys.
 #[derive(Debug, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -81,10 +54,29 @@ impl super::Kind for AllOrNothing {
     }
 
     fn new(c: &Config) -> Self {
-        AllOrNothing::new(c)
+        Self {
+            c: c.clone(),
+            offered: false,
+        }
     }
 
-    fn decide(&mut self, v: &View, _rng: &mut rand_chacha::ChaCha8Rng, out: &mut Vec<Intent>) {
-        AllOrNothing::decide(self, v, out)
+    fn decide(&mut self, v: &View, _rng: &mut ChaCha8Rng, out: &mut Vec<Intent>) {
+        if !self.offered {
+            self.offered = true;
+            out.push(Intent::Offer(Offer {
+                demand: self.c.package,
+                give: self.c.relief,
+                package: true,
+                deadline: None,
+            }));
+        }
+        if v.provoked() {
+            v.retaliate(out);
+        }
+        if v.delivered(self.c.package) {
+            v.make_all(self.c.relief, out);
+        } else if let Some(m) = v.cheapest_where(|i, _| self.c.interim.contains(i)) {
+            out.push(Intent::Make(m));
+        }
     }
 }

@@ -2,6 +2,8 @@
 //! hostile act instead of retaliating, so that one error does not echo (Wu and Axelrod 1995,
 //! J. Conflict Resolution 39).
 
+use rand_chacha::ChaCha8Rng;
+
 use super::{Intent, KindDoc, View, tit_for_tat};
 
 pub const DOC: KindDoc = KindDoc {
@@ -19,23 +21,6 @@ pub struct ContriteTitForTat {
     opened: bool,
 }
 
-impl ContriteTitForTat {
-    pub fn decide(&mut self, v: &View, out: &mut Vec<Intent>) {
-        let contrite = v
-            .side
-            .last_shock
-            .is_some_and(|t| v.month.saturating_sub(t) <= CONTRITION_WINDOW);
-        if (v.side.seen.hostile || v.side.seen.reneged) && contrite {
-            // Accept the punishment and make amends with a step.
-            if let Some(m) = v.cheapest_where(|_, _| true) {
-                out.push(Intent::Make(m));
-            }
-            return;
-        }
-        tit_for_tat::respond(&mut self.opened, v, out);
-    }
-}
-
 impl super::Kind for ContriteTitForTat {
     type Config = ();
     const DOC: KindDoc = DOC;
@@ -48,7 +33,18 @@ impl super::Kind for ContriteTitForTat {
         ContriteTitForTat::default()
     }
 
-    fn decide(&mut self, v: &View, _rng: &mut rand_chacha::ChaCha8Rng, out: &mut Vec<Intent>) {
-        ContriteTitForTat::decide(self, v, out)
+    fn decide(&mut self, v: &View, _rng: &mut ChaCha8Rng, out: &mut Vec<Intent>) {
+        let contrite = v
+            .side
+            .last_shock
+            .is_some_and(|t| v.month.saturating_sub(t) <= CONTRITION_WINDOW);
+        if (v.side.seen.hostile || v.side.seen.reneged) && contrite {
+            // Accept the punishment and make amends with a step.
+            if let Some(m) = v.cheapest_where(|_, _| true) {
+                out.push(Intent::Make(m));
+            }
+            return;
+        }
+        tit_for_tat::respond(&mut self.opened, v, out);
     }
 }

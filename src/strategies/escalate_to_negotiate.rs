@@ -26,34 +26,6 @@ pub struct EscalateToNegotiate {
     last_engaged: Option<u32>,
 }
 
-impl EscalateToNegotiate {
-    pub fn new(c: &Config) -> Self {
-        Self {
-            c: c.clone(),
-            last_engaged: None,
-        }
-    }
-
-    pub fn decide(&mut self, v: &View, rng: &mut ChaCha8Rng, out: &mut Vec<Intent>) {
-        if v.their_offer.is_some() || !v.side.seen.conciliatory.is_empty() {
-            self.last_engaged = Some(v.month);
-        }
-        let engaged = self
-            .last_engaged
-            .is_some_and(|t| v.month.saturating_sub(t) < v.actor().patience.max(1));
-        if engaged {
-            hedger::hedge(v, |_| true, out);
-        } else {
-            if v.provoked() {
-                v.retaliate(out);
-            }
-            if v.board.tension < self.c.tension_target {
-                hardline::pressure(v, rng, self.c.escalation_rate, out);
-            }
-        }
-    }
-}
-
 /// The scenario's keys.
 #[derive(Debug, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -84,10 +56,28 @@ impl super::Kind for EscalateToNegotiate {
     }
 
     fn new(c: &Config) -> Self {
-        EscalateToNegotiate::new(c)
+        Self {
+            c: c.clone(),
+            last_engaged: None,
+        }
     }
 
-    fn decide(&mut self, v: &View, rng: &mut rand_chacha::ChaCha8Rng, out: &mut Vec<Intent>) {
-        EscalateToNegotiate::decide(self, v, rng, out)
+    fn decide(&mut self, v: &View, rng: &mut ChaCha8Rng, out: &mut Vec<Intent>) {
+        if v.their_offer.is_some() || !v.side.seen.conciliatory.is_empty() {
+            self.last_engaged = Some(v.month);
+        }
+        let engaged = self
+            .last_engaged
+            .is_some_and(|t| v.month.saturating_sub(t) < v.actor().patience.max(1));
+        if engaged {
+            hedger::hedge(v, |_| true, out);
+        } else {
+            if v.provoked() {
+                v.retaliate(out);
+            }
+            if v.board.tension < self.c.tension_target {
+                hardline::pressure(v, rng, self.c.escalation_rate, out);
+            }
+        }
     }
 }

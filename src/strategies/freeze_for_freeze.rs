@@ -32,10 +32,10 @@ impl super::Kind for FreezeForFreeze {
     }
 
     fn new(c: &Config) -> Self {
-        FreezeForFreeze(incremental::Incremental::new(&c.0))
+        FreezeForFreeze(super::Kind::new(&c.0))
     }
 
-    fn decide(&mut self, v: &View, _rng: &mut rand_chacha::ChaCha8Rng, out: &mut Vec<Intent>) {
-        self.0.decide(v, out)
+    fn decide(&mut self, v: &View, rng: &mut rand_chacha::ChaCha8Rng, out: &mut Vec<Intent>) {
+        super::Kind::decide(&mut self.0, v, rng, out)
     }
 }

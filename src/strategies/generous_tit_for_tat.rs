@@ -26,27 +26,6 @@ pub struct GenerousTitForTat {
     opened: bool,
 }
 
-impl GenerousTitForTat {
-    pub fn new(c: &Config) -> Self {
-        Self {
-            forgiveness: c.forgiveness,
-            opened: false,
-        }
-    }
-
-    pub fn decide(&mut self, v: &View, rng: &mut ChaCha8Rng, out: &mut Vec<Intent>) {
-        if v.side.seen.hostile || v.side.seen.reneged {
-            // The draw is made every hostile month so the stream stays aligned.
-            let forgive = rng.random::<f64>() < self.forgiveness;
-            if !forgive {
-                v.retaliate(out);
-                return;
-            }
-        }
-        tit_for_tat::cooperate(&mut self.opened, v, out);
-    }
-}
-
 /// The scenario's keys.
 #[derive(Debug, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -71,10 +50,21 @@ impl super::Kind for GenerousTitForTat {
     }
 
     fn new(c: &Config) -> Self {
-        GenerousTitForTat::new(c)
+        Self {
+            forgiveness: c.forgiveness,
+            opened: false,
+        }
     }
 
-    fn decide(&mut self, v: &View, rng: &mut rand_chacha::ChaCha8Rng, out: &mut Vec<Intent>) {
-        GenerousTitForTat::decide(self, v, rng, out)
+    fn decide(&mut self, v: &View, rng: &mut ChaCha8Rng, out: &mut Vec<Intent>) {
+        if v.side.seen.hostile || v.side.seen.reneged {
+            // The draw is made every hostile month so the stream stays aligned.
+            let forgive = rng.random::<f64>() < self.forgiveness;
+            if !forgive {
+                v.retaliate(out);
+                return;
+            }
+        }
+        tit_for_tat::cooperate(&mut self.opened, v, out);
     }
 }

@@ -1,6 +1,8 @@
 //! The greedy counterpart, an exploiter (type G): mimics the cheap steps of a sincere side,
 //! withholds the costly ones, and (like every type-G actor) pockets relief (Kydd 2005).
 
+use rand_chacha::ChaCha8Rng;
+
 use super::{Intent, KindDoc, View, hedger};
 use crate::model::params::check;
 
@@ -20,19 +22,6 @@ pub struct Config {
 #[derive(Debug, Clone)]
 pub struct Greedy {
     mimic_stake: f64,
-}
-
-impl Greedy {
-    pub fn new(c: &Config) -> Self {
-        Self {
-            mimic_stake: c.mimic_stake,
-        }
-    }
-
-    pub fn decide(&mut self, v: &View, out: &mut Vec<Intent>) {
-        let cap = self.mimic_stake;
-        hedger::hedge(v, |m| m.stake <= cap, out);
-    }
 }
 
 /// The scenario's keys.
@@ -59,10 +48,13 @@ impl super::Kind for Greedy {
     }
 
     fn new(c: &Config) -> Self {
-        Greedy::new(c)
+        Self {
+            mimic_stake: c.mimic_stake,
+        }
     }
 
-    fn decide(&mut self, v: &View, _rng: &mut rand_chacha::ChaCha8Rng, out: &mut Vec<Intent>) {
-        Greedy::decide(self, v, out)
+    fn decide(&mut self, v: &View, _rng: &mut ChaCha8Rng, out: &mut Vec<Intent>) {
+        let cap = self.mimic_stake;
+        hedger::hedge(v, |m| m.stake <= cap, out);
     }
 }

@@ -1,6 +1,8 @@
 //! Grim trigger: cooperate like tit-for-tat until the first perceived hostility, then
 //! maximum pressure for ever (Friedman 1971; Axelrod 1984).
 
+use rand_chacha::ChaCha8Rng;
+
 use super::{Intent, KindDoc, View, tit_for_tat};
 
 pub const DOC: KindDoc = KindDoc {
@@ -16,22 +18,6 @@ pub struct GrimTrigger {
     triggered: bool,
 }
 
-impl GrimTrigger {
-    pub fn decide(&mut self, v: &View, out: &mut Vec<Intent>) {
-        if v.side.seen.hostile || v.side.seen.reneged {
-            self.triggered = true;
-        }
-        if self.triggered {
-            if v.side.seen.hostile || v.side.seen.reneged {
-                v.retaliate(out);
-            }
-            v.revoke_latest(|_| true, out);
-            return;
-        }
-        tit_for_tat::cooperate(&mut self.opened, v, out);
-    }
-}
-
 impl super::Kind for GrimTrigger {
     type Config = ();
     const DOC: KindDoc = DOC;
@@ -44,7 +30,17 @@ impl super::Kind for GrimTrigger {
         GrimTrigger::default()
     }
 
-    fn decide(&mut self, v: &View, _rng: &mut rand_chacha::ChaCha8Rng, out: &mut Vec<Intent>) {
-        GrimTrigger::decide(self, v, out)
+    fn decide(&mut self, v: &View, _rng: &mut ChaCha8Rng, out: &mut Vec<Intent>) {
+        if v.side.seen.hostile || v.side.seen.reneged {
+            self.triggered = true;
+        }
+        if self.triggered {
+            if v.side.seen.hostile || v.side.seen.reneged {
+                v.retaliate(out);
+            }
+            v.revoke_latest(|_| true, out);
+            return;
+        }
+        tit_for_tat::cooperate(&mut self.opened, v, out);
     }
 }

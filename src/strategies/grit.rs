@@ -3,6 +3,8 @@
 //! continued for a while without reciprocation, growing when reciprocated, one proportional
 //! response to a hostile act, and never past the trust gate.
 
+use rand_chacha::ChaCha8Rng;
+
 use super::{Intent, KindDoc, View};
 use crate::model::params::check;
 
@@ -31,42 +33,6 @@ pub struct Grit {
     step: f64,
     unanswered: u32,
     next: u32,
-}
-
-impl Grit {
-    pub fn new(c: &Config) -> Self {
-        Self {
-            c: c.clone(),
-            step: c.initial_step,
-            unanswered: 0,
-            next: 0,
-        }
-    }
-
-    pub fn decide(&mut self, v: &View, out: &mut Vec<Intent>) {
-        if v.provoked() {
-            // One proportional response, then resume at the next interval.
-            v.retaliate(out);
-            self.next = v.month + self.c.interval;
-            return;
-        }
-        if !v.side.seen.conciliatory.is_empty() {
-            self.step *= self.c.growth;
-            self.unanswered = 0;
-        }
-        if v.month < self.next || self.unanswered >= self.c.persistence {
-            return;
-        }
-        let step = self.step;
-        let pick = v
-            .cheapest_where(|_, m| m.cost <= step)
-            .or_else(|| v.cheapest_where(|_, m| m.cost <= step.max(self.c.initial_step)));
-        if let Some(m) = pick {
-            out.push(Intent::Make(m));
-            self.unanswered += 1;
-            self.next = v.month + self.c.interval;
-        }
-    }
 }
 
 /// The scenario's keys.
@@ -111,10 +77,36 @@ impl super::Kind for Grit {
     }
 
     fn new(c: &Config) -> Self {
-        Grit::new(c)
+        Self {
+            c: c.clone(),
+            step: c.initial_step,
+            unanswered: 0,
+            next: 0,
+        }
     }
 
-    fn decide(&mut self, v: &View, _rng: &mut rand_chacha::ChaCha8Rng, out: &mut Vec<Intent>) {
-        Grit::decide(self, v, out)
+    fn decide(&mut self, v: &View, _rng: &mut ChaCha8Rng, out: &mut Vec<Intent>) {
+        if v.provoked() {
+            // One proportional response, then resume at the next interval.
+            v.retaliate(out);
+            self.next = v.month + self.c.interval;
+            return;
+        }
+        if !v.side.seen.conciliatory.is_empty() {
+            self.step *= self.c.growth;
+            self.unanswered = 0;
+        }
+        if v.month < self.next || self.unanswered >= self.c.persistence {
+            return;
+        }
+        let step = self.step;
+        let pick = v
+            .cheapest_where(|_, m| m.cost <= step)
+            .or_else(|| v.cheapest_where(|_, m| m.cost <= step.max(self.c.initial_step)));
+        if let Some(m) = pick {
+            out.push(Intent::Make(m));
+            self.unanswered += 1;
+            self.next = v.month + self.c.interval;
+        }
     }
 }

@@ -2,6 +2,8 @@
 //! (test moratorium, detainees released, remains, a test site closed) and then hedges
 //! (Osgood 1962; the 2018 sequence of unilateral steps in the events timeline).
 
+use rand_chacha::ChaCha8Rng;
+
 use super::{Intent, KindDoc, View, hedger};
 use crate::model::{MoveIx, MoveSet};
 
@@ -23,31 +25,6 @@ pub struct Config {
 pub struct GritInitiator {
     c: Config,
     next: u32,
-}
-
-impl GritInitiator {
-    pub fn new(c: &Config) -> Self {
-        Self {
-            c: c.clone(),
-            next: 0,
-        }
-    }
-
-    pub fn decide(&mut self, v: &View, out: &mut Vec<Intent>) {
-        hedger::hedge(v, |_| true, out);
-        if v.month >= self.next
-            && let Some(&m) = self
-                .c
-                .initiatives
-                .iter()
-                .find(|&&m| !v.delivered(MoveSet::single(m)) && v.available(m))
-        {
-            if !out.contains(&Intent::Make(m)) {
-                out.push(Intent::Make(m));
-            }
-            self.next = v.month + self.c.interval;
-        }
-    }
 }
 
 /// The scenario's keys.
@@ -80,10 +57,25 @@ impl super::Kind for GritInitiator {
     }
 
     fn new(c: &Config) -> Self {
-        GritInitiator::new(c)
+        Self {
+            c: c.clone(),
+            next: 0,
+        }
     }
 
-    fn decide(&mut self, v: &View, _rng: &mut rand_chacha::ChaCha8Rng, out: &mut Vec<Intent>) {
-        GritInitiator::decide(self, v, out)
+    fn decide(&mut self, v: &View, _rng: &mut ChaCha8Rng, out: &mut Vec<Intent>) {
+        hedger::hedge(v, |_| true, out);
+        if v.month >= self.next
+            && let Some(&m) = self
+                .c
+                .initiatives
+                .iter()
+                .find(|&&m| !v.delivered(MoveSet::single(m)) && v.available(m))
+        {
+            if !out.contains(&Intent::Make(m)) {
+                out.push(Intent::Make(m));
+            }
+            self.next = v.month + self.c.interval;
+        }
     }
 }

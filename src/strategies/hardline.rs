@@ -25,22 +25,6 @@ pub struct Hardline {
     pressure_rate: f64,
 }
 
-impl Hardline {
-    pub fn new(c: &Config) -> Self {
-        Self {
-            pressure_rate: c.pressure_rate,
-        }
-    }
-
-    pub fn decide(&mut self, v: &View, rng: &mut ChaCha8Rng, out: &mut Vec<Intent>) {
-        if v.provoked() {
-            v.retaliate(out);
-        }
-        v.revoke_latest(|_| true, out);
-        pressure(v, rng, self.pressure_rate, out);
-    }
-}
-
 /// With probability `rate`, one of the actor's pressure moves, chosen uniformly.
 pub fn pressure(v: &View, rng: &mut ChaCha8Rng, rate: f64, out: &mut Vec<Intent>) {
     let n = v.actor().pressure.len();
@@ -77,10 +61,16 @@ impl super::Kind for Hardline {
     }
 
     fn new(c: &Config) -> Self {
-        Hardline::new(c)
+        Self {
+            pressure_rate: c.pressure_rate,
+        }
     }
 
-    fn decide(&mut self, v: &View, rng: &mut rand_chacha::ChaCha8Rng, out: &mut Vec<Intent>) {
-        Hardline::decide(self, v, rng, out)
+    fn decide(&mut self, v: &View, rng: &mut ChaCha8Rng, out: &mut Vec<Intent>) {
+        if v.provoked() {
+            v.retaliate(out);
+        }
+        v.revoke_latest(|_| true, out);
+        pressure(v, rng, self.pressure_rate, out);
     }
 }

@@ -3,6 +3,8 @@
 //! and reverses its steps after `patience` months unreciprocated (Kydd 2005; the DPRK's
 //! conduct of 1994-2002 and 2018 in data/dprk_events.csv; docs/model.md 8).
 
+use rand_chacha::ChaCha8Rng;
+
 use super::{Intent, KindDoc, View};
 use crate::model::Move;
 
@@ -15,12 +17,6 @@ pub const DOC: KindDoc = KindDoc {
 
 #[derive(Debug, Clone, Default)]
 pub struct Hedger;
-
-impl Hedger {
-    pub fn decide(&mut self, v: &View, out: &mut Vec<Intent>) {
-        hedge(v, |_| true, out);
-    }
-}
 
 /// The hedging behaviour, limited to own moves satisfying `willing` (the greedy type mimics
 /// only cheap ones).
@@ -72,7 +68,7 @@ impl super::Kind for Hedger {
         Hedger
     }
 
-    fn decide(&mut self, v: &View, _rng: &mut rand_chacha::ChaCha8Rng, out: &mut Vec<Intent>) {
-        Hedger::decide(self, v, out)
+    fn decide(&mut self, v: &View, _rng: &mut ChaCha8Rng, out: &mut Vec<Intent>) {
+        hedge(v, |_| true, out);
     }
 }

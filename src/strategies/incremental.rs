@@ -4,6 +4,8 @@
 //! default, suspend (not retaliate) and re-offer (the Agreed Framework and Six-Party
 //! "action for action" principle; Hecker, Carlin and Serbin 2018).
 
+use rand_chacha::ChaCha8Rng;
+
 use super::{Intent, KindDoc, Offer, View};
 use crate::model::MoveSet;
 
@@ -34,8 +36,39 @@ pub struct Incremental {
     offered: Option<usize>,
 }
 
-impl Incremental {
-    pub fn new(c: &Config) -> Self {
+/// The scenario's keys (shared with freeze-for-freeze).
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct Params {
+    roadmap: String,
+    #[serde(default = "two")]
+    deadline: u32,
+    #[serde(default = "three")]
+    suspend: u32,
+}
+
+fn two() -> u32 {
+    2
+}
+fn three() -> u32 {
+    3
+}
+
+impl super::Kind for Incremental {
+    type Config = Config;
+    const DOC: KindDoc = DOC;
+
+    fn parse(a: &super::Args) -> Result<Config, String> {
+        let p: Params = a.params()?;
+        Ok(Config {
+            roadmap: a.index(super::Name::Roadmap, &p.roadmap)?,
+            deadline: p.deadline,
+            suspend: p.suspend,
+            max_phases: None,
+        })
+    }
+
+    fn new(c: &Config) -> Self {
         Self {
             c: c.clone(),
             suspended_until: 0,
@@ -43,7 +76,7 @@ impl Incremental {
         }
     }
 
-    pub fn decide(&mut self, v: &View, out: &mut Vec<Intent>) {
+    fn decide(&mut self, v: &View, _rng: &mut ChaCha8Rng, out: &mut Vec<Intent>) {
         let phases = &v.rules.roadmaps[self.c.roadmap].phases;
         let n = self.c.max_phases.unwrap_or(phases.len()).min(phases.len());
         if v.side.seen.reneged {
@@ -91,46 +124,5 @@ impl Incremental {
                 deadline: Some(self.c.deadline),
             }));
         }
-    }
-}
-
-/// The scenario's keys (shared with freeze-for-freeze).
-#[derive(Debug, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(super) struct Params {
-    roadmap: String,
-    #[serde(default = "two")]
-    deadline: u32,
-    #[serde(default = "three")]
-    suspend: u32,
-}
-
-fn two() -> u32 {
-    2
-}
-fn three() -> u32 {
-    3
-}
-
-impl super::Kind for Incremental {
-    type Config = Config;
-    const DOC: KindDoc = DOC;
-
-    fn parse(a: &super::Args) -> Result<Config, String> {
-        let p: Params = a.params()?;
-        Ok(Config {
-            roadmap: a.index(super::Name::Roadmap, &p.roadmap)?,
-            deadline: p.deadline,
-            suspend: p.suspend,
-            max_phases: None,
-        })
-    }
-
-    fn new(c: &Config) -> Self {
-        Incremental::new(c)
-    }
-
-    fn decide(&mut self, v: &View, _rng: &mut rand_chacha::ChaCha8Rng, out: &mut Vec<Intent>) {
-        Incremental::decide(self, v, out)
     }
 }

@@ -1,6 +1,8 @@
 //! Tit-for-tat: open with a cooperative step, then do what the other did last month
 //! (Axelrod 1984, The Evolution of Cooperation).
 
+use rand_chacha::ChaCha8Rng;
+
 use super::{Intent, KindDoc, View};
 
 pub const DOC: KindDoc = KindDoc {
@@ -13,12 +15,6 @@ pub const DOC: KindDoc = KindDoc {
 #[derive(Debug, Clone, Default)]
 pub struct TitForTat {
     opened: bool,
-}
-
-impl TitForTat {
-    pub fn decide(&mut self, v: &View, out: &mut Vec<Intent>) {
-        respond(&mut self.opened, v, out);
-    }
 }
 
 /// The tit-for-tat response shared by its variants: retaliate for hostility, reciprocate
@@ -57,7 +53,7 @@ impl super::Kind for TitForTat {
         TitForTat::default()
     }
 
-    fn decide(&mut self, v: &View, _rng: &mut rand_chacha::ChaCha8Rng, out: &mut Vec<Intent>) {
-        TitForTat::decide(self, v, out)
+    fn decide(&mut self, v: &View, _rng: &mut ChaCha8Rng, out: &mut Vec<Intent>) {
+        respond(&mut self.opened, v, out);
     }
 }

@@ -1,6 +1,8 @@
 //! Unconditional engagement: one step a month, cheapest first, never retaliating
 //! (the "always cooperate" benchmark of Axelrod 1984).
 
+use rand_chacha::ChaCha8Rng;
+
 use super::{Intent, KindDoc, View};
 
 pub const DOC: KindDoc = KindDoc {
@@ -12,14 +14,6 @@ pub const DOC: KindDoc = KindDoc {
 
 #[derive(Debug, Clone, Default)]
 pub struct Unconditional;
-
-impl Unconditional {
-    pub fn decide(&mut self, v: &View, out: &mut Vec<Intent>) {
-        if let Some(m) = v.cheapest_where(|_, _| true) {
-            out.push(Intent::Make(m));
-        }
-    }
-}
 
 impl super::Kind for Unconditional {
     type Config = ();
@@ -33,7 +27,9 @@ impl super::Kind for Unconditional {
         Unconditional
     }
 
-    fn decide(&mut self, v: &View, _rng: &mut rand_chacha::ChaCha8Rng, out: &mut Vec<Intent>) {
-        Unconditional::decide(self, v, out)
+    fn decide(&mut self, v: &View, _rng: &mut ChaCha8Rng, out: &mut Vec<Intent>) {
+        if let Some(m) = v.cheapest_where(|_, _| true) {
+            out.push(Intent::Make(m));
+        }
     }
 }
