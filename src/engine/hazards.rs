@@ -30,12 +30,7 @@ impl Run<'_> {
     /// (each side has a conciliatory standing step in force) is counted.
     fn stocks(&mut self) {
         let d = &self.derived;
-        let f = &self.prep.facts;
-        let in_force = self.board.in_force;
-        let talks = f
-            .standing
-            .iter()
-            .all(|s| !in_force.intersect(*s).is_empty());
+        let talks = d.engaged[0] && d.engaged[1];
         for i in 0..2 {
             if let Some(a) = &self.sc.actors[i].stock {
                 let w = self.sides[i].stock;
@@ -95,22 +90,15 @@ impl Run<'_> {
         }
     }
 
-    /// The reciprocity counters: the months in a row each side has had standing moves in force
-    /// with nothing in return (no standing move of the other in force, no step of the other
-    /// seen or made this month).
+    /// The reciprocity counters: the months in a row each side has had conciliatory standing
+    /// moves in force with nothing in return (none of the other's in force, no step of the
+    /// other seen or made this month).
     fn reciprocity(&mut self) {
+        let engaged = self.derived.engaged;
         for i in 0..2 {
             let j = 1 - i;
-            let mine_out = !self
-                .board
-                .in_force
-                .intersect(self.prep.facts.standing[i])
-                .is_empty();
-            let theirs_out = !self
-                .board
-                .in_force
-                .intersect(self.prep.facts.standing[j])
-                .is_empty()
+            let mine_out = engaged[i];
+            let theirs_out = engaged[j]
                 || !self.sides[i].state.seen.conciliatory.is_empty()
                 || self.ws.acts[j].iter().any(|a| matches!(a, Act::Made(_)));
             let s = &mut self.sides[i];

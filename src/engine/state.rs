@@ -2,7 +2,7 @@
 //! agreement and freeze, the quantities derived from the moves in force, a side's view) and
 //! the small updates of trust and pressure.
 
-use super::{Derived, Run};
+use super::{Derived, IndexFacts, Run};
 use crate::model::{ActorIx, MoveIx, MoveSet, tension, trust};
 use crate::strategies::View;
 
@@ -115,25 +115,23 @@ impl Run<'_> {
     /// Whether the delivered moves make an agreement: every index (with moves to count) at its
     /// threshold.
     pub(super) fn agreement_now(&self) -> bool {
-        !self.prep.facts.indices.is_empty()
-            && self
-                .prep
-                .facts
-                .indices
-                .iter()
-                .all(|x| x.total > 0.0 && self.index(x.moves, x.total) >= x.threshold)
+        self.indices_met(|x| x.moves)
     }
 
     /// Whether the delivered moves make an agreement counting only verified steps: every index
     /// at its threshold with its unverified moves left out of the delivered cost.
     pub(super) fn verified_now(&self) -> bool {
-        !self.prep.facts.indices.is_empty()
-            && self
-                .prep
-                .facts
-                .indices
+        self.indices_met(|x| x.verified)
+    }
+
+    /// Every index has moves to count and, counting the moves `counted` picks, is at its
+    /// threshold.
+    fn indices_met(&self, counted: impl Fn(&IndexFacts) -> MoveSet) -> bool {
+        let indices = &self.prep.facts.indices;
+        !indices.is_empty()
+            && indices
                 .iter()
-                .all(|x| x.total > 0.0 && self.index(x.verified, x.total) >= x.threshold)
+                .all(|x| x.total > 0.0 && self.index(counted(x), x.total) >= x.threshold)
     }
 
     /// Whether a verified freeze is in force.
