@@ -2,8 +2,8 @@
 //! answer (the paired difference of the headline arm from the baseline, or a repeated game's
 //! top strategy), so that scenarios can be compared in one table.
 
-use super::library::Entry;
-use super::num;
+use super::library::{Entry, Figures};
+use super::{csv_bytes, num};
 
 /// The columns of `comparison.csv`.
 pub const HEADER: [&str; 12] = [
@@ -23,16 +23,11 @@ pub const HEADER: [&str; 12] = [
 
 /// The table: `entries` are (scenario name, its row), in the order the scenarios were given.
 pub fn csv(entries: &[(&str, &Entry)]) -> Vec<u8> {
-    let mut w = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::Any(b'\n'))
-        .from_writer(Vec::new());
-    let _ = w.write_record(HEADER);
-    for (name, e) in entries {
+    let rows = entries.iter().map(|(name, e)| {
         let f = e.figures.as_ref();
-        let text = |g: fn(&super::library::Figures) -> &str| f.map_or("", g).to_string();
-        let number =
-            |g: fn(&super::library::Figures) -> f64| f.map_or(String::new(), |f| num(g(f)));
-        let _ = w.write_record([
+        let text = |g: fn(&Figures) -> &str| f.map_or("", g).to_string();
+        let number = |g: fn(&Figures) -> f64| f.map_or(String::new(), |f| num(g(f)));
+        vec![
             name.to_string(),
             e.file.clone(),
             e.question.clone(),
@@ -45,7 +40,7 @@ pub fn csv(entries: &[(&str, &Entry)]) -> Vec<u8> {
             text(|f| &f.better),
             e.runs.to_string(),
             e.seed.to_string(),
-        ]);
-    }
-    w.into_inner().unwrap_or_default()
+        ]
+    });
+    csv_bytes(&HEADER, rows)
 }

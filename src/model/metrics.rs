@@ -156,7 +156,8 @@ pub const RUN_METRICS: &[RunMetric] = &[
         lower_is_better: true,
     },
 ];
-pub const NRUN: usize = 28;
+/// The number of per-run metrics.
+pub const NRUN: usize = RUN_METRICS.len();
 
 /// Whether run metric `k` is a share of runs (an outcome): its interval is Wilson's, and its
 /// differences are shown in percentage points.
