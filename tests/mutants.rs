@@ -83,8 +83,6 @@ const PARAM_VALUES: &[&str] = &[
 const FOCUS: &[&str] = &[
     "trust_floor",
     "trust_ceiling",
-    "gate_reversible",
-    "gate_irreversible",
 ];
 
 /// Keys whose numbers the number operator favours: the ones with edges (log-odds at 0 and 1,
@@ -94,8 +92,8 @@ const KEYED: &[&str] = &[
     "prior_sincere",
     "trust_floor",
     "trust_ceiling",
-    "gate_reversible",
-    "gate_irreversible",
+    "choice_precision",
+    "pressure_effect",
     "forgetting",
     "tension",
     "horizon",

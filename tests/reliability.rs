@@ -80,14 +80,14 @@ fn defect_01_an_arm_override_that_validates_runs() {
         .args([
             "sweep",
             "--vary",
-            "experiment.arms.grit.params.gate_reversible=0.5:0.9:2",
+            "experiment.arms.grit.params.trust_floor=0.5:0.999:2",
         ])
         .args(["--runs", "5", "-q", "--out"])
         .arg(d.path().join("sw"))
         .assert()
         .code(2)
         .stderr(predicate::str::contains(
-            "gate_reversible (0.9) must not exceed",
+            "trust_floor (0.999) must be below trust_ceiling",
         ));
     assert!(!d.path().join("out").exists() && !d.path().join("sw").exists());
     assert!(debris(d.path()).is_empty(), "{:?}", debris(d.path()));

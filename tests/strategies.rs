@@ -87,12 +87,12 @@ strategies = { US = "hardline", DPRK = "escalate" }
 id = "status_quo"
 strategies = { US = "hardline", DPRK = "dprk_hardline" }
 
-# A counterpart that delivers the whole package (with gates low enough for its costly steps),
-# so that all-or-nothing's relief is reached.
+# A counterpart that delivers the whole package (its conduct counting no cost and no fear of
+# betrayal), so that all-or-nothing's relief is reached.
 [[experiment.arms]]
 id = "all_or_nothing_engaged"
 strategies = { US = "all_or_nothing", DPRK = "engage" }
-params = { gate_irreversible = 0.1 }
+params = { concession_sincere = 0.0, concession_greedy = 0.0, betrayal_sincere = 0.0, betrayal_greedy = 0.0 }
 "#;
 
 fn scenario() -> Scenario {

@@ -71,6 +71,10 @@ pub fn run_values(r: &RunRecord) -> [Option<f64>; NRUN] {
         Some(r.relief_pocketed[0]),
         Some(r.relief_pocketed[1]),
         Some(r.stock_growth_in_talks),
+        Some(r.final_belief[0]),
+        Some(r.final_belief[1]),
+        Some(r.payoff[0]),
+        Some(r.payoff[1]),
     ]
 }
 

@@ -35,8 +35,8 @@ pub fn run(what: ListWhat, scenario_path: Option<&Path>) -> Result<(), Error> {
                 let detail = match &m.hostile {
                     Some(h) => format!("hostile: severity {}, LR {}", h.severity, h.lr),
                     None => format!(
-                        "c {} v {} nu {} r {}; gate {:.2}",
-                        m.cost, m.value, m.verifiability, m.irreversibility, m.gate
+                        "c {} v {} nu {} r {}; stake {:.2}",
+                        m.cost, m.value, m.verifiability, m.irreversibility, m.stake
                     ),
                 };
                 let _ = writeln!(

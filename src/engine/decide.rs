@@ -1,64 +1,234 @@
-//! Step 6 of the month: both sides choose at once, from the same state; an exploiter may
-//! pocket what it was given, and trust too low to keep a standing step suspends it.
+//! Step 6 of the month: both sides choose at once, from the same state. Each side's strategy
+//! proposes (and so does the strategy its other type would play, if that differs); then its
+//! conduct chooses which proposed steps it takes and whether it takes a standing step back
+//! (`model::conduct`), each with the probability its type gives the choice.
 
 use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
 
-use super::Run;
+use super::{Choice, Run};
+use crate::model::conduct::{self, Take, Withdraw};
+use crate::model::{ActorIx, MoveIx, MoveSet};
 use crate::strategies::{Intent, View};
 
 impl Run<'_> {
     /// Step 6: both sides choose at once, from the same state.
     pub(super) fn decide(&mut self, t: u32, rng: &mut ChaCha8Rng) {
-        let delivered = self.delivered_set();
-        let p = &self.arm.params;
-        // Disjoint borrows: the views read the state while the intents are written.
+        for i in 0..2 {
+            self.propose(t, i, rng);
+            self.choose_steps(t, i, rng);
+            self.choose_withdrawal(t, i, rng);
+        }
+    }
+
+    /// Side i's strategy proposes this month's intents; so does its shadow (the other type's
+    /// strategy), on a copy of the same draws.
+    fn propose(&mut self, t: u32, i: ActorIx, rng: &mut ChaCha8Rng) {
         let Run {
             ws,
             board,
             sides,
             prep,
-            arm,
             ..
         } = self;
-        let (rules, facts) = (&prep.rules, &prep.facts);
-        for (i, out) in ws.intents.iter_mut().enumerate() {
-            out.clear();
-            let (mine, theirs) = match sides {
-                [a, b] if i == 0 => (a, &*b),
-                [a, b] => (b, &*a),
-            };
-            let v = View {
-                me: i,
-                month: t,
-                board,
-                side: &mine.state,
-                their_offer: theirs.offer.as_ref(),
-                since: &ws.since,
-                rules,
-            };
-            mine.strategy.decide(&v, rng, out);
-            // An exploiter pockets what it was given: once it holds costly steps of the other,
-            // it revokes its own standing moves at a hazard (drawn only in those months).
-            if !mine.state.sincere
-                && !facts.costly[1 - i].intersect(delivered).is_empty()
-                && rng.random::<f64>() < p.pocket_hazard
-            {
-                v.revoke_latest(|_| true, out);
-            }
-            // The gate applies to keeping as well as making, with hysteresis: when trust falls
-            // below keep_fraction of a standing step's gate, the costliest such step is suspended.
-            let trust = mine.state.trust;
-            if trust < facts.keep_below[i]
-                && let Some(m) = board
-                    .in_force
-                    .intersect(facts.standing[i])
-                    .iter()
-                    .filter(|&m| trust < p.keep_fraction * arm.moves[m].gate && v.revocable(m))
-                    .max_by(|&a, &b| arm.moves[a].gate.total_cmp(&arm.moves[b].gate))
-            {
-                out.push(Intent::Revoke(m));
+        let (mine, theirs) = match sides {
+            [a, b] if i == 0 => (a, &*b),
+            [a, b] => (b, &*a),
+        };
+        let v = View {
+            me: i,
+            month: t,
+            board,
+            side: &mine.state,
+            their_offer: theirs.offer.as_ref(),
+            since: &ws.since,
+            rules: &prep.rules,
+        };
+        ws.shadow_intents.clear();
+        if let Some((_, shadow)) = &mut mine.shadow {
+            shadow.decide(&v, &mut rng.clone(), &mut ws.shadow_intents);
+        }
+        ws.intents[i].clear();
+        mine.strategy.decide(&v, rng, &mut ws.intents[i]);
+    }
+
+    /// Side i's proposed steps become choices: the steps an offered package demands are one
+    /// choice (accepted or refused whole), every other step its own. Each is taken with the
+    /// probability the side's type gives it.
+    fn choose_steps(&mut self, t: u32, i: ActorIx, rng: &mut ChaCha8Rng) {
+        let mut bundles = std::mem::take(&mut self.ws.bundles[i]);
+        bundles.clear();
+        let actual = self.type_of(i);
+        let mine = self.group(t, i, &self.ws.intents[i]);
+        let shadow = self.sides[i].shadow.is_some();
+        let theirs = if shadow {
+            self.group(t, i, &self.ws.shadow_intents)
+        } else {
+            Vec::new()
+        };
+        let mut proposed = |moves: MoveSet, by: [bool; 2]| {
+            let p = self.take_probabilities(i, moves);
+            bundles.push(Choice {
+                moves,
+                p: [0, 1].map(|k| if by[k] { p[k] } else { 0.0 }),
+                taken: false,
+            });
+        };
+        for &b in &mine {
+            let both = !shadow || theirs.contains(&b);
+            proposed(b, [both || actual == 0, both || actual == 1]);
+        }
+        for &b in theirs.iter().filter(|b| !mine.contains(b)) {
+            proposed(b, [actual == 1, actual == 0]);
+        }
+        for b in bundles.iter_mut() {
+            b.taken = b.p[actual] > 0.0 && rng.random::<f64>() < b.p[actual];
+        }
+        self.ws.revealed[i] = shadow && !same_acts(&self.ws.intents[i], &self.ws.shadow_intents);
+        self.ws.intents[i].retain(|x| !matches!(x, Intent::Make(_)));
+        self.ws.bundles[i] = bundles;
+    }
+
+    /// The steps of a list of intents side i could make now, grouped into choices.
+    fn group(&self, t: u32, i: ActorIx, intents: &[Intent]) -> Vec<MoveSet> {
+        let v = self.view(i, t);
+        let package = v
+            .their_offer
+            .filter(|o| o.package)
+            .map_or(MoveSet::EMPTY, |o| o.demand);
+        let steps: MoveSet = intents
+            .iter()
+            .filter_map(|x| match x {
+                Intent::Make(m) => Some(*m),
+                _ => None,
+            })
+            .collect();
+        let whole = steps.intersect(package);
+        let mut out = Vec::new();
+        let ready = |set: MoveSet| -> MoveSet {
+            set.iter().filter(|&m| v.available_with(m, set)).collect()
+        };
+        let whole = ready(whole);
+        if !whole.is_empty() {
+            out.push(whole);
+        }
+        for m in steps.minus(package).iter() {
+            if v.available(m) {
+                out.push(MoveSet::single(m));
             }
         }
+        out
     }
+
+    /// Both types' probabilities of side i taking the steps `moves` (see [`Take`]).
+    fn take_probabilities(&self, i: ActorIx, moves: MoveSet) -> [f64; 2] {
+        let x = self.take_state(i, moves);
+        self.prep.conduct.take(&x)
+    }
+
+    /// What side i weighs in taking the steps `moves`: what it expects in return (the other's
+    /// side of an offer that demands them, its own offer's demand if it gives them, otherwise
+    /// what the other just gave), their cost and sunk stake, and its trust and pressure.
+    fn take_state(&self, i: ActorIx, moves: MoveSet) -> Take {
+        let mv = &self.arm.moves;
+        let cost = |s: MoveSet| s.iter().map(|m| mv[m].cost).sum::<f64>();
+        let value = |s: MoveSet| s.iter().map(|m| mv[m].value).sum::<f64>();
+        let (me, other) = (&self.sides[i], &self.sides[1 - i]);
+        let seen = me.state.seen.value;
+        let c = cost(moves);
+        let share = |part: MoveSet, of: MoveSet| {
+            let whole = cost(of);
+            if whole > 0.0 { cost(part) / whole } else { 1.0 }
+        };
+        let (value, reciprocated) = match (&other.offer, &me.offer) {
+            (Some(o), _) if !o.demand.intersect(moves).is_empty() => {
+                let part = o.demand.intersect(moves);
+                let delivered = o.give.intersect(self.delivered_set());
+                (
+                    value(o.give) * share(part, o.demand),
+                    !delivered.is_empty() || seen > 0.0,
+                )
+            }
+            (_, Some(o)) if !o.give.intersect(moves).is_empty() => {
+                let part = o.give.intersect(moves);
+                (value(o.demand) * share(part, o.give), seen > 0.0)
+            }
+            _ => (seen, seen > 0.0),
+        };
+        Take {
+            trust: me.state.trust,
+            value,
+            cost: c,
+            sunk: moves.iter().map(|m| mv[m].cost * mv[m].irreversibility).sum(),
+            reciprocated,
+            pressure: me.felt_pressure,
+            held: self.derived.given[1 - i].1,
+        }
+    }
+
+    /// Side i weighs taking back one standing step: of its revocable conciliatory steps in
+    /// force that its strategy is not already revoking, the costliest (the latest on a tie).
+    fn choose_withdrawal(&mut self, t: u32, i: ActorIx, rng: &mut ChaCha8Rng) {
+        self.ws.withdrawal[i] = None;
+        let Some(m) = self.withdrawal_candidate(t, i) else {
+            return;
+        };
+        let s = &self.sides[i].state;
+        let x = Withdraw {
+            trust: s.trust,
+            cost: self.arm.moves[m].cost,
+            unreciprocated: s.unreciprocated,
+            reciprocated: s.seen.value > 0.0,
+            held: self.derived.given[1 - i].1,
+        };
+        let p = self.prep.conduct.withdraw(&x);
+        let taken = rng.random::<f64>() < p[self.type_of(i)];
+        self.ws.withdrawal[i] = Some(Choice {
+            moves: MoveSet::single(m),
+            p,
+            taken,
+        });
+    }
+
+    /// The standing step side i would weigh taking back this month, if any.
+    fn withdrawal_candidate(&self, t: u32, i: ActorIx) -> Option<MoveIx> {
+        let v = self.view(i, t);
+        let revoking: MoveSet = self.ws.intents[i]
+            .iter()
+            .filter_map(|x| match x {
+                Intent::Revoke(m) => Some(*m),
+                _ => None,
+            })
+            .collect();
+        self.board
+            .in_force
+            .intersect(self.prep.facts.standing[i])
+            .minus(revoking)
+            .iter()
+            .filter(|&m| v.revocable(m))
+            .max_by(|&a, &b| {
+                let (ca, cb) = (self.arm.moves[a].cost, self.arm.moves[b].cost);
+                ca.total_cmp(&cb).then(self.ws.since[a].cmp(&self.ws.since[b]))
+            })
+    }
+
+    /// Side i's type as an index of the conduct weights.
+    pub(super) fn type_of(&self, i: ActorIx) -> usize {
+        if self.sides[i].state.sincere {
+            conduct::S
+        } else {
+            conduct::G
+        }
+    }
+}
+
+/// Two lists of intents agree in everything but steps (what an observer sees of them).
+fn same_acts(a: &[Intent], b: &[Intent]) -> bool {
+    let acts = |l: &[Intent]| {
+        l.iter()
+            .filter(|x| !matches!(x, Intent::Make(_)))
+            .copied()
+            .collect::<Vec<_>>()
+    };
+    acts(a) == acts(b)
 }

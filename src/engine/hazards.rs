@@ -17,6 +17,7 @@ impl Run<'_> {
         self.derive();
         self.stocks();
         self.unreciprocated();
+        self.score(t);
         if self.track != 0 {
             self.out.track_months += 1;
         }
@@ -40,6 +41,21 @@ impl Run<'_> {
                     self.out.stock_growth_in_talks += next - w;
                 }
             }
+        }
+    }
+
+    /// Each side's payoff for month t, discounted (see `model::Payoff`).
+    pub(super) fn score(&mut self, t: u32) {
+        let d = &self.derived;
+        let tension = self.board.tension;
+        let stock = [self.sides[0].stock, self.sides[1].stock];
+        for i in 0..2 {
+            let w = &self.sc.actors[i].payoff;
+            let u = w.relief * d.given[1 - i].1 - w.concession * d.given[i].0
+                - w.tension * tension
+                + w.own_stock * stock[i]
+                + w.other_stock * stock[1 - i];
+            self.out.payoff[i] += self.prep.discount[i][t as usize] * u / 12.0;
         }
     }
 

@@ -35,7 +35,7 @@ pub use record::{
 };
 pub use shocks::ShockDraws;
 
-use crate::model::{ActorIx, Arm, MoveIx, MoveSet, Scenario, trust};
+use crate::model::{ActorIx, Arm, MoveIx, MoveSet, Scenario, conduct::Conduct, trust};
 use crate::rng;
 use crate::strategies::{Board, Intent, Offer, Rules, SideState, Strategy};
 
@@ -57,12 +57,32 @@ struct Obligation {
     deadline: u32,
 }
 
+/// A conduct choice of one side this month: the steps it weighed taking together (a bundle),
+/// or the standing step it weighed taking back; the probability each type would act; whether
+/// it does.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Choice {
+    moves: MoveSet,
+    /// Probability of acting for type S and type G (0 for a type whose strategy did not
+    /// propose it).
+    p: [f64; 2],
+    taken: bool,
+}
+
 /// Buffers reused across runs so the monthly loop does not allocate.
 #[derive(Debug, Default)]
 pub struct Workspace {
     since: Vec<u32>,
     acts: [Vec<Act>; 2],
+    /// Each side's intents this month other than steps (conduct's [`Choice`]s hold those).
     intents: [Vec<Intent>; 2],
+    /// Each side's step choices this month, and its choice of a step to take back.
+    bundles: [Vec<Choice>; 2],
+    withdrawal: [Option<Choice>; 2],
+    /// The other type's intents (see [`Side::shadow`]), and whether they differed from the
+    /// actual type's in anything but steps (which reveals the type).
+    shadow_intents: Vec<Intent>,
+    revealed: [bool; 2],
     ledger: Vec<Obligation>,
     /// Month each third-party step was last made (0: never).
     track_last: Vec<u32>,
@@ -88,8 +108,15 @@ struct Side {
     resolved: usize,
     /// The strategy's state.
     strategy: Strategy,
+    /// The strategy the other type would play, when it differs (a type-conditional strategy):
+    /// it sees the same views, so an observer can weigh what either type would have done.
+    shadow: Option<(usize, Strategy)>,
     offer: Option<Offer>,
     stock: f64,
+    /// Log-odds of the exact posterior that the other side is type S.
+    belief: f64,
+    /// Accumulated pressure this side feels (see `model::conduct`).
+    felt_pressure: f64,
 }
 
 /// One agreement index of an arm: its conciliatory moves (and those of them verified enough
@@ -111,10 +138,6 @@ struct Facts {
     freezes: MoveSet,
     /// Moratorium moves per actor.
     moratoria: [MoveSet; 2],
-    /// Moves with stake at least `pocket_stake`, per actor.
-    costly: [MoveSet; 2],
-    /// Trust below which some standing step of the actor could fail its keeping gate.
-    keep_below: [f64; 2],
 }
 
 /// An arm made ready to run: everything the monthly loop needs that does not change from run
@@ -125,6 +148,11 @@ pub struct Prepared<'a> {
     rules: Rules<'a>,
     facts: Facts,
     belief: trust::Belief,
+    conduct: Conduct,
+    /// Each actor's discount factor for month t (index t), from its payoff's yearly discount.
+    discount: [Vec<f64>; 2],
+    /// Each actor's prior that the other is type S, in log-odds: where its posterior starts.
+    prior: [f64; 2],
     ln_renege: f64,
     ln_misread: f64,
     /// Each actor's initial trust, in log-odds (clipped) and as a probability.
@@ -260,6 +288,14 @@ impl<'a> Run<'a> {
         for t in end + 1..=horizon {
             rec.month(&self.month_record(t, false, Status::War));
         }
+        if self.out.outcome == Outcome::War {
+            for t in end..=horizon {
+                for i in 0..2 {
+                    let w = self.sc.actors[i].payoff.war;
+                    self.out.payoff[i] -= self.prep.discount[i][t as usize] * w / 12.0;
+                }
+            }
+        }
         let p = &self.arm.params;
         if self.out.outcome != Outcome::War {
             self.out.outcome = if self.agreement {
@@ -274,6 +310,7 @@ impl<'a> Run<'a> {
         }
         self.out.end_month = end;
         self.out.final_trust = [self.trust(0), self.trust(1)];
+        self.out.final_belief = self.sides.each_ref().map(|s| crate::model::math::logistic(s.belief));
         self.out.final_sincere = [self.sides[0].state.sincere, self.sides[1].state.sincere];
         self.out.verified = self.out.outcome == Outcome::Agreement && self.verified;
         self.out.final_tension = self.board.tension;

@@ -72,6 +72,8 @@ impl Run<'_> {
         // force now was made in an earlier month: this month's moves come later).
         let good = o.good + self.derived.standing_lr[j];
         let (bad, severity, value) = (o.bad, o.seen.severity, o.seen.value);
+        let s = &mut self.sides[i];
+        s.felt_pressure = self.prep.conduct.accumulate(s.felt_pressure, severity);
         self.update_trust(t, i, good, bad, rec);
         (severity, value)
     }

@@ -208,7 +208,12 @@ pub struct RunRecord {
     pub outcome: Outcome,
     /// Last simulated month (the horizon unless war ended the run).
     pub end_month: u32,
+    /// Each side's felt trust in the other at the end.
     pub final_trust: [f64; 2],
+    /// Each side's exact posterior that the other is type S at the end.
+    pub final_belief: [f64; 2],
+    /// Each side's discounted payoff over the horizon (weights in the scenario).
+    pub payoff: [f64; 2],
     pub final_tension: f64,
     /// Month of each actor's first verified irreversible step.
     pub first_irreversible: [Option<u32>; 2],

@@ -2,7 +2,7 @@
 //! month 0, with the actors' types drawn.
 
 use super::{Derived, Facts, IndexFacts, Outcome, Prepared, Run, RunRecord, Side, Workspace};
-use crate::model::{Arm, MoveSet, Scenario, tension, trust};
+use crate::model::{Arm, MoveSet, Scenario, conduct::Conduct, math, tension, trust};
 use crate::strategies::{self, Board, Rules, Seen, SideState, Strategy};
 
 impl Facts {
@@ -23,8 +23,6 @@ impl Facts {
                 .collect(),
             freezes: MoveSet::EMPTY,
             moratoria: [MoveSet::EMPTY; 2],
-            costly: [MoveSet::EMPTY; 2],
-            keep_below: [0.0; 2],
         };
         for (i, m) in arm.moves.iter().enumerate() {
             if m.is_hostile() {
@@ -48,12 +46,6 @@ impl Facts {
             if m.moratorium {
                 f.moratoria[m.actor].insert(i);
             }
-            if m.stake >= p.pocket_stake {
-                f.costly[m.actor].insert(i);
-            }
-            if m.standing {
-                f.keep_below[m.actor] = f.keep_below[m.actor].max(p.keep_fraction * m.gate);
-            }
         }
         f
     }
@@ -71,6 +63,15 @@ impl<'a> Prepared<'a> {
             arm,
             facts: Facts::new(sc, arm),
             belief,
+            conduct: Conduct::new(p),
+            discount: [0, 1].map(|i| {
+                let a = &sc.actors[i].payoff;
+                let monthly = math::exp(math::ln(a.discount.max(1e-300)) / 12.0);
+                std::iter::successors(Some(1.0), |d| Some(d * monthly))
+                    .take(sc.horizon as usize + 1)
+                    .collect()
+            }),
+            prior: [1, 0].map(|j| math::logit(sc.actors[j].prior_sincere.clamp(1e-12, 1.0 - 1e-12))),
             ln_renege: p.renege_lr.ln(),
             ln_misread: p.misread_lr.ln(),
             l0,
@@ -99,6 +100,10 @@ impl Workspace {
         for v in self.intents.iter_mut() {
             v.clear();
         }
+        for v in self.bundles.iter_mut() {
+            v.clear();
+        }
+        self.withdrawal = [None; 2];
         self.ledger.clear();
         self.track_last.clear();
         self.track_last.resize(track_moves, 0);
@@ -113,6 +118,7 @@ impl Side {
         let sincere = u < a.prior_sincere;
         let declared = arm.strategies[i];
         let resolved = strategies::resolve(&sc.strategies, declared, sincere);
+        let other = strategies::resolve(&sc.strategies, declared, !sincere);
         Side {
             state: SideState {
                 sincere,
@@ -128,8 +134,12 @@ impl Side {
             flipped: false,
             resolved,
             strategy: Strategy::new(&sc.strategies[resolved].spec),
+            shadow: (other != resolved)
+                .then(|| (other, Strategy::new(&sc.strategies[other].spec))),
             offer: None,
             stock: a.stock.as_ref().map_or(0.0, |x| x.initial),
+            belief: prep.prior[i],
+            felt_pressure: 0.0,
         }
     }
 }
@@ -145,6 +155,8 @@ impl RunRecord {
             outcome: Outcome::Stalemate,
             end_month: 0,
             final_trust: [0.0; 2],
+            final_belief: [0.0; 2],
+            payoff: [0.0; 2],
             final_tension: 0.0,
             first_irreversible: [None; 2],
             verified_freeze_months: 0,

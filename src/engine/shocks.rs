@@ -199,7 +199,7 @@ impl Run<'_> {
             let s = &mut self.sides[i];
             s.flipped = !s.flipped;
             self.reset_trust_of_other(i, pol.trust_reset);
-            self.restrategise(i);
+            self.restrategise(i, false);
             self.sides[i].offer = None;
             self.drop_obligations_owed_to(i);
             rec.event(t, &Event::Flipped { actor: i });
@@ -208,7 +208,9 @@ impl Run<'_> {
             let sincere = u_type < self.sc.actors[i].prior_sincere;
             self.sides[i].state.sincere = sincere;
             self.reset_trust_of_other(i, pol.trust_reset);
-            self.restrategise(i);
+            // The new leader's type is a fresh draw from the prior: so is the other's posterior.
+            self.sides[1 - i].belief = self.prep.prior[1 - i];
+            self.restrategise(i, true);
             rec.event(t, &Event::NewLeader { actor: i, sincere });
         }
     }
@@ -222,20 +224,30 @@ impl Run<'_> {
     }
 
     /// Actor i's strategy after a flip or a new leader: a new one (with no offer) only if the
-    /// resolved strategy changes.
-    fn restrategise(&mut self, i: ActorIx) {
-        let s = &self.sides[i];
+    /// resolved strategy changes. The shadow (the other type's strategy) follows the same
+    /// rule: after a flip it continues from the shadow, after a new leader from the strategy
+    /// the old leader played.
+    fn restrategise(&mut self, i: ActorIx, new_leader: bool) {
+        let decls = &self.sc.strategies;
+        let s = &mut self.sides[i];
         let base = match (s.flipped, self.sc.actors[i].politics.flip_to) {
             (true, Some(alt)) => alt,
             _ => s.declared,
         };
-        let resolved = strategies::resolve(&self.sc.strategies, base, s.state.sincere);
+        let resolved = strategies::resolve(decls, base, s.state.sincere);
+        let other = strategies::resolve(decls, base, !s.state.sincere);
+        let old = (s.resolved, s.strategy.clone());
+        let old_shadow = s.shadow.take();
         if resolved != s.resolved {
-            let s = &mut self.sides[i];
             s.resolved = resolved;
-            s.strategy = Strategy::new(&self.sc.strategies[resolved].spec);
+            s.strategy = Strategy::new(&decls[resolved].spec);
             s.offer = None;
         }
+        let before = if new_leader { Some(old) } else { old_shadow };
+        s.shadow = (other != resolved).then(|| match before {
+            Some((ix, st)) if ix == other => (ix, st),
+            _ => (other, Strategy::new(&decls[other].spec)),
+        });
     }
 }
 

@@ -46,6 +46,10 @@ pub fn header(sc: &Scenario) -> Vec<String> {
         format!("relief_pocketed:{a}"),
         format!("relief_pocketed:{b}"),
         format!("{}_growth_in_talks", sc.stock.monthly_metric),
+        format!("final_belief:{a}:{b}"),
+        format!("final_belief:{b}:{a}"),
+        format!("payoff:{a}"),
+        format!("payoff:{b}"),
     ]
 }
 
@@ -134,6 +138,10 @@ pub fn rows_bytes(sc: &Scenario, rows: &[RunRows]) -> Vec<u8> {
                 out.push(b',');
             }
             num_into(&mut out, rec.stock_growth_in_talks);
+            for x in rec.final_belief.iter().chain(&rec.payoff) {
+                out.push(b',');
+                num_into(&mut out, *x);
+            }
             out.push(b'\n');
         }
     }

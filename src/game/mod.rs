@@ -137,29 +137,6 @@ mod tests {
         // The comparison covered pairings that skip.
         assert!(skipped > 100, "{skipped}");
     }
-
-    #[test]
-    fn ln_matches_the_library_on_the_unit_interval() {
-        let mut worst = 0.0f64;
-        let mut x = 1.0f64;
-        // Geometric sweep down to 2^-53, plus values near 1.
-        while x > 1e-16 {
-            for y in [x, x * 0.999_999_7, 1.0 - x * 1e-3] {
-                if y > 0.0 && y <= 1.0 {
-                    let (a, b) = (super::ln(y), y.ln());
-                    let err = if b == 0.0 {
-                        a.abs()
-                    } else {
-                        ((a - b) / b).abs()
-                    };
-                    worst = worst.max(err);
-                }
-            }
-            x *= 0.937;
-        }
-        assert!(worst < 1e-14, "{worst}");
-        assert_eq!(super::ln(1.0), 0.0);
-    }
 }
 
 use crate::rng;
@@ -306,33 +283,7 @@ impl Gaps {
     }
 }
 
-/// The natural logarithm of a positive normal `x`, without libm: x = m 2^e with m in
-/// [sqrt(1/2), sqrt(2)), ln x = e ln 2 + 2 atanh((m - 1)/(m + 1)), the series to the 17th power
-/// (|s| <= 0.172, so the first term left out is below 2e-16 of the result). Cheaper than the
-/// library call in the noise loop, and the same on every platform.
-#[inline]
-pub fn ln(x: f64) -> f64 {
-    const LN2: f64 = std::f64::consts::LN_2;
-    let bits = x.to_bits();
-    let mut e = ((bits >> 52) & 0x7ff) as i64 - 1023;
-    let mut m = f64::from_bits((bits & 0x000f_ffff_ffff_ffff) | 0x3ff0_0000_0000_0000);
-    if m > std::f64::consts::SQRT_2 {
-        m *= 0.5;
-        e += 1;
-    }
-    let s = (m - 1.0) / (m + 1.0);
-    let z = s * s;
-    let p = 1.0 / 17.0;
-    let p = p * z + 1.0 / 15.0;
-    let p = p * z + 1.0 / 13.0;
-    let p = p * z + 1.0 / 11.0;
-    let p = p * z + 1.0 / 9.0;
-    let p = p * z + 1.0 / 7.0;
-    let p = p * z + 1.0 / 5.0;
-    let p = p * z + 1.0 / 3.0;
-    let p = p * z + 1.0;
-    e as f64 * LN2 + 2.0 * s * p
-}
+pub use crate::model::math::ln;
 
 /// The draws of one run, shared by every match (arm) of the run, which all use the run's streams
 /// (common random numbers): the match length, the turns of the noise flips, and the moves'

@@ -155,6 +155,26 @@ pub const RUN_METRICS: &[RunMetric] = &[
         doc: "the actors' stock gained while talks ran (each side with a conciliatory standing step in force), in {unit}",
         lower_is_better: true,
     },
+    RunMetric {
+        name: "final_belief:{0}:{1}",
+        doc: "{0}'s exact posterior that {1} is type S at the end (calibrated: among runs ending at p, a share p of {1}s are S)",
+        lower_is_better: false,
+    },
+    RunMetric {
+        name: "final_belief:{1}:{0}",
+        doc: "{1}'s exact posterior that {0} is type S at the end",
+        lower_is_better: false,
+    },
+    RunMetric {
+        name: "payoff:{0}",
+        doc: "{0}'s discounted payoff over the horizon, in utility-years (weights in the scenario's actors.payoff)",
+        lower_is_better: false,
+    },
+    RunMetric {
+        name: "payoff:{1}",
+        doc: "{1}'s discounted payoff over the horizon, in utility-years",
+        lower_is_better: false,
+    },
 ];
 /// The number of per-run metrics.
 pub const NRUN: usize = RUN_METRICS.len();

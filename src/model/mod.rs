@@ -3,7 +3,9 @@
 //! Everything here is built by `scenario` from a file and is read-only during a run.
 //! Nothing in this module names a country: actors, moves and roadmaps are data.
 
+pub mod conduct;
 pub mod gate;
+pub mod math;
 pub mod metrics;
 pub mod movesets;
 pub mod params;
@@ -11,7 +13,7 @@ pub mod tension;
 pub mod trust;
 
 pub use movesets::MoveSet;
-pub use params::Params;
+pub use params::{Params, Payoff};
 
 pub mod strategy;
 
@@ -119,8 +121,6 @@ pub struct Move {
     pub log_lr: f64,
     /// ln(1 + standing_lr*nu): trust gained per month in force (standing moves).
     pub log_lr_standing: f64,
-    /// Trust needed to make the move (the gate).
-    pub gate: f64,
 }
 
 impl Move {
@@ -189,6 +189,8 @@ pub struct Actor {
     /// B: domestic budget for a single move.
     pub budget: f64,
     pub politics: Politics,
+    /// How this actor scores a run (`payoff:<actor>`).
+    pub payoff: Payoff,
     pub stock: Option<Stock>,
     /// Hostile move used to answer a hostile act.
     pub retaliation: Option<MoveIx>,
@@ -454,6 +456,5 @@ pub fn derive_moves(moves: &mut [Move], p: &Params) {
         } else {
             0.0
         };
-        m.gate = gate::threshold(m.stake, p);
     }
 }

@@ -7,7 +7,8 @@ pub mod check {
     use super::*;
     use serde::de::Error;
 
-    fn finite<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+    /// Any finite number.
+    pub fn finite<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
         let v = f64::deserialize(d)?;
         if !v.is_finite() {
             return Err(D::Error::custom(format!(
@@ -157,10 +158,6 @@ params! {
         "Lower clip of trust.", "judgement (no certain belief), docs/model.md 7.3";
     trust_ceiling: "check::prob" = 0.99, "0.95-0.999",
         "Upper clip of trust.", "judgement (no certain belief), docs/model.md 7.3";
-    gate_reversible: "check::prob" = 0.02, "0-0.2",
-        "t_rev: trust needed for a move with zero stake.", "judgement (below no-deal trust), docs/model.md 7.7";
-    gate_irreversible: "check::prob" = 0.7, "0.5-0.9",
-        "t_irr: trust needed for a move with full stake.", "judgement; Ri Yong Ho after Hanoi 2019 (data/dprk_events.csv), docs/model.md 7.7";
     stake_scale: "check::positive" = 10.0, "5-20",
         "Stake x = min(1, c*r/stake_scale).", "the catalogue's 0-10 cost scale, docs/model.md 7.7";
     pressure_slope: "check::nonneg" = 0.5, "0-1",
@@ -175,12 +172,36 @@ params! {
         "hmax: monthly war hazard at tension 1; hazard = hmax*tau^war_exponent.", "judgement (a few % of war in a decade at 2017 tension), docs/model.md 7.15";
     war_exponent: "check::positive" = 3.0, "1-4",
         "Exponent of tension in the war hazard.", "judgement, docs/model.md 7.15";
-    keep_fraction: "check::prob" = 0.3, "0-1",
-        "A side suspends a standing step when its trust falls below keep_fraction times the step's gate (0: steps are kept whatever the trust).", "tuned to patterns 1 and 2; 2009 snapback (data/dprk_events.csv), docs/model.md 7.11";
-    pocket_hazard: "check::prob" = 0.05, "0-0.2",
-        "Monthly hazard that an exploiter (type G) revokes a standing move once it holds costly steps of the other.", "judgement (Kydd 2005 greedy type), docs/model.md 7.12";
-    pocket_stake: "check::prob" = 0.3, "0.1-0.6",
-        "Stake x of the other's steps that makes an exploiter start pocketing.", "judgement (the protocol's stake), docs/model.md 7.12";
+    choice_precision: "check::positive" = 2.0, "0.5-10",
+        "lambda: precision of every conduct choice, P = logistic(lambda*U); the deterministic rule is the limit of large lambda.", "McKelvey and Palfrey 1995 (quantal response); value a judgement, docs/model.md 7.7";
+    value_weight: "check::nonneg" = 1.0, "0.5-2",
+        "beta: weight of the value expected in return, times felt trust that it comes.", "normalisation (utilities in the catalogue's 0-10 units), docs/model.md 7.7";
+    concession_sincere: "check::nonneg" = 0.5, "0.2-1",
+        "alpha_S: a security seeker's cost per unit cost of a step it takes.", "Kydd 2005 (security seekers value cooperation); value a judgement, docs/model.md 7.7";
+    concession_greedy: "check::nonneg" = 1.2, "0.8-2",
+        "alpha_G: a greedy type's cost per unit cost of a step it takes.", "Kydd 2005 (greedy types value gains); value a judgement, docs/model.md 7.7";
+    betrayal_sincere: "check::nonneg" = 2.0, "1-3",
+        "phi_S: a security seeker's fear of being exploited after irreversible steps, per unit r*c at zero trust.", "Fearon 1995 (commitment problems); value a judgement, docs/model.md 7.7";
+    betrayal_greedy: "check::nonneg" = 0.5, "0-1",
+        "phi_G: the same fear for a greedy type, which expects less from the other anyway.", "Fearon 1995; value a judgement, docs/model.md 7.7";
+    reciprocity_sincere: "check::nonneg" = 2.0, "1-3",
+        "kappa_S: a security seeker's pull to answer a step the other has just made (or has in force for this exchange).", "Axelrod 1984; Kydd 2005; value a judgement, docs/model.md 7.7";
+    reciprocity_greedy: "check::nonneg" = 0.0, "0-1",
+        "kappa_G: the same pull for a greedy type.", "Kydd 2005 (greedy types reciprocate only for gain); judgement, docs/model.md 7.7";
+    pocket_sincere: "check::nonneg" = 0.05, "0-0.1",
+        "gamma_S: a security seeker's appetite, per unit value, for keeping the other's steps without paying.", "Kydd 2005; value a judgement, docs/model.md 7.7";
+    pocket_greedy: "check::nonneg" = 0.3, "0.1-0.6",
+        "gamma_G: a greedy type's appetite for pocketing the other's steps in force.", "Kydd 2005 (type G exploits reassurance); value a judgement, docs/model.md 7.7";
+    coercion_sincere: "check::nonneg" = 0.2, "0-0.5",
+        "h_S: how much a unit of accumulated pressure raises a security seeker's utility of giving in.", "Jervis 1976 (spiral model: pressure feeds threat, not compliance); judgement, docs/model.md 7.7";
+    coercion_greedy: "check::nonneg" = 1.0, "0.5-2",
+        "h_G: how much a unit of accumulated pressure raises a greedy type's utility of giving in.", "Jervis 1976 (deterrence model); Pape 1997; Jentleson and Whytock 2005/06; judgement, docs/model.md 7.7";
+    pressure_effect: "check::nonneg" = 0.5, "0-2",
+        "e: accumulated pressure added per unit severity of the other's perceived hostile acts.", "lever (Drezner 1999: sanctions coerce rarely); docs/model.md 7.7";
+    pressure_memory: "check::prob" = 0.03, "0.01-0.1",
+        "rho: monthly decay of accumulated pressure (sanctions adaptation).", "judgement (half-life about 2 years), docs/model.md 7.7";
+    keep_base: "check::nonneg" = 2.0, "0-4",
+        "w0: reluctance to take back a standing step (audience costs of reversal).", "Tomz 2007 (audience costs); value a judgement, docs/model.md 7.7";
     verification: "check::nonneg" = 1.0, "0.5-1.5",
         "Verification regime: multiplies every move's verifiability nu (capped at 1).", "lever (1: the catalogue as written), docs/model.md 7.1";
     inclusion: "check::prob" = 0.0, "0-1",
@@ -195,6 +216,44 @@ params! {
         "Verifiability nu at which a step counts as verified (per-run metric and freezes).", "definition, docs/model.md 7.17";
     interim_freeze_months: "check::nonneg" = 24.0, "12-36",
         "Months a verified freeze must hold, and still hold at the end, for an interim freeze.", "judgement (two years), docs/model.md 7.17";
+}
+
+/// An actor's payoff weights (`[actors.payoff]`): each month it scores the value of the other's
+/// conciliatory standing steps in force, less the cost of its own, less tension, plus its own
+/// and the other's stock, each weighted, and `war` is lost every month from a war on;
+/// `payoff:<actor>` is the sum over the horizon discounted at `discount` a year, in
+/// utility-years (docs/model.md 7.17).
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Payoff {
+    #[serde(deserialize_with = "check::prob")]
+    pub discount: f64,
+    #[serde(deserialize_with = "check::nonneg")]
+    pub relief: f64,
+    #[serde(deserialize_with = "check::nonneg")]
+    pub concession: f64,
+    #[serde(deserialize_with = "check::nonneg")]
+    pub tension: f64,
+    #[serde(deserialize_with = "check::finite")]
+    pub own_stock: f64,
+    #[serde(deserialize_with = "check::finite")]
+    pub other_stock: f64,
+    #[serde(deserialize_with = "check::nonneg")]
+    pub war: f64,
+}
+
+impl Default for Payoff {
+    fn default() -> Self {
+        Payoff {
+            discount: 0.95,
+            relief: 1.0,
+            concession: 1.0,
+            tension: 5.0,
+            own_stock: 0.0,
+            other_stock: 0.0,
+            war: 50.0,
+        }
+    }
 }
 
 /// The largest magnitude of any value the aggregates hold exactly: a run metric, a monthly
@@ -241,15 +300,6 @@ impl Params {
                 format!(
                     "trust_floor ({}) must be below trust_ceiling ({})",
                     self.trust_floor, self.trust_ceiling
-                ),
-            );
-        }
-        if self.gate_reversible > self.gate_irreversible {
-            return conflict(
-                "gate_reversible",
-                format!(
-                    "gate_reversible ({}) must not exceed gate_irreversible ({})",
-                    self.gate_reversible, self.gate_irreversible
                 ),
             );
         }

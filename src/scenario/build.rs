@@ -203,7 +203,6 @@ impl Cx<'_> {
                 stake: 0.0,
                 log_lr: 0.0,
                 log_lr_standing: 0.0,
-                gate: 0.0,
             });
         }
         for (i, sm) in raw.iter().enumerate() {
@@ -339,6 +338,7 @@ impl Cx<'_> {
                     flip_to,
                     leadership_hazard: a.politics.leadership_hazard,
                 },
+                payoff: a.payoff,
                 stock: a.stock.as_ref().map(|x| Stock {
                     initial: x.initial,
                     growth: x.growth,

@@ -164,6 +164,8 @@ pub struct RawActor {
     pub budget: f64,
     #[serde(default)]
     pub politics: RawPolitics,
+    #[serde(default)]
+    pub payoff: crate::model::Payoff,
     pub stock: Option<RawStock>,
     pub retaliation: Option<Spanned<String>>,
     #[serde(default)]

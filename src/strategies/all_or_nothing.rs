@@ -1,6 +1,9 @@
 //! All-or-nothing ("the Libya model"): the counterpart's full denuclearization package first,
-//! then the whole relief and peace package at once; meanwhile only humanitarian steps, and
-//! hostile acts answered with sanctions (Bolton 2018; Hanoi summit 2019).
+//! then the whole relief and peace package at once; meanwhile only humanitarian steps, pressure
+//! at a steady rate until the package is delivered, and hostile acts answered with sanctions
+//! (Bolton 2018; Hanoi summit 2019; coercive diplomacy, George 1991).
+
+use rand_chacha::ChaCha8Rng;
 
 use rand_chacha::ChaCha8Rng;
 
@@ -9,9 +12,9 @@ use crate::model::MoveSet;
 
 pub const DOC: KindDoc = KindDoc {
     kind: "all_or_nothing",
-    doc: "Demands the whole `package` first, then delivers the whole `relief` at once; meanwhile only its `interim` humanitarian steps (empty: none); retaliates.",
+    doc: "Demands the whole `package` first, then delivers the whole `relief` at once; meanwhile only its `interim` humanitarian steps (empty: none) and pressure moves at `pressure_rate` a month; retaliates.",
     source: "Libya model (Bolton 2018); Hanoi 2019",
-    example: "package = [\"freeze_yongbyon\"]\nrelief = [\"partial_sanctions_relief\"]\ninterim = [\"humanitarian_exemptions\"]",
+    example: "package = [\"freeze_yongbyon\"]\nrelief = [\"partial_sanctions_relief\"]\ninterim = [\"humanitarian_exemptions\"]\npressure_rate = 0.2",
 };
 
 #[derive(Debug, Clone, PartialEq)]
@@ -22,6 +25,8 @@ pub struct Config {
     pub relief: MoveSet,
     /// Steps made while waiting (the humanitarian toggle: empty for none).
     pub interim: MoveSet,
+    /// Monthly probability of a pressure move while the package is outstanding.
+    pub pressure_rate: f64,
 }
 
 #[derive(Debug, Clone)]
@@ -38,6 +43,8 @@ struct Params {
     relief: Vec<String>,
     #[serde(default)]
     interim: Vec<String>,
+    #[serde(default, deserialize_with = "crate::model::params::check::prob")]
+    pressure_rate: f64,
 }
 
 impl super::Kind for AllOrNothing {
@@ -50,6 +57,7 @@ impl super::Kind for AllOrNothing {
             package: a.moves(&p.package)?,
             relief: a.moves(&p.relief)?,
             interim: a.moves(&p.interim)?,
+            pressure_rate: p.pressure_rate,
         })
     }
 
@@ -60,7 +68,7 @@ impl super::Kind for AllOrNothing {
         }
     }
 
-    fn decide(&mut self, v: &View, _rng: &mut ChaCha8Rng, out: &mut Vec<Intent>) {
+    fn decide(&mut self, v: &View, rng: &mut ChaCha8Rng, out: &mut Vec<Intent>) {
         if !self.offered {
             self.offered = true;
             out.push(Intent::Offer(Offer {
@@ -75,8 +83,11 @@ impl super::Kind for AllOrNothing {
         }
         if v.delivered(self.c.package) {
             v.make_all(self.c.relief, out);
-        } else if let Some(m) = v.cheapest_where(|i, _| self.c.interim.contains(i)) {
-            out.push(Intent::Make(m));
+        } else {
+            if let Some(m) = v.cheapest_where(|i, _| self.c.interim.contains(i)) {
+                out.push(Intent::Make(m));
+            }
+            super::hardline::pressure(v, rng, self.c.pressure_rate, out);
         }
     }
 }

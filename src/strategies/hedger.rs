@@ -1,7 +1,8 @@
-//! The hedger, a sincere (type S) counterpart: tit-for-tat-like, it trades reversible steps,
-//! meets offers when its trust clears the gate, makes irreversible steps only under the gate,
-//! and reverses its steps after `patience` months unreciprocated (Kydd 2005; the DPRK's
-//! conduct of 1994-2002 and 2018 in data/dprk_events.csv; docs/model.md 8).
+//! The hedger, a counterpart that answers offers: it proposes the steps an offer demands (a
+//! package as a whole), trades steps of matching value for what it received, and answers
+//! provocations; whether it takes each step, and when it takes one back, is its conduct's
+//! choice, which its type shapes (Kydd 2005; the DPRK's conduct of 1994-2002 and 2018 in
+//! data/dprk_events.csv; docs/model.md 8).
 
 use rand_chacha::ChaCha8Rng;
 
@@ -10,7 +11,7 @@ use crate::model::Move;
 
 pub const DOC: KindDoc = KindDoc {
     kind: "hedger",
-    doc: "Sincere counterpart: meets offers it trusts, trades reversible steps, retaliates, and reverses its steps after `patience` months unreciprocated.",
+    doc: "Counterpart: proposes what an offer demands (a package as a whole), trades steps for what it received, retaliates; its conduct decides which it takes.",
     source: "Kydd 2005; DPRK 1994-2002 and 2018 (data/dprk_events.csv)",
     example: "",
 };
@@ -29,12 +30,8 @@ pub fn hedge(v: &View, willing: impl Fn(&Move) -> bool + Copy, out: &mut Vec<Int
         let demand = v.undelivered(offer.demand);
         let willing_all = demand.iter().all(|m| willing(&v.moves()[m]));
         if offer.package {
-            // Accept a package only when trust clears the gate for the package's whole stake
-            // (it must trust that relief will follow disarmament).
-            if willing_all
-                && v.side.trust
-                    >= crate::model::gate::threshold(v.set_stake(offer.demand), v.params())
-            {
+            // A package is proposed whole; its conduct accepts or refuses it as one decision.
+            if willing_all {
                 let ready = demand.iter().filter(|&m| v.available(m)).collect();
                 v.make_all(ready, out);
             }
@@ -47,12 +44,8 @@ pub fn hedge(v: &View, willing: impl Fn(&Move) -> bool + Copy, out: &mut Vec<Int
         }
     }
     if out.len() == start && !v.side.seen.conciliatory.is_empty() {
-        // Trade steps of matching value for what the other gave (the gate keeps the
-        // irreversible ones for when trust allows).
+        // Trade steps of matching value for what the other gave.
         v.reciprocate(|_, m| willing(m), out);
-    }
-    if v.side.unreciprocated >= v.actor().patience {
-        v.revoke_latest(|_| true, out);
     }
 }
 

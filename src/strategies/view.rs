@@ -194,17 +194,17 @@ impl<'a> View<'a> {
     }
 
     /// This side may make this conciliatory move now, assuming `extra` moves are also in place:
-    /// its own, not yet delivered, prerequisites met, gate passed and domestically feasible.
+    /// its own, not yet delivered, prerequisites met and domestically feasible. Whether it
+    /// does is its conduct's choice (`model::conduct`), not the strategy's.
     pub fn available_with(&self, m: MoveIx, extra: MoveSet) -> bool {
         self.own().contains(m) && !self.delivered_move(m) && self.ready(m, extra)
     }
 
-    /// An own, undelivered move passes its gate, is feasible, and has its prerequisites (or
-    /// `extra`) in place: the rest of [`View::available_with`], cheapest checks first.
+    /// An own, undelivered move is feasible and has its prerequisites (or `extra`) in place:
+    /// the rest of [`View::available_with`], cheapest checks first.
     fn ready(&self, m: MoveIx, extra: MoveSet) -> bool {
         let mv = &self.rules.moves[m];
         self.undelivered(mv.requires.minus(extra)).is_empty()
-            && self.side.trust >= mv.gate
             && gate::feasible(
                 mv.cost,
                 self.side.pressure,
