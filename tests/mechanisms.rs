@@ -193,8 +193,8 @@ fn histogram_quantiles() {
 #[test]
 fn an_arm_override_of_verification_applies_once() {
     let text = include_str!("../scenarios/korea-2019.toml").replacen(
-        "strategies = { US = \"grit\", DPRK = \"dprk_type_conditional\" }",
-        "strategies = { US = \"grit\", DPRK = \"dprk_type_conditional\" }\nparams = { verification = 0.5 }",
+        "strategies = { US = \"grit\", DPRK = \"hedger\" }",
+        "strategies = { US = \"grit\", DPRK = \"hedger\" }\nparams = { verification = 0.5 }",
         1,
     );
     let sc = detente::scenario::parse(&text, "test.toml").unwrap();

@@ -11,7 +11,7 @@ use common::{KOREA, detente, edited, write_scenario};
 use predicates::prelude::*;
 
 const GAME: &str = include_str!("../scenarios/prisoners-dilemma.toml");
-const ARM: &str = r#"strategies = { US = "incremental", DPRK = "dprk_type_conditional" }"#;
+const ARM: &str = r#"strategies = { US = "incremental", DPRK = "hedger" }"#;
 /// No process has this id (Linux's pid_max is at most 2^22).
 const DEAD: &str = "999999999";
 
