@@ -5,7 +5,6 @@
 
 use rand_chacha::ChaCha8Rng;
 
-use rand_chacha::ChaCha8Rng;
 
 use super::{Intent, KindDoc, Offer, View};
 use crate::model::MoveSet;
