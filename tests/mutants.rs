@@ -80,10 +80,7 @@ const PARAM_VALUES: &[&str] = &[
 ];
 
 /// The parameters whose relations validation must check; overrides favour them.
-const FOCUS: &[&str] = &[
-    "trust_floor",
-    "trust_ceiling",
-];
+const FOCUS: &[&str] = &["trust_floor", "trust_ceiling"];
 
 /// Keys whose numbers the number operator favours: the ones with edges (log-odds at 0 and 1,
 /// gates, lengths, counts).

@@ -159,7 +159,10 @@ impl Run<'_> {
             trust: me.state.trust,
             value,
             cost: c,
-            sunk: moves.iter().map(|m| mv[m].cost * mv[m].irreversibility).sum(),
+            sunk: moves
+                .iter()
+                .map(|m| mv[m].cost * mv[m].irreversibility)
+                .sum(),
             reciprocated,
             pressure: me.felt_pressure,
             held: self.derived.given[1 - i].1,
@@ -208,7 +211,8 @@ impl Run<'_> {
             .filter(|&m| v.revocable(m))
             .max_by(|&a, &b| {
                 let (ca, cb) = (self.arm.moves[a].cost, self.arm.moves[b].cost);
-                ca.total_cmp(&cb).then(self.ws.since[a].cmp(&self.ws.since[b]))
+                ca.total_cmp(&cb)
+                    .then(self.ws.since[a].cmp(&self.ws.since[b]))
             })
     }
 

@@ -57,7 +57,11 @@ impl Run<'_> {
             evidence += self.carry_out_withdrawal(t, i, &w, rec);
         }
         if self.ws.revealed[i] {
-            evidence += if self.sides[i].state.sincere { BELIEF_BOUND } else { -BELIEF_BOUND };
+            evidence += if self.sides[i].state.sincere {
+                BELIEF_BOUND
+            } else {
+                -BELIEF_BOUND
+            };
         }
         let s = &mut self.sides[1 - i];
         s.belief = (s.belief + evidence).clamp(-BELIEF_BOUND, BELIEF_BOUND);

@@ -51,8 +51,7 @@ impl Run<'_> {
         let stock = [self.sides[0].stock, self.sides[1].stock];
         for i in 0..2 {
             let w = &self.sc.actors[i].payoff;
-            let u = w.relief * d.given[1 - i].1 - w.concession * d.given[i].0
-                - w.tension * tension
+            let u = w.relief * d.given[1 - i].1 - w.concession * d.given[i].0 - w.tension * tension
                 + w.own_stock * stock[i]
                 + w.other_stock * stock[1 - i];
             self.out.payoff[i] += self.prep.discount[i][t as usize] * u / 12.0;

@@ -310,7 +310,10 @@ impl<'a> Run<'a> {
         }
         self.out.end_month = end;
         self.out.final_trust = [self.trust(0), self.trust(1)];
-        self.out.final_belief = self.sides.each_ref().map(|s| crate::model::math::logistic(s.belief));
+        self.out.final_belief = self
+            .sides
+            .each_ref()
+            .map(|s| crate::model::math::logistic(s.belief));
         self.out.final_sincere = [self.sides[0].state.sincere, self.sides[1].state.sincere];
         self.out.verified = self.out.outcome == Outcome::Agreement && self.verified;
         self.out.final_tension = self.board.tension;

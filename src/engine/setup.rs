@@ -71,7 +71,8 @@ impl<'a> Prepared<'a> {
                     .take(sc.horizon as usize + 1)
                     .collect()
             }),
-            prior: [1, 0].map(|j| math::logit(sc.actors[j].prior_sincere.clamp(1e-12, 1.0 - 1e-12))),
+            prior: [1, 0]
+                .map(|j| math::logit(sc.actors[j].prior_sincere.clamp(1e-12, 1.0 - 1e-12))),
             ln_renege: p.renege_lr.ln(),
             ln_misread: p.misread_lr.ln(),
             l0,
@@ -134,8 +135,7 @@ impl Side {
             flipped: false,
             resolved,
             strategy: Strategy::new(&sc.strategies[resolved].spec),
-            shadow: (other != resolved)
-                .then(|| (other, Strategy::new(&sc.strategies[other].spec))),
+            shadow: (other != resolved).then(|| (other, Strategy::new(&sc.strategies[other].spec))),
             offer: None,
             stock: a.stock.as_ref().map_or(0.0, |x| x.initial),
             belief: prep.prior[i],

@@ -110,7 +110,9 @@ impl Conduct {
     /// `beta*tau*V - alpha*C - phi*(1 - tau)*sum(r*c) + kappa*[reciprocated] + h*P - gamma*H`.
     pub fn take_utility(&self, k: usize, x: &Take) -> f64 {
         let w = &self.types[k];
-        self.value * x.trust * x.value - w.concession * x.cost - w.betrayal * (1.0 - x.trust) * x.sunk
+        self.value * x.trust * x.value
+            - w.concession * x.cost
+            - w.betrayal * (1.0 - x.trust) * x.sunk
             + if x.reciprocated { w.reciprocity } else { 0.0 }
             + w.coercion * x.pressure
             - w.pocket * x.held
@@ -182,7 +184,10 @@ mod tests {
             ..Take::default()
         };
         let calm = c.take(&x);
-        let pressed = c.take(&Take { pressure: 10.0, ..x });
+        let pressed = c.take(&Take {
+            pressure: 10.0,
+            ..x
+        });
         assert!(pressed[G] - calm[G] > pressed[S] - calm[S]);
         assert!(pressed[G] > calm[G]);
     }

@@ -149,7 +149,13 @@ fn plain_words(manifest: &serde_json::Value, s: &Scenario) -> String {
     let _ = writeln!(
         h,
         "<li>Key parameters: felt trust is lost {}x faster than gained (negativity); choices follow utilities with precision {}; a unit of accumulated pressure is worth {} to a greedy type and {} to a security seeker; the fear of betrayal after irreversible steps weighs {} for a security seeker and {} for a greedy type; the domestic cost of being seen to give (gift framing) is {}.</li></ul>",
-        p.negativity, p.choice_precision, p.coercion_greedy, p.coercion_sincere, p.betrayal_sincere, p.betrayal_greedy, p.gift_framing
+        p.negativity,
+        p.choice_precision,
+        p.coercion_greedy,
+        p.coercion_sincere,
+        p.betrayal_sincere,
+        p.betrayal_greedy,
+        p.gift_framing
     );
     h
 }
