@@ -2,6 +2,8 @@
 //! of the next administration change), and the Hanoi roadmap escrows steps that need the other
 //! side's half.
 
+mod common;
+
 use detente::engine::{self, Event, Keep, Workspace};
 use detente::model::Scenario;
 use detente::rng;
@@ -116,7 +118,17 @@ fn administration_changes_come_at_the_first_change_then_every_cycle() {
 
 #[test]
 fn relief_for_yongbyon_is_escrowed_until_the_dprk_half_is_in() {
-    let sc = singapore();
+    // The US strategy's escrow is under test, so the DPRK delivers what its strategy proposes
+    // (no discretion): with its conduct weighing the Yongbyon half against partial relief at
+    // trust 0.25, it almost never would.
+    let dir = tempfile::tempdir().unwrap();
+    common::write_scenario(dir.path(), "korea-2019.toml", common::KOREA);
+    let text = std::fs::read_to_string("scenarios/singapore-2018.toml").unwrap();
+    let from = "initial_trust = 0.25\n";
+    assert!(text.contains(from));
+    let text = text.replacen(from, "initial_trust = 0.25\ndiscretion = 0.0\n", 1);
+    let path = common::write_scenario(dir.path(), "singapore.toml", &text);
+    let sc = detente::scenario::load(&path).unwrap().scenario;
     let relief = sc.move_ix("partial_sanctions_relief").unwrap();
     let half = [
         sc.move_ix("freeze_yongbyon").unwrap(),

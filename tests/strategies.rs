@@ -96,11 +96,21 @@ params = { concession_sincere = 0.0, concession_greedy = 0.0, betrayal_sincere =
 "#;
 
 fn scenario() -> Scenario {
-    // No administration flips, so each arm's own strategy is observed throughout.
-    let text = format!(
-        "{}{EXTRA}",
-        common::KOREA.replace("flip = 0.5", "flip = 0.0")
-    );
+    // No administration flips, so each arm's own strategy is observed throughout; no
+    // discretion, so each side takes every step its strategy proposes (what it does is its
+    // doctrine, not its conduct's weighing).
+    let text = [
+        ("discretion = 0.25", "discretion = 0.0"),
+        (
+            "retaliation = \"short_range_test\"",
+            "retaliation = \"short_range_test\"\ndiscretion = 0.0",
+        ),
+    ]
+    .iter()
+    .fold(common::edited("flip = 0.5", "flip = 0.0"), |t, (a, b)| {
+        assert!(t.contains(a), "test edit target not found: {a}");
+        t.replacen(a, b, 1)
+    }) + EXTRA;
     detente::scenario::parse(&text, "test.toml").unwrap()
 }
 
@@ -490,12 +500,12 @@ fn every_arm_runs_without_nan() {
             .count();
         assert_eq!(row.iter().filter(|c| c.is_empty()).count(), none, "{row:?}");
     }
-    // 22 always-numeric columns per row, plus the first irreversible months there were: the
+    // 26 always-numeric columns per row, plus the first irreversible months there were: the
     // check above really looked at every number.
     let rows_out = n_runs as usize * arms;
-    assert_eq!(header.len(), 30);
-    assert_eq!(parsed + empty, rows_out * 24);
-    assert!(parsed >= rows_out * 22);
+    assert_eq!(header.len(), 34);
+    assert_eq!(parsed + empty, rows_out * 28);
+    assert!(parsed >= rows_out * 26);
 
     // summary.csv: mean and interval are finite numbers for every metric with data (n > 0);
     // a metric without data (n = 0) has them empty. Most metrics have data.

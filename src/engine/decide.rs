@@ -123,12 +123,15 @@ impl Run<'_> {
     /// Both types' probabilities of side i taking the steps `moves` (see [`Take`]).
     fn take_probabilities(&self, i: ActorIx, moves: MoveSet) -> [f64; 2] {
         let x = self.take_state(i, moves);
-        self.prep.conduct.take(&x)
+        self.prep
+            .conduct
+            .take_with(&x, self.sc.actors[i].discretion)
     }
 
     /// What side i weighs in taking the steps `moves`: what it expects in return (the other's
     /// side of an offer that demands them, its own offer's demand if it gives them, otherwise
-    /// what the other just gave), their cost and sunk stake, and its trust and pressure.
+    /// what the other just gave) and how much of that the other has already delivered, their
+    /// cost and sunk stake, and its trust and pressure.
     fn take_state(&self, i: ActorIx, moves: MoveSet) -> Take {
         let mv = &self.arm.moves;
         let cost = |s: MoveSet| s.iter().map(|m| mv[m].cost).sum::<f64>();
@@ -140,24 +143,28 @@ impl Run<'_> {
             let whole = cost(of);
             if whole > 0.0 { cost(part) / whole } else { 1.0 }
         };
-        let (value, reciprocated) = match (&other.offer, &me.offer) {
+        let delivered = self.delivered_set();
+        let (value, secured, reciprocated) = match (&other.offer, &me.offer) {
             (Some(o), _) if !o.demand.intersect(moves).is_empty() => {
-                let part = o.demand.intersect(moves);
-                let delivered = o.give.intersect(self.delivered_set());
+                let k = share(o.demand.intersect(moves), o.demand);
+                let secured = o.give.intersect(delivered);
                 (
-                    value(o.give) * share(part, o.demand),
-                    !delivered.is_empty() || seen > 0.0,
+                    value(o.give) * k,
+                    value(secured) * k,
+                    !secured.is_empty() || seen > 0.0,
                 )
             }
             (_, Some(o)) if !o.give.intersect(moves).is_empty() => {
-                let part = o.give.intersect(moves);
-                (value(o.demand) * share(part, o.give), seen > 0.0)
+                let k = share(o.give.intersect(moves), o.give);
+                let secured = o.demand.intersect(delivered);
+                (value(o.demand) * k, value(secured) * k, seen > 0.0)
             }
-            _ => (seen, seen > 0.0),
+            _ => (seen, 0.0, seen > 0.0),
         };
         Take {
             trust: me.state.trust,
             value,
+            secured,
             cost: c,
             sunk: moves
                 .iter()
@@ -184,7 +191,10 @@ impl Run<'_> {
             reciprocated: s.seen.value > 0.0,
             held: self.derived.given[1 - i].1,
         };
-        let p = self.prep.conduct.withdraw(&x);
+        let p = self
+            .prep
+            .conduct
+            .withdraw_with(&x, self.sc.actors[i].discretion);
         let taken = rng.random::<f64>() < p[self.type_of(i)];
         self.ws.withdrawal[i] = Some(Choice {
             moves: MoveSet::single(m),

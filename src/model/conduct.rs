@@ -53,6 +53,9 @@ pub struct Take {
     pub trust: f64,
     /// V: value expected in return for the bundle.
     pub value: f64,
+    /// D: the part of V the other side has already delivered (in hand, so not discounted by
+    /// trust; reciprocating keeps it).
+    pub secured: f64,
     /// C: total cost of the bundle.
     pub cost: f64,
     /// Sum of r*c over the bundle: what is lost for good if the other defects.
@@ -107,10 +110,11 @@ impl Conduct {
     }
 
     /// Utility of taking the bundle over holding out, for type `k`:
-    /// `beta*tau*V - alpha*C - phi*(1 - tau)*sum(r*c) + kappa*[reciprocated] + h*P - gamma*H`.
+    /// `beta*(D + tau*(V - D)) - alpha*C - phi*(1 - tau)*sum(r*c) + kappa*[reciprocated] + h*P
+    /// - gamma*H`.
     pub fn take_utility(&self, k: usize, x: &Take) -> f64 {
         let w = &self.types[k];
-        self.value * x.trust * x.value
+        self.value * (x.secured + x.trust * (x.value - x.secured))
             - w.concession * x.cost
             - w.betrayal * (1.0 - x.trust) * x.sunk
             + if x.reciprocated { w.reciprocity } else { 0.0 }
@@ -143,6 +147,19 @@ impl Conduct {
         [S, G].map(|k| self.prob(self.withdraw_utility(k, x)))
     }
 
+    /// Both types' probabilities of taking a bundle its strategy proposes, for a side with
+    /// `discretion` d: the policy binds with probability 1 - d, its type weighs the rest,
+    /// `P' = 1 - d + d*P`.
+    pub fn take_with(&self, x: &Take, discretion: f64) -> [f64; 2] {
+        self.take(x).map(|p| 1.0 - discretion + discretion * p)
+    }
+
+    /// Both types' probabilities of taking a standing step back, for a side with `discretion`
+    /// d: a bound policy takes nothing back its strategy keeps, `P' = d*P`.
+    pub fn withdraw_with(&self, x: &Withdraw, discretion: f64) -> [f64; 2] {
+        self.withdraw(x).map(|p| discretion * p)
+    }
+
     /// Accumulated pressure after a month with hostile acts of total perceived `severity`:
     /// `P <- (1 - rho)*P + e*severity`.
     pub fn accumulate(&self, pressure: f64, severity: f64) -> f64 {
@@ -153,6 +170,44 @@ impl Conduct {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn what_is_already_delivered_counts_in_full() {
+        let c = conduct();
+        let x = Take {
+            trust: 0.2,
+            value: 3.0,
+            cost: 2.0,
+            ..Take::default()
+        };
+        let promised = c.take_utility(G, &x);
+        let delivered = c.take_utility(G, &Take { secured: 3.0, ..x });
+        assert!((delivered - promised - 0.8 * 3.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn discretion_blends_the_policy_with_the_type() {
+        let c = conduct();
+        let x = Take {
+            trust: 0.1,
+            value: 1.0,
+            cost: 5.0,
+            sunk: 5.0,
+            ..Take::default()
+        };
+        let free = c.take(&x);
+        assert_eq!(c.take_with(&x, 1.0), free);
+        assert_eq!(c.take_with(&x, 0.0), [1.0, 1.0]);
+        let half = c.take_with(&x, 0.5);
+        assert!((half[G] - (0.5 + 0.5 * free[G])).abs() < 1e-12);
+        let w = Withdraw {
+            cost: 5.0,
+            unreciprocated: 24,
+            ..Withdraw::default()
+        };
+        assert_eq!(c.withdraw_with(&w, 0.0), [0.0, 0.0]);
+        assert_eq!(c.withdraw_with(&w, 1.0), c.withdraw(&w));
+    }
 
     fn conduct() -> Conduct {
         Conduct::new(&Params::default())

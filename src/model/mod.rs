@@ -188,6 +188,9 @@ pub struct Actor {
     pub pressure_base: f64,
     /// B: domestic budget for a single move.
     pub budget: f64,
+    /// d: the share of this side's step choices its conduct weighs; the rest follow its
+    /// strategy as a binding policy (`model::conduct`).
+    pub discretion: f64,
     pub politics: Politics,
     /// How this actor scores a run (`payoff:<actor>`).
     pub payoff: Payoff,

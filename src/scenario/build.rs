@@ -330,6 +330,7 @@ impl Cx<'_> {
                 patience: a.patience,
                 pressure_base: a.pressure_base,
                 budget: a.budget,
+                discretion: a.discretion,
                 politics: Politics {
                     cycle: a.politics.cycle,
                     first_change: a.politics.first_change.unwrap_or(a.politics.cycle).max(1),

@@ -162,6 +162,8 @@ pub struct RawActor {
     pub pressure_base: f64,
     #[serde(deserialize_with = "check::positive")]
     pub budget: f64,
+    #[serde(default = "one", deserialize_with = "check::prob")]
+    pub discretion: f64,
     #[serde(default)]
     pub politics: RawPolitics,
     #[serde(default)]
