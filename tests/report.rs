@@ -45,6 +45,23 @@ fn every_run_writes_charts_and_a_self_contained_report() {
         "the scenario text is not in the appendix"
     );
     assert!(html.contains("S/G"));
+    // The ledger: every ledger metric of the run, with the paired differences.
+    let ledger = &html[html.find("<h2>The ledger").expect("the report shows the ledger")..];
+    for m in [
+        "outcome:verified_agreement",
+        "outcome:paper_agreement",
+        "months:verified_freeze",
+        "months:verified_agreement",
+        "conceded_unreciprocated:US",
+        "relief_pocketed:DPRK",
+        "arsenal_growth_in_talks",
+        "payoff:US",
+        "payoff:DPRK",
+        "final_belief:DPRK:US",
+    ] {
+        assert!(ledger.contains(m), "the ledger lacks {m}");
+    }
+    assert!(ledger.contains("Paired differences from the baseline"));
     // The same arm has the same colour in every chart.
     let trust = std::fs::read_to_string(out.join("trust.svg")).unwrap();
     let outcomes = std::fs::read_to_string(out.join("outcomes.svg")).unwrap();

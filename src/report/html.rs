@@ -1,7 +1,7 @@
 //! `report.html`: one self-contained page (inline charts and styles, no scripts, no network)
 //! that opens from a USB stick: the question, the scenario in plain words, every chart with a
-//! short reading, the summary with intervals and paired differences, the type-pair split, the
-//! command that reproduces it, and the scenario text.
+//! short reading, the summary with intervals and paired differences, the ledger, the type-pair
+//! split, the command that reproduces it, and the scenario text.
 
 use std::fmt::Write;
 
@@ -78,6 +78,7 @@ pub fn page(r: &Results, manifest: &serde_json::Value, sc: Option<&Scenario>) ->
         .unwrap_or_default();
     h.push_str(&what_happened(r, &charts, &trust_metric, &stock));
     h.push_str(&summary(r, &trust_metric));
+    h.push_str(&ledger(r));
     h.push_str(&type_pairs(r, sc));
     h.push_str(&reproduce(manifest));
     h
@@ -299,6 +300,124 @@ fn summary(r: &Results, trust_metric: &str) -> String {
         );
     }
     let _ = writeln!(h, "</table>");
+    h
+}
+
+/// The ledger's metrics, by the start of their names (a stock's growth in talks by its end),
+/// with what each counts.
+const LEDGER: [(&str, &str); 8] = [
+    (
+        "outcome:verified_agreement",
+        "share ending in an agreement that holds counting only verified steps",
+    ),
+    (
+        "outcome:paper_agreement",
+        "share ending in an agreement that holds only by counting unverified steps",
+    ),
+    (
+        "months:verified_",
+        "months with a verified freeze or agreement in force",
+    ),
+    (
+        "conceded_unreciprocated:",
+        "cost-years a side kept conciliatory steps in force while the other had none",
+    ),
+    (
+        "relief_pocketed:",
+        "value-years a side held the other's steps while it had none of its own in force",
+    ),
+    (
+        "_growth_in_talks",
+        "the stock gained while both sides had a conciliatory step in force",
+    ),
+    (
+        "payoff:",
+        "each side's discounted payoff over the horizon (weights in the scenario)",
+    ),
+    (
+        "final_belief:",
+        "each side's exact posterior that the other is sincere at the end",
+    ),
+];
+
+/// The ledger's metric names present in the results, in [`LEDGER`] order.
+fn ledger_metrics(r: &Results) -> Vec<(String, &'static str)> {
+    let first = r.arms.first().cloned().unwrap_or_default();
+    let names: Vec<&String> = r
+        .summary
+        .keys()
+        .filter(|(a, m)| *a == first && !m.contains('@') && !m.starts_with("diff:"))
+        .map(|(_, m)| m)
+        .collect();
+    LEDGER
+        .iter()
+        .flat_map(|&(key, what)| {
+            names
+                .iter()
+                .filter(move |m| {
+                    if key.starts_with('_') {
+                        m.ends_with(key)
+                    } else {
+                        m.starts_with(key)
+                    }
+                })
+                .map(move |m| ((*m).clone(), what))
+        })
+        .collect()
+}
+
+/// The "Ledger" section: what each arm gained and gave away (a row per metric, a column per
+/// arm), then the paired differences from the baseline.
+fn ledger(r: &Results) -> String {
+    let metrics = ledger_metrics(r);
+    if metrics.is_empty() {
+        return String::new();
+    }
+    let mut h = String::new();
+    let _ = writeln!(
+        h,
+        "<h2>The ledger</h2><p>What each arm gained and what it gave away: verified and paper agreements, time under verified limits, concessions left unreciprocated, relief pocketed, the stock's growth while talks ran, each side's payoff and its calibrated belief about the other at the end (means, 95% intervals).</p>"
+    );
+    let diff_arms: Vec<&String> = r
+        .arms
+        .iter()
+        .filter(|a| {
+            r.summary
+                .contains_key(&((*a).clone(), format!("diff:{}", metrics[0].0)))
+        })
+        .collect();
+    let table = |h: &mut String, arms: &[&String], prefix: &str| {
+        let head: Vec<String> = arms.iter().map(|a| esc(a)).collect();
+        let _ = writeln!(
+            h,
+            "<table><tr><th>metric</th><th>{}</th></tr>",
+            head.join("</th><th>")
+        );
+        for (m, what) in &metrics {
+            let share = m.starts_with("outcome:");
+            let cells: Vec<String> = arms
+                .iter()
+                .map(|a| cell(r, a, &format!("{prefix}{m}"), share))
+                .collect();
+            let _ = writeln!(
+                h,
+                "<tr><td>{}<br><small>{}</small></td><td>{}</td></tr>",
+                esc(m),
+                esc(what),
+                cells.join("</td><td>")
+            );
+        }
+        let _ = writeln!(h, "</table>");
+    };
+    let all: Vec<&String> = r.arms.iter().collect();
+    table(&mut h, &all, "");
+    if !diff_arms.is_empty() {
+        let _ = writeln!(
+            h,
+            "<p>Paired differences from the baseline (same runs, same shocks):</p>"
+        );
+        table(&mut h, &diff_arms, "diff:");
+    }
     h
 }
 
