@@ -105,7 +105,7 @@ fn administration_changes_come_at_the_first_change_then_every_cycle() {
     let mut flips = std::collections::BTreeSet::new();
     for r in 0..200 {
         for (t, e) in run(&sc, "maximum_pressure", r).events {
-            if matches!(e, Event::Flipped { actor: 0 }) {
+            if matches!(e, Event::Flipped { actor: 0, .. }) {
                 flips.insert(t);
             }
         }

@@ -46,7 +46,9 @@ fn every_run_writes_charts_and_a_self_contained_report() {
     );
     assert!(html.contains("S/G"));
     // The ledger: every ledger metric of the run, with the paired differences.
-    let ledger = &html[html.find("<h2>The ledger").expect("the report shows the ledger")..];
+    let ledger = &html[html
+        .find("<h2>The ledger")
+        .expect("the report shows the ledger")..];
     for m in [
         "outcome:verified_agreement",
         "outcome:paper_agreement",

@@ -15,10 +15,23 @@ impl Run<'_> {
     /// Step 6: both sides choose at once, from the same state.
     pub(super) fn decide(&mut self, t: u32, rng: &mut ChaCha8Rng) {
         for i in 0..2 {
+            if t < self.sides[i].review_until {
+                self.hold(i);
+                continue;
+            }
             self.propose(t, i, rng);
             self.choose_steps(t, i, rng);
             self.choose_withdrawal(t, i, rng);
         }
+    }
+
+    /// Side i's new government is reviewing policy: it does nothing this month (no steps,
+    /// offers, pressure or take-backs), and so faces no choice the other could learn from.
+    fn hold(&mut self, i: ActorIx) {
+        self.ws.intents[i].clear();
+        self.ws.bundles[i].clear();
+        self.ws.withdrawal[i] = None;
+        self.ws.revealed[i] = false;
     }
 
     /// Side i's strategy proposes this month's intents; so does its shadow (the other type's
@@ -217,6 +230,7 @@ impl Run<'_> {
             .in_force
             .intersect(self.prep.facts.standing[i])
             .minus(revoking)
+            .minus(self.sides[i].locked)
             .iter()
             .filter(|&m| v.revocable(m))
             .max_by(|&a, &b| {

@@ -25,7 +25,7 @@ impl Run<'_> {
                     Intent::Make(_) => {}
                     Intent::Revoke(m) => self.revoke(t, i, m, rec),
                     Intent::Hostile(m) | Intent::Retaliate(m) => {
-                        if self.arm.moves[m].actor == i && self.arm.moves[m].is_hostile() {
+                        if self.arm.moves[m].actor == i && self.may_choose_hostile(i, m) {
                             let response = matches!(intent, Intent::Retaliate(_));
                             self.hostile(t, i, m, false, response, rec);
                         }
@@ -155,10 +155,19 @@ impl Run<'_> {
         rec.event(t, &Event::Made { actor: i, mv: m });
     }
 
-    /// Side i revokes its standing move m, if it may.
+    /// Whether side i may choose hostile move m: its own hostile move, and not one that would
+    /// end a standing step its government found binding.
+    fn may_choose_hostile(&self, i: ActorIx, m: MoveIx) -> bool {
+        self.arm.moves[m]
+            .hostile
+            .as_ref()
+            .is_some_and(|h| h.breaks.intersect(self.sides[i].locked).is_empty())
+    }
+
+    /// Side i revokes its standing move m, if it may (not a step its government found binding).
     fn revoke(&mut self, t: u32, i: ActorIx, m: MoveIx, rec: &mut impl Recorder) {
         let v = self.view(i, t);
-        if self.arm.moves[m].actor == i && v.revocable(m) {
+        if self.arm.moves[m].actor == i && v.revocable(m) && !self.sides[i].locked.contains(m) {
             self.board.in_force.remove(m);
             self.ws.acts[i].push(Act::Revoked(m));
             rec.event(t, &Event::Revoked { actor: i, mv: m });

@@ -102,9 +102,14 @@ struct Side {
     /// Log-odds of this side's trust in the other.
     l: f64,
     l0: f64,
-    /// The arm's strategy (before type resolution) and whether an administration flipped it.
+    /// The arm's strategy (before type resolution), and the one an administration has put in
+    /// its place (None: the arm's).
     declared: usize,
-    flipped: bool,
+    course: Option<usize>,
+    /// The month from which a new administration or leader acts (it holds before).
+    review_until: u32,
+    /// Standing steps a new administration found in force and cannot take back.
+    locked: MoveSet,
     resolved: usize,
     /// The strategy's state.
     strategy: Strategy,

@@ -128,9 +128,11 @@ pub enum Event {
     Offered {
         actor: ActorIx,
     },
-    /// A scheduled administration change flipped the actor's strategy.
+    /// A scheduled administration change brought a new course: the strategy now declared
+    /// (before type resolution; the arm's own or a successor).
     Flipped {
         actor: ActorIx,
+        strategy: usize,
     },
     /// A new leader; the type was redrawn.
     NewLeader {

@@ -4,7 +4,7 @@
 use rand::RngExt;
 
 use super::{Event, Recorder, Run};
-use crate::model::{ActorIx, Scenario, Shock};
+use crate::model::{ActorIx, MoveSet, Scenario, Shock, Successor};
 use crate::rng;
 use crate::strategies::{self, Strategy};
 
@@ -52,12 +52,14 @@ impl ShockDraws {
                         c |= 1 << k;
                     }
                 }
-                for (i, a) in sc.actors.iter().enumerate() {
+                for i in 0..2 {
                     let x = month[ns + i];
-                    let pol = &a.politics;
-                    if (pol.change_due(t) && rng::mid16(x) < pol.flip)
-                        || rng::hi32(x) < pol.leadership_hazard
-                    {
+                    // A candidate if any arm's politics may act (arms may override them).
+                    if sc.experiment.arms.iter().any(|arm| {
+                        let pol = &arm.politics[i];
+                        (pol.change_due(t) && rng::mid16(x) < pol.flip)
+                            || rng::hi32(x) < pol.leadership_hazard
+                    }) {
                         c |= 1 << (ns + i);
                     }
                 }
@@ -190,19 +192,30 @@ impl Run<'_> {
         Some(rate)
     }
 
-    /// Actor i's politics with its draw `x`: a scheduled administration change may flip its
-    /// strategy, and a new leader brings a new type; either resets the other's trust in part.
+    /// Actor i's politics with its draw `x`: a scheduled change may bring a new administration
+    /// with a new course, and a new leader brings a new type; either resets the other's trust
+    /// in part, reviews policy for `lag` months and finds some standing steps binding.
     fn politics(&mut self, t: u32, i: ActorIx, x: u64, rec: &mut impl Recorder) {
         let (u_lead, u_flip, u_type) = (rng::hi32(x), rng::mid16(x), rng::lo16(x));
-        let pol = &self.sc.actors[i].politics;
-        if pol.change_due(t) && u_flip < pol.flip {
+        let arm = self.arm;
+        let pol = &arm.politics[i];
+        if let Some(next) = pol.successor(u_flip).filter(|_| pol.change_due(t)) {
             let s = &mut self.sides[i];
-            s.flipped = !s.flipped;
+            s.course = match next {
+                Successor::Arm => None,
+                Successor::Strategy(j) => (j != s.declared).then_some(j),
+                Successor::Toggle(to) => match s.course {
+                    Some(_) => None,
+                    None => to,
+                },
+            };
             self.reset_trust_of_other(i, pol.trust_reset);
             self.restrategise(i, false);
             self.sides[i].offer = None;
             self.drop_obligations_owed_to(i);
-            rec.event(t, &Event::Flipped { actor: i });
+            self.take_office(t, i, x);
+            let strategy = self.sides[i].course.unwrap_or(self.sides[i].declared);
+            rec.event(t, &Event::Flipped { actor: i, strategy });
         }
         if u_lead < pol.leadership_hazard {
             let sincere = u_type < self.sc.actors[i].prior_sincere;
@@ -211,8 +224,30 @@ impl Run<'_> {
             // The new leader's type is a fresh draw from the prior: so is the other's posterior.
             self.sides[1 - i].belief = self.prep.prior[1 - i];
             self.restrategise(i, true);
+            self.take_office(t, i, x);
             rec.event(t, &Event::NewLeader { actor: i, sincere });
         }
+    }
+
+    /// A new government of side i takes office in month t: it reviews policy for `lag` months
+    /// (holding meanwhile) and finds each of its side's conciliatory standing steps in force
+    /// binding with probability `stickiness` (a draw per step, derived from the month's
+    /// politics draw `x`).
+    fn take_office(&mut self, t: u32, i: ActorIx, x: u64) {
+        let pol = &self.arm.politics[i];
+        let mut locked = MoveSet::EMPTY;
+        if pol.stickiness > 0.0 {
+            let standing = self.board.in_force.intersect(self.prep.facts.standing[i]);
+            for m in standing.iter() {
+                let d = rng::splitmix64(x ^ (m as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15));
+                if rng::hi32(d) < pol.stickiness {
+                    locked.insert(m);
+                }
+            }
+        }
+        let s = &mut self.sides[i];
+        s.locked = locked;
+        s.review_until = t + pol.lag;
     }
 
     /// Actor i's government changed: the other's trust in it moves back toward its initial
@@ -230,10 +265,7 @@ impl Run<'_> {
     fn restrategise(&mut self, i: ActorIx, new_leader: bool) {
         let decls = &self.sc.strategies;
         let s = &mut self.sides[i];
-        let base = match (s.flipped, self.sc.actors[i].politics.flip_to) {
-            (true, Some(alt)) => alt,
-            _ => s.declared,
-        };
+        let base = s.course.unwrap_or(s.declared);
         let resolved = strategies::resolve(decls, base, s.state.sincere);
         let other = strategies::resolve(decls, base, !s.state.sincere);
         let old = (s.resolved, s.strategy.clone());

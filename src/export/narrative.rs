@@ -52,7 +52,11 @@ fn describe(sc: &Scenario, arm: &Arm, e: &Event) -> Option<String> {
         }
         Event::Perceived { .. } | Event::TrustUpdate { .. } => describe_reading(sc, arm, e)?,
         Event::Offered { actor } => format!("{} puts an offer on the table.", who(actor)),
-        Event::Flipped { actor } => format!("A new {} administration changes course.", who(actor)),
+        Event::Flipped { actor, strategy } => format!(
+            "A new {} administration changes course: it plays {}.",
+            who(actor),
+            sc.strategies[strategy].id
+        ),
         Event::NewLeader { actor, sincere } => format!(
             "{} has a new leader ({}).",
             who(actor),
@@ -335,7 +339,7 @@ impl EventRow {
                 )
             },
             Event::Offered { actor } => by(actor, "offered", String::new()),
-            Event::Flipped { actor } => by(actor, "administration_flip", String::new()),
+            Event::Flipped { actor, .. } => by(actor, "administration_flip", String::new()),
             Event::NewLeader { actor, .. } => by(actor, "new_leader", String::new()),
             Event::AgreementFormed => Self::process("agreement_formed"),
             Event::AgreementCollapsed => Self::process("agreement_collapsed"),

@@ -146,17 +146,64 @@ pub struct Politics {
     pub cycle: u32,
     /// Month of the first scheduled change (then every `cycle` months).
     pub first_change: u32,
-    /// Probability that a scheduled change flips the strategy.
+    /// Probability that a scheduled change brings a new course (the last bound of
+    /// `successors`, or the third party's `flip`).
     pub flip: f64,
-    /// Share of the other side's trust gains (above its initial belief) lost at a flip.
+    /// What a new administration plays, with cumulative probabilities: at a scheduled change a
+    /// draw below the first bound picks the first successor, and so on; above `flip` the
+    /// administration keeps its course.
+    pub successors: Vec<(Successor, f64)>,
+    /// Share of the other side's trust gains (above its initial belief) lost at a change.
     pub trust_reset: f64,
-    /// Strategy a flipped administration follows (toggles back at the next flip).
-    pub flip_to: Option<usize>,
     /// Monthly hazard of an unscheduled change of leader (type redrawn from the prior).
     pub leadership_hazard: f64,
+    /// Months a new administration or leader reviews policy before it acts.
+    pub lag: u32,
+    /// Probability that each of its own conciliatory standing steps in force binds a new
+    /// administration (it cannot take it back during its term).
+    pub stickiness: f64,
+}
+
+/// The course a new administration takes.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Successor {
+    /// The arm's own strategy.
+    Arm,
+    /// This strategy.
+    Strategy(usize),
+    /// `flip_to` (the older form): this strategy if the arm's is in force, else the arm's; with
+    /// none, the course stays.
+    Toggle(Option<usize>),
 }
 
 impl Politics {
+    /// No changes of government at all.
+    pub fn none() -> Politics {
+        Politics {
+            cycle: 0,
+            first_change: 1,
+            flip: 0.0,
+            successors: Vec::new(),
+            trust_reset: 0.0,
+            leadership_hazard: 0.0,
+            lag: 0,
+            stickiness: 0.0,
+        }
+    }
+
+    /// Whether anything can change: a scheduled change with a new course, or a new leader.
+    pub fn active(&self) -> bool {
+        (self.cycle > 0 && self.flip > 0.0) || self.leadership_hazard > 0.0
+    }
+
+    /// The successor a scheduled change's draw `u` picks (None: the course stays).
+    pub fn successor(&self, u: f64) -> Option<Successor> {
+        self.successors
+            .iter()
+            .find(|(_, c)| u < *c)
+            .map(|(s, _)| *s)
+    }
+
     /// Whether a scheduled administration change falls in month `t`.
     pub fn change_due(&self, t: u32) -> bool {
         self.cycle > 0
@@ -324,6 +371,8 @@ pub struct Arm {
     pub moves: Vec<Move>,
     /// The third party's stance at month 0 in this arm (None: the scenario's); true: engager.
     pub stance: Option<bool>,
+    /// Each actor's politics in this arm (the actor's, with the arm's overrides).
+    pub politics: [Politics; 2],
 }
 
 /// The experiment: arms run on the same run indices with common random numbers.

@@ -10,7 +10,8 @@ use super::raw::*;
 use super::{Cx, MAX_HORIZON, MAX_RUNS, R, ScenarioNames, kinds_list};
 use crate::model::{
     self, Actor, AgreementIndex, Arm, Experiment, Hostility, InitialState, MAX_MOVES, Move,
-    MoveSet, Phase, Politics, Roadmap, Scenario, Shock, Stock, StrategyDecl, TrackPolicy,
+    MoveSet, Phase, Politics, Roadmap, Scenario, Shock, Stock, StrategyDecl, Successor,
+    TrackPolicy,
 };
 
 /// Ids to indices, per kind of thing a scenario names.
@@ -300,10 +301,7 @@ impl Cx<'_> {
         let mut actors = Vec::new();
         for a in raw_actors {
             let a = a.get_ref();
-            let flip_to = match &a.politics.flip_to {
-                Some(r) => Some(self.lookup(strategy_ids, r, "strategy")?),
-                None => None,
-            };
+            let politics = self.politics(&a.politics, strategy_ids)?;
             let own_hostile = |r: &Spanned<String>| -> R<usize> {
                 let m = self.lookup(move_ids, r, "move")?;
                 if moves[m].hostile.is_none() || moves[m].actor != actor_ids[a.id.get_ref()] {
@@ -331,14 +329,7 @@ impl Cx<'_> {
                 pressure_base: a.pressure_base,
                 budget: a.budget,
                 discretion: a.discretion,
-                politics: Politics {
-                    cycle: a.politics.cycle,
-                    first_change: a.politics.first_change.unwrap_or(a.politics.cycle).max(1),
-                    flip: a.politics.flip,
-                    trust_reset: a.politics.trust_reset,
-                    flip_to,
-                    leadership_hazard: a.politics.leadership_hazard,
-                },
+                politics,
                 payoff: a.payoff,
                 stock: a.stock.as_ref().map(|x| Stock {
                     initial: x.initial,
@@ -535,6 +526,7 @@ impl Cx<'_> {
                 }
                 Some(s) => Some(self.stance(s)?),
             };
+            let politics = self.arm_politics(raw, a, &id, strategy_ids)?;
             arms.push(Arm {
                 id,
                 label: if a.label.is_empty() {
@@ -546,9 +538,108 @@ impl Cx<'_> {
                 params,
                 moves: arm_moves,
                 stance,
+                politics,
             });
         }
         Ok((arms, arm_ids))
+    }
+
+    /// An actor's politics, checked: `successors` (each a strategy id or `arm`, their
+    /// probabilities summing to at most 1) or the older `flip` and `flip_to`, not both.
+    fn politics(&self, p: &RawPolitics, strategy_ids: &Ids) -> R<Politics> {
+        let successors = match (&p.successors, p.flip > 0.0 || p.flip_to.is_some()) {
+            (Some(list), true) => {
+                return Err(self.err(
+                    list.span(),
+                    "give either successors or flip and flip_to, not both (successors = [{ strategy = \"hardline\", p = 0.5 }] is flip = 0.5 with flip_to = \"hardline\", without the toggling back)",
+                ));
+            }
+            (Some(list), false) => {
+                let mut total = 0.0;
+                let mut out = Vec::new();
+                for x in list.get_ref() {
+                    let who = if *x.strategy.get_ref() == "arm" {
+                        if strategy_ids.contains_key("arm") {
+                            return Err(self.err(
+                                x.strategy.span(),
+                                "'arm' in successors means the arm's own strategy; rename the strategy called 'arm'",
+                            ));
+                        }
+                        Successor::Arm
+                    } else {
+                        Successor::Strategy(self.lookup(strategy_ids, &x.strategy, "strategy")?)
+                    };
+                    total += x.p;
+                    out.push((who, total));
+                }
+                if total > 1.0 + 1e-9 {
+                    return Err(self.err(
+                        list.span(),
+                        format!("the successors' probabilities sum to {total}; they must sum to at most 1 (the rest keeps the course)"),
+                    ));
+                }
+                out
+            }
+            (None, _) => {
+                let to = match &p.flip_to {
+                    Some(r) => Some(self.lookup(strategy_ids, r, "strategy")?),
+                    None => None,
+                };
+                if p.flip > 0.0 {
+                    vec![(Successor::Toggle(to), p.flip)]
+                } else {
+                    Vec::new()
+                }
+            }
+        };
+        Ok(Politics {
+            cycle: p.cycle,
+            first_change: p.first_change.unwrap_or(p.cycle).max(1),
+            flip: successors.last().map_or(0.0, |s| s.1.min(1.0)),
+            successors,
+            trust_reset: p.trust_reset,
+            leadership_hazard: p.leadership_hazard,
+            lag: p.lag,
+            stickiness: p.stickiness,
+        })
+    }
+
+    /// An arm's politics for each actor: the actor's with the arm's changes (keyed by actor id).
+    fn arm_politics(
+        &self,
+        raw: &RawScenario,
+        arm: &RawArm,
+        id: &str,
+        strategy_ids: &Ids,
+    ) -> R<[Politics; 2]> {
+        let actors = raw.actors.get_ref();
+        for (who, patch) in &arm.politics {
+            if !actors.iter().any(|a| a.get_ref().id.get_ref() == who) {
+                return Err(self.err(
+                    patch.span(),
+                    format!("arm '{id}' changes the politics of '{who}', which is not an actor"),
+                ));
+            }
+        }
+        let one = |i: usize| -> R<Politics> {
+            let a = actors[i].get_ref();
+            match arm.politics.get(a.id.get_ref()) {
+                None => self.politics(&a.politics, strategy_ids),
+                Some(patch) => {
+                    let mut merged = a.politics.patched(patch.get_ref());
+                    // An arm that gives successors replaces the older form, and vice versa.
+                    let q = patch.get_ref();
+                    if q.successors.is_some() {
+                        merged.flip = 0.0;
+                        merged.flip_to = None;
+                    } else if q.flip.is_some() || q.flip_to.is_some() {
+                        merged.successors = None;
+                    }
+                    self.politics(&merged, strategy_ids)
+                }
+            }
+        };
+        Ok([one(0)?, one(1)?])
     }
 
     /// A run metric's index by name.

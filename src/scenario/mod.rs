@@ -433,9 +433,11 @@ impl Cx<'_> {
                 cycle,
                 first_change: r.politics.first_change.unwrap_or(cycle).max(1),
                 flip: r.politics.flip,
+                successors: Vec::new(),
                 trust_reset: 0.0,
-                flip_to: None,
                 leadership_hazard: 0.0,
+                lag: 0,
+                stickiness: 0.0,
             },
             moves,
         })

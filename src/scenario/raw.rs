@@ -174,7 +174,7 @@ pub struct RawActor {
     pub pressure: Vec<Spanned<String>>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawPolitics {
     #[serde(default)]
@@ -188,6 +188,57 @@ pub struct RawPolitics {
     pub flip_to: Option<Spanned<String>>,
     #[serde(default, deserialize_with = "check::prob")]
     pub leadership_hazard: f64,
+    /// What a new administration plays: strategies (or `arm`) with probabilities.
+    pub successors: Option<Spanned<Vec<RawSuccessor>>>,
+    #[serde(default)]
+    pub lag: u32,
+    #[serde(default, deserialize_with = "check::prob")]
+    pub stickiness: f64,
+}
+
+/// One entry of `successors`: a strategy id (or `arm`, the arm's own) and its probability.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSuccessor {
+    pub strategy: Spanned<String>,
+    #[serde(deserialize_with = "check::prob")]
+    pub p: f64,
+}
+
+/// An arm's changes to an actor's politics: any key of `[actors.politics]`.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPoliticsPatch {
+    pub cycle: Option<u32>,
+    pub first_change: Option<u32>,
+    #[serde(default, deserialize_with = "check_opt::prob")]
+    pub flip: Option<f64>,
+    #[serde(default, deserialize_with = "check_opt::prob")]
+    pub trust_reset: Option<f64>,
+    pub flip_to: Option<Spanned<String>>,
+    #[serde(default, deserialize_with = "check_opt::prob")]
+    pub leadership_hazard: Option<f64>,
+    pub successors: Option<Spanned<Vec<RawSuccessor>>>,
+    pub lag: Option<u32>,
+    #[serde(default, deserialize_with = "check_opt::prob")]
+    pub stickiness: Option<f64>,
+}
+
+impl RawPolitics {
+    /// These politics with an arm's changes.
+    pub fn patched(&self, p: &RawPoliticsPatch) -> RawPolitics {
+        RawPolitics {
+            cycle: p.cycle.unwrap_or(self.cycle),
+            first_change: p.first_change.or(self.first_change),
+            flip: p.flip.unwrap_or(self.flip),
+            trust_reset: p.trust_reset.unwrap_or(self.trust_reset),
+            flip_to: p.flip_to.clone().or_else(|| self.flip_to.clone()),
+            leadership_hazard: p.leadership_hazard.unwrap_or(self.leadership_hazard),
+            successors: p.successors.clone().or_else(|| self.successors.clone()),
+            lag: p.lag.unwrap_or(self.lag),
+            stickiness: p.stickiness.unwrap_or(self.stickiness),
+        }
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -327,4 +378,7 @@ pub struct RawArm {
     pub params: Option<Spanned<toml::Table>>,
     /// The third party's stance in this arm: `engager` or `hardliner`.
     pub third_party_stance: Option<Spanned<String>>,
+    /// Changes to the actors' politics in this arm, by actor id.
+    #[serde(default)]
+    pub politics: BTreeMap<String, Spanned<RawPoliticsPatch>>,
 }

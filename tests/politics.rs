@@ -1,0 +1,198 @@
+//! Politics as data: what a new administration plays (a distribution over strategies), how
+//! long it reviews policy before acting, which standing steps bind it, per-arm overrides, and
+//! the checks on each.
+
+mod common;
+
+use detente::engine::{self, Event, Keep, Workspace};
+use detente::model::Scenario;
+use detente::rng;
+
+const US: usize = 0;
+
+/// The flagship with the US's politics replaced by `politics` (keys of `[actors.politics]`).
+fn korea(politics: &str) -> Scenario {
+    let text = common::edited(
+        "cycle = 48\nflip = 0.5\ntrust_reset = 0.5\nflip_to = \"hardline\"\n",
+        &format!("cycle = 48\ntrust_reset = 0.5\n{politics}\n"),
+    );
+    detente::scenario::parse(&text, "korea.toml").unwrap()
+}
+
+fn runs(sc: &Scenario, arm: &str, n: u64) -> Vec<Keep> {
+    let arm = sc.experiment.arms.iter().find(|a| a.id == arm).unwrap();
+    let mut ws = Workspace::new();
+    (0..n)
+        .map(|r| {
+            let mut k = Keep::default();
+            engine::simulate(sc, arm, rng::run_seed(31, r), &mut ws, &mut k);
+            k
+        })
+        .collect()
+}
+
+/// The strategy each run's first administration change at month 48 brought, if any.
+fn at_48(sc: &Scenario, all: &[Keep]) -> Vec<Option<String>> {
+    all.iter()
+        .map(|k| {
+            k.events.iter().find_map(|(t, e)| match e {
+                Event::Flipped {
+                    actor: US,
+                    strategy,
+                } if *t == 48 => Some(sc.strategies[*strategy].id.clone()),
+                _ => None,
+            })
+        })
+        .collect()
+}
+
+#[test]
+fn a_new_administration_draws_its_strategy_from_the_successors() {
+    let sc = korea(
+        "successors = [{ strategy = \"hardline\", p = 0.3 }, { strategy = \"grit\", p = 0.2 }]",
+    );
+    let all = runs(&sc, "incremental", 2000);
+    let drawn = at_48(&sc, &all);
+    let share = |s: &str| {
+        drawn.iter().filter(|d| d.as_deref() == Some(s)).count() as f64 / drawn.len() as f64
+    };
+    let (hard, grit, none) = (
+        share("hardline"),
+        share("grit"),
+        drawn.iter().filter(|d| d.is_none()).count() as f64 / 2000.0,
+    );
+    // Runs that ended in war before month 48 have no change: at most a few percent.
+    assert!((hard - 0.3).abs() < 0.04, "hardline {hard}");
+    assert!((grit - 0.2).abs() < 0.04, "grit {grit}");
+    assert!((none - 0.5).abs() < 0.06, "no change {none}");
+    // A successor that is the arm's own strategy is a new administration on the same course.
+    let sc = korea("successors = [{ strategy = \"arm\", p = 1.0 }]");
+    let drawn = at_48(&sc, &runs(&sc, "grit", 50));
+    assert!(drawn.iter().flatten().all(|s| s == "grit"));
+    assert!(drawn.iter().flatten().count() > 40);
+}
+
+#[test]
+fn a_new_administration_holds_while_it_reviews_policy() {
+    let sc = korea("successors = [{ strategy = \"arm\", p = 1.0 }]\nlag = 6");
+    let all = runs(&sc, "incremental", 300);
+    let mut after = 0;
+    for k in &all {
+        for (t, e) in &k.events {
+            let us_acts = matches!(
+                e,
+                Event::Made { actor: US, .. }
+                    | Event::Revoked { actor: US, .. }
+                    | Event::Offered { actor: US }
+                    | Event::Hostile {
+                        actor: US,
+                        shock: false,
+                        ..
+                    }
+            );
+            if us_acts {
+                assert!(
+                    !(48..54).contains(t),
+                    "the US acted in month {t} under review"
+                );
+                after += usize::from((54..60).contains(t));
+            }
+        }
+    }
+    assert!(after > 0, "the US never acted after its review");
+}
+
+/// Months in which the US took back a standing step, after the change at month 48 and before
+/// the next one, over all runs.
+fn revocations_after_48(all: &[Keep]) -> usize {
+    all.iter()
+        .map(|k| {
+            k.events
+                .iter()
+                .filter(|(t, e)| {
+                    (48..96).contains(t) && matches!(e, Event::Revoked { actor: US, .. })
+                })
+                .count()
+        })
+        .sum()
+}
+
+#[test]
+fn standing_steps_that_bind_a_successor_stay_in_force() {
+    // Every run's US turns hardline at month 48; hardline takes back whatever it can.
+    let loose = korea("successors = [{ strategy = \"hardline\", p = 1.0 }]");
+    let sticky = korea("successors = [{ strategy = \"hardline\", p = 1.0 }]\nstickiness = 1.0");
+    let a = revocations_after_48(&runs(&loose, "incremental", 200));
+    let b = revocations_after_48(&runs(&sticky, "incremental", 200));
+    assert!(a > 100, "hardline took back only {a} steps");
+    assert_eq!(b, 0, "steps that bound the successor were taken back");
+}
+
+#[test]
+fn an_arm_can_change_an_actors_politics() {
+    let text = format!(
+        "{}\n[[experiment.arms]]\nid = \"incremental_no_elections\"\nstrategies = {{ US = \"incremental\", DPRK = \"hedger\" }}\npolitics = {{ US = {{ cycle = 0 }} }}\n",
+        common::KOREA
+    );
+    let sc = detente::scenario::parse(&text, "korea.toml").unwrap();
+    let flips = |arm: &str| {
+        runs(&sc, arm, 200)
+            .iter()
+            .filter(|k| {
+                k.events
+                    .iter()
+                    .any(|(_, e)| matches!(e, Event::Flipped { .. }))
+            })
+            .count()
+    };
+    assert_eq!(flips("incremental_no_elections"), 0);
+    assert!(flips("incremental") > 50);
+    let arm = sc
+        .experiment
+        .arms
+        .iter()
+        .find(|a| a.id == "incremental_no_elections")
+        .unwrap();
+    assert_eq!(arm.politics[US].cycle, 0);
+    assert_eq!(
+        arm.politics[US].trust_reset, 0.5,
+        "the actor's other keys are kept"
+    );
+}
+
+#[test]
+fn bad_politics_are_refused_with_the_place_and_what_is_valid() {
+    let err = |politics: &str| {
+        let text = common::edited(
+            "cycle = 48\nflip = 0.5\ntrust_reset = 0.5\nflip_to = \"hardline\"\n",
+            &format!("cycle = 48\n{politics}\n"),
+        );
+        detente::scenario::parse(&text, "korea.toml")
+            .unwrap_err()
+            .to_string()
+    };
+    let e = err(
+        "successors = [{ strategy = \"hardline\", p = 0.7 }, { strategy = \"grit\", p = 0.6 }]",
+    );
+    assert!(
+        e.contains("korea.toml:") && e.contains("sum to at most 1"),
+        "{e}"
+    );
+    let e = err("flip = 0.5\nsuccessors = [{ strategy = \"hardline\", p = 0.5 }]");
+    assert!(e.contains("not both"), "{e}");
+    let e = err("successors = [{ strategy = \"nobody\", p = 0.5 }]");
+    assert!(e.contains("nobody"), "{e}");
+    let e = err("stickiness = 1.5");
+    assert!(
+        e.contains("korea.toml:87:") && e.contains("probability in [0, 1]"),
+        "{e}"
+    );
+    let text = format!(
+        "{}\n[[experiment.arms]]\nid = \"x\"\nstrategies = {{ US = \"incremental\", DPRK = \"hedger\" }}\npolitics = {{ ROK = {{ cycle = 0 }} }}\n",
+        common::KOREA
+    );
+    let e = detente::scenario::parse(&text, "korea.toml")
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("'ROK', which is not an actor"), "{e}");
+}
