@@ -101,7 +101,7 @@ fn the_headline_answers_the_question_in_the_terminal_and_the_report() {
             "question: Does an action-for-action roadmap",
         ))
         .stdout(predicate::str::is_match(
-            r"answer:   incremental - all_or_nothing on outcome:agreement: \+\d+\.\d points \[\+\d+\.\d, \+\d+\.\d\]; incremental does better\.",
+            r"answer:   incremental - all_or_nothing on months:verified_freeze: \+\d+\.\d+ \[\+\d+\.\d+, \+\d+\.\d+\]; incremental does better\.",
         ).unwrap());
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
     assert!(html.contains("The answer, as a paired difference"));

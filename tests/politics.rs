@@ -196,3 +196,85 @@ fn bad_politics_are_refused_with_the_place_and_what_is_valid() {
         .to_string();
     assert!(e.contains("'ROK', which is not an actor"), "{e}");
 }
+
+#[test]
+fn what_politics_changes_is_measured_on_the_same_runs_without_it() {
+    use detente::model::{Arm, Politics};
+    let sc = detente::scenario::default_scenario().scenario;
+    assert_eq!(sc.output.politics_runs, 2000);
+    let mut records = Vec::new();
+    let agg = detente::batch::run::<()>(&sc, 7, 0..120, &|_| {}, &mut |rows| {
+        records.extend(rows.iter().cloned());
+        Ok(())
+    })
+    .unwrap();
+    let mut changed = 0;
+    for (a, arm) in sc.experiment.arms.iter().enumerate() {
+        let quiet = Arm {
+            politics: [Politics::none(), Politics::none()],
+            ..arm.clone()
+        };
+        for r in &records {
+            let twin = engine::simulate(
+                &sc,
+                &quiet,
+                r.seed,
+                &mut Workspace::new(),
+                &mut engine::Discard,
+            );
+            let rec = &r.records[a];
+            assert_eq!(
+                rec.without_politics,
+                Some(twin.outcome),
+                "arm {} run {}",
+                arm.id,
+                r.run
+            );
+            changed += usize::from(twin.outcome != rec.outcome);
+        }
+    }
+    assert!(changed > 20, "politics changed only {changed} outcomes");
+    // summary.csv: the share changed and each outcome's paired change, over the twin runs.
+    let rows = detente::export::summary::rows(&sc, &agg);
+    let get = |arm: &str, m: &str| {
+        rows.iter()
+            .find(|r| r.arm == arm && r.metric == m)
+            .unwrap_or_else(|| panic!("{arm} {m}"))
+    };
+    let inc = sc
+        .experiment
+        .arms
+        .iter()
+        .position(|a| a.id == "incremental")
+        .unwrap();
+    let with = records
+        .iter()
+        .filter(|r| r.records[inc].outcome.name() == "agreement")
+        .count();
+    let without = records
+        .iter()
+        .filter(|r| r.records[inc].without_politics.map(|o| o.name()) == Some("agreement"))
+        .count();
+    let p = get("incremental", "politics:agreement");
+    assert_eq!(p.n, 120);
+    assert!((p.mean - (with as f64 - without as f64) / 120.0).abs() < 1e-9);
+    assert!(get("incremental", "politics:changed_outcome").mean > 0.0);
+
+    // Only the first `politics_runs` runs have a twin; without politics, none has.
+    let text = format!("{}\n[output]\npolitics_runs = 50\n", common::KOREA);
+    let sc = detente::scenario::parse(&text, "k.toml").unwrap();
+    let agg = detente::batch::run::<()>(&sc, 7, 0..120, &|_| {}, &mut |_| Ok(())).unwrap();
+    let rows = detente::export::summary::rows(&sc, &agg);
+    let n = |rows: &[detente::export::summary::Row]| {
+        rows.iter()
+            .find(|r| r.arm == "incremental" && r.metric == "politics:changed_outcome")
+            .map_or(0, |r| r.n)
+    };
+    assert_eq!(n(&rows), 50);
+    let quiet = common::KOREA
+        .replace("cycle = 48\n", "cycle = 0\n")
+        .replace("leadership_hazard = 0.005", "leadership_hazard = 0.0");
+    let sc = detente::scenario::parse(&quiet, "k.toml").unwrap();
+    let agg = detente::batch::run::<()>(&sc, 7, 0..30, &|_| {}, &mut |_| Ok(())).unwrap();
+    assert_eq!(n(&detente::export::summary::rows(&sc, &agg)), 0);
+}

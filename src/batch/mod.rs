@@ -17,7 +17,7 @@ use rayon::prelude::*;
 pub use aggregate::Aggregate;
 
 use crate::engine::{self, MonthRecord, Recorder, RunRecord, ShockDraws, Workspace};
-use crate::model::Scenario;
+use crate::model::{Arm, Politics, Scenario};
 use crate::rng::run_seed;
 
 /// Runs per block: the unit of parallel work between two hand-offs to the sink.
@@ -73,10 +73,13 @@ impl Recorder for ArmRecorder<'_> {
 }
 
 /// Simulate every arm of one run into an aggregate; returns the arm records. `arms` are the
-/// scenario's arms, prepared ([`engine::Prepared`]).
+/// scenario's arms, prepared ([`engine::Prepared`]); `quiet` the same arms without politics
+/// (None for an arm without any; an empty slice: none this run), whose outcome each record
+/// keeps as `without_politics`.
 pub fn run_one(
     sc: &Scenario,
     arms: &[engine::Prepared],
+    quiet: &[Option<engine::Prepared>],
     seed: u64,
     ws: &mut Workspace,
     shocks: &mut ShockDraws,
@@ -87,11 +90,32 @@ pub fn run_one(
         .iter()
         .enumerate()
         .map(|(a, arm)| {
-            engine::simulate_with(arm, seed, shocks, ws, &mut ArmRecorder { agg, arm: a })
+            let mut r =
+                engine::simulate_with(arm, seed, shocks, ws, &mut ArmRecorder { agg, arm: a });
+            if let Some(Some(q)) = quiet.get(a) {
+                let twin = engine::simulate_with(q, seed, shocks, ws, &mut engine::Discard);
+                r.without_politics = Some(twin.outcome);
+            }
+            r
         })
         .collect();
     agg.add_run(&records, sc.experiment.baseline);
     records
+}
+
+/// Each arm without administration or leader changes, if it has any (the twins that measure
+/// what politics changes).
+fn quiet_arms(sc: &Scenario) -> Vec<Option<Arm>> {
+    sc.experiment
+        .arms
+        .iter()
+        .map(|arm| {
+            arm.politics.iter().any(|p| p.active()).then(|| Arm {
+                politics: [Politics::none(), Politics::none()],
+                ..arm.clone()
+            })
+        })
+        .collect()
 }
 
 /// A batch met values it cannot aggregate (NaN or infinite): a defect of the model for this
@@ -131,18 +155,27 @@ pub fn run<E: From<NonFinite>>(
         .iter()
         .map(|arm| engine::Prepared::new(sc, arm))
         .collect();
-    blocks(&Negotiation { sc, arms: &arms }, seed, runs, progress, sink).and_then(|agg| {
-        match agg.nonfinite {
-            0 => Ok(agg),
-            count => Err(NonFinite { count }.into()),
-        }
+    let quiet_arms = quiet_arms(sc);
+    let quiet: Vec<Option<engine::Prepared>> = quiet_arms
+        .iter()
+        .map(|a| a.as_ref().map(|arm| engine::Prepared::new(sc, arm)))
+        .collect();
+    let job = Negotiation {
+        sc,
+        arms: &arms,
+        quiet: &quiet,
+    };
+    blocks(&job, seed, runs, progress, sink).and_then(|agg| match agg.nonfinite {
+        0 => Ok(agg),
+        count => Err(NonFinite { count }.into()),
     })
 }
 
-/// A negotiation batch: every arm of a scenario, prepared once.
+/// A negotiation batch: every arm of a scenario, prepared once, and its twin without politics.
 struct Negotiation<'a> {
     sc: &'a Scenario,
     arms: &'a [engine::Prepared<'a>],
+    quiet: &'a [Option<engine::Prepared<'a>>],
 }
 
 impl Job for Negotiation<'_> {
@@ -163,7 +196,20 @@ impl Job for Negotiation<'_> {
         RunRows {
             run,
             seed,
-            records: run_one(self.sc, self.arms, seed, ws, shocks, agg),
+            // The twins without politics run for the first `[output] politics_runs` runs.
+            records: run_one(
+                self.sc,
+                self.arms,
+                &self.quiet[..if run < self.sc.output.politics_runs {
+                    self.quiet.len()
+                } else {
+                    0
+                }],
+                seed,
+                ws,
+                shocks,
+                agg,
+            ),
         }
     }
 }

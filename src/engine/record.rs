@@ -238,6 +238,9 @@ pub struct RunRecord {
     pub relief_pocketed: [f64; 2],
     /// Cumulative war probability over the run: 1 - prod(1 - hazard).
     pub war_risk: f64,
+    /// The outcome of the same run without administration or leader changes (set by a batch
+    /// for arms with politics; None otherwise).
+    pub without_politics: Option<Outcome>,
     /// Hostile acts per actor (chosen and exogenous).
     pub hostile_acts: [u32; 2],
     /// Exogenous incidents (shocks marked `incident`) that happened.

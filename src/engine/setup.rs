@@ -158,6 +158,7 @@ impl RunRecord {
             end_month: 0,
             final_trust: [0.0; 2],
             final_belief: [0.0; 2],
+            without_politics: None,
             payoff: [0.0; 2],
             final_tension: 0.0,
             first_irreversible: [None; 2],

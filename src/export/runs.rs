@@ -50,6 +50,7 @@ pub fn header(sc: &Scenario) -> Vec<String> {
         format!("final_belief:{b}:{a}"),
         format!("payoff:{a}"),
         format!("payoff:{b}"),
+        "outcome_without_politics".into(),
     ]
 }
 
@@ -141,6 +142,10 @@ pub fn rows_bytes(sc: &Scenario, rows: &[RunRows]) -> Vec<u8> {
             for x in rec.final_belief.iter().chain(&rec.payoff) {
                 out.push(b',');
                 num_into(&mut out, *x);
+            }
+            out.push(b',');
+            if let Some(w) = rec.without_politics {
+                out.extend_from_slice(w.name().as_bytes());
             }
             out.push(b'\n');
         }

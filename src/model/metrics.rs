@@ -175,16 +175,46 @@ pub const RUN_METRICS: &[RunMetric] = &[
         doc: "{1}'s discounted payoff over the horizon, in utility-years",
         lower_is_better: false,
     },
+    RunMetric {
+        name: "politics:changed_outcome",
+        doc: "share of runs whose outcome differs from the same run without administration or leader changes (arms with politics)",
+        lower_is_better: true,
+    },
+    RunMetric {
+        name: "politics:agreement",
+        doc: "what administration and leader changes add to the share ending in an agreement (each run with them minus the same run without)",
+        lower_is_better: false,
+    },
+    RunMetric {
+        name: "politics:interim_freeze",
+        doc: "what administration and leader changes add to the share ending with an interim freeze",
+        lower_is_better: false,
+    },
+    RunMetric {
+        name: "politics:breakdown",
+        doc: "what administration and leader changes add to the share ending in a breakdown",
+        lower_is_better: true,
+    },
+    RunMetric {
+        name: "politics:war",
+        doc: "what administration and leader changes add to the share ending in war",
+        lower_is_better: true,
+    },
+    RunMetric {
+        name: "politics:stalemate",
+        doc: "what administration and leader changes add to the share ending in a stalemate",
+        lower_is_better: true,
+    },
 ];
 /// The number of per-run metrics.
 pub const NRUN: usize = RUN_METRICS.len();
 
-/// Whether run metric `k` is a share of runs (an outcome): its interval is Wilson's, and its
-/// differences are shown in percentage points.
+/// Whether run metric `k` is a share of runs (an outcome, or the share politics changed): its
+/// interval is Wilson's, and its differences are shown in percentage points.
 pub fn is_share(k: usize) -> bool {
     RUN_METRICS
         .get(k)
-        .is_some_and(|m| m.name.starts_with("outcome:"))
+        .is_some_and(|m| m.name.starts_with("outcome:") || m.name == "politics:changed_outcome")
 }
 
 /// The run metrics' names for these actors and stock (`{0}` and `{1}` replaced by the actors'

@@ -406,6 +406,9 @@ pub struct OutputOptions {
     pub quantiles: Vec<f64>,
     /// Whether runs.csv is written.
     pub runs_csv: bool,
+    /// Runs (the first, by run index) that also run each arm with politics without
+    /// administration or leader changes, to measure what politics changes.
+    pub politics_runs: u64,
 }
 
 impl Default for OutputOptions {
@@ -414,6 +417,7 @@ impl Default for OutputOptions {
             metrics: None,
             quantiles: vec![0.1, 0.5, 0.9],
             runs_csv: true,
+            politics_runs: 2000,
         }
     }
 }

@@ -1,7 +1,7 @@
 //! `report.html`: one self-contained page (inline charts and styles, no scripts, no network)
 //! that opens from a USB stick: the question, the scenario in plain words, every chart with a
-//! short reading, the summary with intervals and paired differences, the ledger, the type-pair
-//! split, the command that reproduces it, and the scenario text.
+//! short reading, the summary with intervals and paired differences, the ledger, what
+//! politics explains, the type-pair split, the command that reproduces it, and the scenario text.
 
 use std::fmt::Write;
 
@@ -79,6 +79,7 @@ pub fn page(r: &Results, manifest: &serde_json::Value, sc: Option<&Scenario>) ->
     h.push_str(&what_happened(r, &charts, &trust_metric, &stock));
     h.push_str(&summary(r, &trust_metric));
     h.push_str(&ledger(r));
+    h.push_str(&politics(r));
     h.push_str(&type_pairs(r, sc));
     h.push_str(&reproduce(manifest));
     h
@@ -418,6 +419,63 @@ fn ledger(r: &Results) -> String {
         );
         table(&mut h, &diff_arms, "diff:");
     }
+    h
+}
+
+/// The "How much politics explains" section: per arm, the share of runs whose outcome
+/// administration and leader changes changed, and what they added to each outcome's share
+/// (each run against the same run without them).
+fn politics(r: &Results) -> String {
+    const OUTCOMES: [&str; 5] = [
+        "agreement",
+        "interim_freeze",
+        "breakdown",
+        "war",
+        "stalemate",
+    ];
+    let arms: Vec<&String> = r
+        .arms
+        .iter()
+        .filter(|a| {
+            r.summary
+                .get(&((*a).clone(), "politics:changed_outcome".to_string()))
+                .is_some_and(|s| s.n > 0)
+        })
+        .collect();
+    if arms.is_empty() {
+        return String::new();
+    }
+    let n = r.summary[&(arms[0].clone(), "politics:changed_outcome".to_string())].n;
+    let mut h = String::new();
+    let _ = writeln!(
+        h,
+        "<h2>How much politics explains</h2><p>Each of the first {n} runs was run again without administration or leader changes, on the same random numbers. The first column is the share of runs whose outcome politics changed; the others what politics added to the share ending in each outcome, in percentage points (negative: politics took it away).</p><table><tr><th>arm</th><th>outcome changed</th><th>{}</th></tr>",
+        OUTCOMES.join("</th><th>").replace('_', " ")
+    );
+    for a in arms {
+        let points: Vec<String> = OUTCOMES
+            .iter()
+            .map(
+                |o| match r.summary.get(&(a.clone(), format!("politics:{o}"))) {
+                    Some(s) => format!(
+                        "{:+.1} <small>[{:+.1}, {:+.1}]</small>",
+                        100.0 * s.mean,
+                        100.0 * s.lo,
+                        100.0 * s.hi
+                    ),
+                    None => "&ndash;".to_string(),
+                },
+            )
+            .collect();
+        let _ = writeln!(
+            h,
+            "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
+            esc(a),
+            cell(r, a, "politics:changed_outcome", true),
+            points.join("</td><td>")
+        );
+    }
+    let _ = writeln!(h, "</table>");
     h
 }
 

@@ -689,6 +689,9 @@ impl Cx<'_> {
         if let Some(os) = &raw.output {
             let o = os.get_ref();
             output.runs_csv = o.runs_csv;
+            if let Some(n) = o.politics_runs {
+                output.politics_runs = n;
+            }
             if let Some(ms) = &o.metrics {
                 let mut v = Vec::new();
                 for m in ms {

@@ -361,6 +361,7 @@ pub struct RawOutput {
     pub quantiles: Option<Spanned<Vec<Spanned<f64>>>>,
     #[serde(default = "yes")]
     pub runs_csv: bool,
+    pub politics_runs: Option<u64>,
 }
 
 fn default_seed() -> u64 {
