@@ -4,7 +4,10 @@
 
 use std::path::Path;
 
-use detente::export::library::{self, END, Entry, README_RUNS, START};
+use detente::export::library::{
+    self, END, Entry, README_RUNS, ROBUST_END, ROBUST_RUNS, ROBUST_START, START,
+};
+use detente::export::robustness;
 use detente::scenario::{self, Any};
 
 const PRINCIPLES: [&str; 7] = [
@@ -62,24 +65,61 @@ fn every_principle_has_a_scenario_with_a_question_and_a_headline() {
     assert!(tp.moves.len() >= 4 && tp.politics.cycle > 0);
 }
 
-#[test]
-fn the_readme_table_is_current() {
-    let entries: Vec<Entry> = files().iter().map(|f| entry(f)).collect();
-    let table = library::table(&entries);
+/// The README's text between `start` and `end` (marks included) must be `table`; with
+/// DETENTE_BLESS set it is rewritten instead.
+fn current(table: &str, start: &str, end: &str) {
     let path = Path::new("scenarios/README.md");
     let text = std::fs::read_to_string(path).unwrap();
-    let (Some(a), Some(b)) = (text.find(START), text.find(END)) else {
-        panic!("scenarios/README.md lacks the table marks");
+    let (Some(a), Some(b)) = (text.find(start), text.find(end)) else {
+        panic!("scenarios/README.md lacks the marks {start} and {end}");
     };
-    let current = &text[a..b + END.len()];
-    if current != table {
+    if text[a..b + end.len()] != *table {
         if std::env::var_os("DETENTE_BLESS").is_some() {
-            let new = format!("{}{}{}", &text[..a], table, &text[b + END.len()..]);
+            let new = format!("{}{}{}", &text[..a], table, &text[b + end.len()..]);
             std::fs::write(path, new).unwrap();
         } else {
             panic!(
-                "scenarios/README.md's table is out of date; run `DETENTE_BLESS=1 cargo test --test scenario_library` and commit it.\nexpected:\n{table}"
+                "scenarios/README.md is out of date; run `DETENTE_BLESS=1 cargo test --test scenario_library` and commit it.\nexpected:\n{table}"
             );
         }
     }
+}
+
+#[test]
+fn the_readme_table_is_current() {
+    let entries: Vec<Entry> = files().iter().map(|f| entry(f)).collect();
+    current(&library::table(&entries), START, END);
+}
+
+#[test]
+fn the_robustness_table_is_current() {
+    let mut rows = Vec::new();
+    for file in files() {
+        let Any::Negotiation(l) = scenario::load_any(&Path::new("scenarios").join(&file)).unwrap()
+        else {
+            continue;
+        };
+        let sc = &l.scenario;
+        let Some(h) = sc.experiment.headline else {
+            continue;
+        };
+        let names = detente::batch::aggregate::run_metric_names(sc);
+        let comparison = format!(
+            "`{}` − `{}`, {}",
+            sc.experiment.arms[h.arm].id,
+            sc.experiment.arms[sc.experiment.baseline].id,
+            names[h.metric]
+        );
+        let r = robustness::of(&l.text, &l.path, ROBUST_RUNS, sc.experiment.seed)
+            .expect("a scenario with a headline has an answer");
+        assert_eq!(r.top.len(), robustness::TOP, "{file}");
+        rows.push((
+            file,
+            comparison,
+            detente::batch::aggregate::is_share(h.metric),
+            r,
+        ));
+    }
+    assert!(rows.len() >= 9);
+    current(&library::robustness_table(&rows), ROBUST_START, ROBUST_END);
 }

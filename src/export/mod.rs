@@ -8,6 +8,7 @@ pub mod manifest;
 pub mod narrative;
 pub mod palette;
 pub mod partial;
+pub mod robustness;
 pub mod runs;
 pub mod summary;
 pub mod sweep;
