@@ -123,3 +123,60 @@ fn the_scan_sees_imports_and_skips_comments_and_tests() {
     let found: Vec<String> = uses(sample).into_iter().collect();
     assert_eq!(found, ["engine", "model"]);
 }
+
+/// Nothing that decides a draw may call the system's libm, whose last bits differ between
+/// platforms: the model, the engine, the strategies and the repeated games use the portable
+/// `model::math` (exp, ln, logistic, logit) instead of `f64::exp`, `ln`, `powf` and the like.
+#[test]
+fn the_core_calls_no_libm_function() {
+    let banned = [
+        ".exp()",
+        ".ln()",
+        ".powf(",
+        ".log(",
+        ".log2()",
+        ".log10()",
+        ".exp2()",
+        ".ln_1p()",
+        ".exp_m1()",
+        ".tanh()",
+        ".sinh()",
+        ".cosh()",
+        ".atan",
+        ".sin()",
+        ".cos()",
+    ];
+    let mut found = Vec::new();
+    for dir in [
+        "src/model",
+        "src/engine",
+        "src/strategies",
+        "src/game",
+        "src/rng.rs",
+    ] {
+        let mut paths = Vec::new();
+        let p = Path::new(dir);
+        if p.is_file() {
+            paths.push(p.to_path_buf());
+        } else {
+            files(p, &mut paths);
+        }
+        for path in paths {
+            if path.ends_with("math.rs") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            for (i, line) in text.lines().enumerate() {
+                let code = line.split("//").next().unwrap_or("");
+                if banned.iter().any(|b| code.contains(b)) {
+                    found.push(format!("{}:{}: {}", path.display(), i + 1, line.trim()));
+                }
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "libm calls in the core:\n{}",
+        found.join("\n")
+    );
+}

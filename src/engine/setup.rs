@@ -73,8 +73,8 @@ impl<'a> Prepared<'a> {
             }),
             prior: [1, 0]
                 .map(|j| math::logit(sc.actors[j].prior_sincere.clamp(1e-12, 1.0 - 1e-12))),
-            ln_renege: p.renege_lr.ln(),
-            ln_misread: p.misread_lr.ln(),
+            ln_renege: math::ln(p.renege_lr),
+            ln_misread: math::ln(p.misread_lr),
             l0,
             p0: l0.map(trust::logistic),
             pressure0: [0, 1]

@@ -266,7 +266,7 @@ impl Gaps {
     fn new(p: f64, seed: u64, stream: u64) -> Self {
         Gaps {
             rng: (p > 0.0).then(|| rng::stream(seed, stream)),
-            inv: if p >= 1.0 { 0.0 } else { 1.0 / (1.0 - p).ln() },
+            inv: if p >= 1.0 { 0.0 } else { 1.0 / ln(1.0 - p) },
         }
     }
     /// The number of turns before the next flip (u64::MAX: never).

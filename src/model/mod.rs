@@ -504,11 +504,11 @@ pub fn derive_moves(moves: &mut [Move], p: &Params) {
         m.verifiability = (m.verifiability * p.verification).min(1.0);
         m.stake = gate::stake(m.cost, m.irreversibility, p);
         m.log_lr = match &m.hostile {
-            Some(h) => h.lr.ln(),
+            Some(h) => math::ln(h.lr),
             None => trust::log_lr_observed(m.cost, m.irreversibility, m.verifiability, p),
         };
         m.log_lr_standing = if m.standing && m.is_conciliatory() && m.cost >= p.standing_min_cost {
-            (1.0 + p.standing_lr * m.verifiability).ln()
+            math::ln(1.0 + p.standing_lr * m.verifiability)
         } else {
             0.0
         };

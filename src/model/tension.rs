@@ -26,6 +26,12 @@ pub fn war_hazard(tau: f64, p: &Params) -> f64 {
     if k == 3.0 {
         p.war_hazard * tau * tau * tau
     } else {
-        p.war_hazard * tau.powf(k)
+        // tau^k without libm (the hazard decides the war draw).
+        p.war_hazard
+            * if tau > 0.0 {
+                super::math::exp(k * super::math::ln(tau))
+            } else {
+                0.0
+            }
     }
 }

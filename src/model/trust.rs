@@ -3,13 +3,7 @@
 
 use super::Params;
 
-pub fn logit(p: f64) -> f64 {
-    (p / (1.0 - p)).ln()
-}
-
-pub fn logistic(l: f64) -> f64 {
-    1.0 / (1.0 + (-l).exp())
-}
+pub use super::math::{logistic, logit};
 
 /// Probability that an exploiter (type G) mimics a move: `max(mu_min, 1 - c*r/E_G)`.
 pub fn mimic_probability(cost: f64, irreversibility: f64, p: &Params) -> f64 {
@@ -23,7 +17,7 @@ pub fn lr_observed(cost: f64, irreversibility: f64, verifiability: f64, p: &Para
 
 /// Natural log of [`lr_observed`]: the log-odds a conciliatory observation adds.
 pub fn log_lr_observed(cost: f64, irreversibility: f64, verifiability: f64, p: &Params) -> f64 {
-    lr_observed(cost, irreversibility, verifiability, p).ln()
+    super::math::ln(lr_observed(cost, irreversibility, verifiability, p))
 }
 
 /// The trust-update rule with its constants precomputed (the engine builds one per run).
