@@ -77,7 +77,7 @@ impl Run<'_> {
         let theirs = if shadow {
             self.group(t, i, &self.ws.shadow_intents)
         } else {
-            Vec::new()
+            Grouped::default()
         };
         let mut proposed = |moves: MoveSet, by: [bool; 2]| {
             let p = self.take_probabilities(i, moves);
@@ -87,11 +87,11 @@ impl Run<'_> {
                 taken: false,
             });
         };
-        for &b in &mine {
-            let both = !shadow || theirs.contains(&b);
+        for b in mine.iter() {
+            let both = !shadow || theirs.has(b);
             proposed(b, [both || actual == 0, both || actual == 1]);
         }
-        for &b in theirs.iter().filter(|b| !mine.contains(b)) {
+        for b in theirs.iter().filter(|&b| !mine.has(b)) {
             proposed(b, [actual == 1, actual == 0]);
         }
         for b in bundles.iter_mut() {
@@ -103,7 +103,7 @@ impl Run<'_> {
     }
 
     /// The steps of a list of intents side i could make now, grouped into choices.
-    fn group(&self, t: u32, i: ActorIx, intents: &[Intent]) -> Vec<MoveSet> {
+    fn group(&self, t: u32, i: ActorIx, intents: &[Intent]) -> Grouped {
         let v = self.view(i, t);
         let package = v
             .their_offer
@@ -117,20 +117,10 @@ impl Run<'_> {
             })
             .collect();
         let whole = steps.intersect(package);
-        let mut out = Vec::new();
-        let ready = |set: MoveSet| -> MoveSet {
-            set.iter().filter(|&m| v.available_with(m, set)).collect()
-        };
-        let whole = ready(whole);
-        if !whole.is_empty() {
-            out.push(whole);
+        Grouped {
+            whole: whole.iter().filter(|&m| v.available_with(m, whole)).collect(),
+            singles: steps.minus(package).iter().filter(|&m| v.available(m)).collect(),
         }
-        for m in steps.minus(package).iter() {
-            if v.available(m) {
-                out.push(MoveSet::single(m));
-            }
-        }
-        out
     }
 
     /// Both types' probabilities of side i taking the steps `moves` (see [`Take`]).
@@ -247,6 +237,28 @@ impl Run<'_> {
         } else {
             conduct::G
         }
+    }
+}
+
+/// Proposed steps grouped into choices: the steps of a demanded package (one choice, if any),
+/// then every other step on its own.
+#[derive(Debug, Clone, Copy, Default)]
+struct Grouped {
+    whole: MoveSet,
+    singles: MoveSet,
+}
+
+impl Grouped {
+    /// The choices, the package first.
+    fn iter(self) -> impl Iterator<Item = MoveSet> {
+        std::iter::once(self.whole)
+            .filter(|w| !w.is_empty())
+            .chain(self.singles.iter().map(MoveSet::single))
+    }
+
+    /// Whether `b` is one of the choices.
+    fn has(self, b: MoveSet) -> bool {
+        (!b.is_empty() && b == self.whole) || (b.len() == 1 && self.singles.contains_all(b))
     }
 }
 
