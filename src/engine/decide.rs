@@ -104,6 +104,9 @@ impl Run<'_> {
 
     /// The steps of a list of intents side i could make now, grouped into choices.
     fn group(&self, t: u32, i: ActorIx, intents: &[Intent]) -> Grouped {
+        if !intents.iter().any(|x| matches!(x, Intent::Make(_))) {
+            return Grouped::default();
+        }
         let v = self.view(i, t);
         let package = v
             .their_offer
@@ -118,8 +121,15 @@ impl Run<'_> {
             .collect();
         let whole = steps.intersect(package);
         Grouped {
-            whole: whole.iter().filter(|&m| v.available_with(m, whole)).collect(),
-            singles: steps.minus(package).iter().filter(|&m| v.available(m)).collect(),
+            whole: whole
+                .iter()
+                .filter(|&m| v.available_with(m, whole))
+                .collect(),
+            singles: steps
+                .minus(package)
+                .iter()
+                .filter(|&m| v.available(m))
+                .collect(),
         }
     }
 
@@ -208,6 +218,10 @@ impl Run<'_> {
 
     /// The standing step side i would weigh taking back this month, if any.
     fn withdrawal_candidate(&self, t: u32, i: ActorIx) -> Option<MoveIx> {
+        let standing = self.board.in_force.intersect(self.prep.facts.standing[i]);
+        if standing.is_empty() {
+            return None;
+        }
         let v = self.view(i, t);
         let revoking: MoveSet = self.ws.intents[i]
             .iter()
@@ -216,9 +230,7 @@ impl Run<'_> {
                 _ => None,
             })
             .collect();
-        self.board
-            .in_force
-            .intersect(self.prep.facts.standing[i])
+        standing
             .minus(revoking)
             .minus(self.sides[i].locked)
             .iter()
