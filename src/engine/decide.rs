@@ -276,11 +276,8 @@ impl Grouped {
 
 /// Two lists of intents agree in everything but steps (what an observer sees of them).
 fn same_acts(a: &[Intent], b: &[Intent]) -> bool {
-    let acts = |l: &[Intent]| {
-        l.iter()
-            .filter(|x| !matches!(x, Intent::Make(_)))
-            .copied()
-            .collect::<Vec<_>>()
-    };
-    acts(a) == acts(b)
+    let step = |x: &&Intent| matches!(x, Intent::Make(_));
+    a.iter()
+        .filter(|x| !step(x))
+        .eq(b.iter().filter(|x| !step(x)))
 }
