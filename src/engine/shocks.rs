@@ -57,7 +57,7 @@ impl ShockDraws {
                     // A candidate if any arm's politics may act (arms may override them).
                     if sc.experiment.arms.iter().any(|arm| {
                         let pol = &arm.politics[i];
-                        (pol.change_due(t) && rng::mid16(x) < pol.flip)
+                        (pol.change_due(t) && rng::mid16(x) < pol.flip())
                             || rng::hi32(x) < pol.leadership_hazard
                     }) {
                         c |= 1 << (ns + i);

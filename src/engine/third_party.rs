@@ -39,7 +39,7 @@ impl Run<'_> {
 
     /// An election may turn the third party's stance; a hardliner ends every step in force.
     fn track_election(&mut self, t: u32, tp: &ThirdParty, draws: &[u64], rec: &mut impl Recorder) {
-        if tp.politics.change_due(t) && rng::hi32(draws[0]) < tp.politics.flip {
+        if tp.politics.change_due(t) && rng::hi32(draws[0]) < tp.politics.flip() {
             self.engager = !self.engager;
             rec.event(
                 t,

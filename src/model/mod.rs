@@ -146,12 +146,9 @@ pub struct Politics {
     pub cycle: u32,
     /// Month of the first scheduled change (then every `cycle` months).
     pub first_change: u32,
-    /// Probability that a scheduled change brings a new course (the last bound of
-    /// `successors`, or the third party's `flip`).
-    pub flip: f64,
     /// What a new administration plays, with cumulative probabilities: at a scheduled change a
-    /// draw below the first bound picks the first successor, and so on; above `flip` the
-    /// administration keeps its course.
+    /// draw below the first bound picks the first successor, and so on; above the last
+    /// ([`Politics::flip`]) the administration keeps its course.
     pub successors: Vec<(Successor, f64)>,
     /// Share of the other side's trust gains (above its initial belief) lost at a change.
     pub trust_reset: f64,
@@ -182,7 +179,6 @@ impl Politics {
         Politics {
             cycle: 0,
             first_change: 1,
-            flip: 0.0,
             successors: Vec::new(),
             trust_reset: 0.0,
             leadership_hazard: 0.0,
@@ -191,9 +187,15 @@ impl Politics {
         }
     }
 
+    /// The probability that a scheduled change brings a new course (the last bound of the
+    /// successors).
+    pub fn flip(&self) -> f64 {
+        self.successors.last().map_or(0.0, |s| s.1)
+    }
+
     /// Whether anything can change: a scheduled change with a new course, or a new leader.
     pub fn active(&self) -> bool {
-        (self.cycle > 0 && self.flip > 0.0) || self.leadership_hazard > 0.0
+        (self.cycle > 0 && self.flip() > 0.0) || self.leadership_hazard > 0.0
     }
 
     /// The successor a scheduled change's draw `u` picks (None: the course stays).

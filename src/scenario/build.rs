@@ -595,7 +595,6 @@ impl Cx<'_> {
         Ok(Politics {
             cycle: p.cycle,
             first_change: p.first_change.unwrap_or(p.cycle).max(1),
-            flip: successors.last().map_or(0.0, |s| s.1.min(1.0)),
             successors,
             trust_reset: p.trust_reset,
             leadership_hazard: p.leadership_hazard,

@@ -15,7 +15,7 @@ use serde::de::DeserializeOwned;
 use toml::Spanned;
 
 use crate::model::{
-    self, MAX_TRACK_MOVES, Move, Params, Politics, Scenario, StrategyDecl, StrategySpec,
+    self, MAX_TRACK_MOVES, Move, Params, Politics, Scenario, StrategyDecl, StrategySpec, Successor,
     ThirdParty, TrackMove,
 };
 use crate::strategies::{self, Name, Names};
@@ -432,8 +432,12 @@ impl Cx<'_> {
             politics: Politics {
                 cycle,
                 first_change: r.politics.first_change.unwrap_or(cycle).max(1),
-                flip: r.politics.flip,
-                successors: Vec::new(),
+                // The third party's flip toggles its stance (`engine::third_party`).
+                successors: if r.politics.flip > 0.0 {
+                    vec![(Successor::Toggle(None), r.politics.flip)]
+                } else {
+                    Vec::new()
+                },
                 trust_reset: 0.0,
                 leadership_hazard: 0.0,
                 lag: 0,
