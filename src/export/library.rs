@@ -42,7 +42,7 @@ pub fn robustness_table(
     };
     let mut out = String::new();
     out.push_str(ROBUST_START);
-    out.push_str("\n\n| scenario | headline comparison | answer | range over ±50% | sign holds | the five judgement parameters that move it most (answer at ×0.5, ×1.5) |\n|---|---|---|---|---|---|\n");
+    out.push_str("\n\n| scenario | headline comparison | answer | range over ±50% | sign holds | the five judgement parameters that move it most (value tried: answer) |\n|---|---|---|---|---|---|\n");
     for (file, comparison, share, r) in rows {
         let (lo, hi) = r.range();
         let unit = if *share { " points" } else { "" };
@@ -53,9 +53,11 @@ pub fn robustness_table(
             .iter()
             .map(|e| {
                 format!(
-                    "`{}` {}, {}",
+                    "`{}` {}: {}, {}: {}",
                     e.name,
+                    short(e.values[0]),
                     num(*share, e.answers[0]),
+                    short(e.values[1]),
                     num(*share, e.answers[1])
                 )
             })
@@ -74,6 +76,12 @@ pub fn robustness_table(
     out.push('\n');
     out.push_str(ROBUST_END);
     out
+}
+
+/// A parameter value as a reader writes it: at most six decimals, no trailing zeros.
+fn short(x: f64) -> String {
+    let s = format!("{x:.6}");
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
 /// One row of the table.
