@@ -6,7 +6,6 @@ mod common;
 
 use detente::engine::{self, Event, Keep, Workspace};
 use detente::model::Scenario;
-use detente::rng;
 
 const US: usize = 0;
 
@@ -20,15 +19,7 @@ fn korea(politics: &str) -> Scenario {
 }
 
 fn runs(sc: &Scenario, arm: &str, n: u64) -> Vec<Keep> {
-    let arm = sc.experiment.arms.iter().find(|a| a.id == arm).unwrap();
-    let mut ws = Workspace::new();
-    (0..n)
-        .map(|r| {
-            let mut k = Keep::default();
-            engine::simulate(sc, arm, rng::run_seed(31, r), &mut ws, &mut k);
-            k
-        })
-        .collect()
+    common::kept_runs(sc, arm, 31, n)
 }
 
 /// The strategy each run's first administration change at month 48 brought, if any.

@@ -3,9 +3,8 @@
 
 mod common;
 
-use detente::engine::{self, Event, Keep, Workspace};
+use detente::engine::{Event, Keep};
 use detente::model::{MoveSet, Scenario};
-use detente::rng;
 use detente::strategies::all_or_nothing;
 
 const EXTRA: &str = r#"
@@ -115,15 +114,7 @@ fn scenario() -> Scenario {
 }
 
 fn runs(sc: &Scenario, arm: &str, n: u64) -> Vec<Keep> {
-    let arm = sc.experiment.arms.iter().find(|a| a.id == arm).unwrap();
-    let mut ws = Workspace::new();
-    (0..n)
-        .map(|r| {
-            let mut k = Keep::default();
-            engine::simulate(sc, arm, rng::run_seed(17, r), &mut ws, &mut k);
-            k
-        })
-        .collect()
+    common::kept_runs(sc, arm, 17, n)
 }
 
 fn ix(sc: &Scenario, id: &str) -> usize {

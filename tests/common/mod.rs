@@ -20,6 +20,24 @@ pub fn edited(from: &str, to: &str) -> String {
     KOREA.replacen(from, to, 1)
 }
 
+/// The first `n` runs of arm `arm` with master seed `seed`, each kept whole (months and events).
+pub fn kept_runs(
+    sc: &detente::model::Scenario,
+    arm: &str,
+    seed: u64,
+    n: u64,
+) -> Vec<detente::engine::Keep> {
+    let arm = sc.experiment.arms.iter().find(|a| a.id == arm).unwrap();
+    let mut ws = detente::engine::Workspace::new();
+    (0..n)
+        .map(|r| {
+            let mut k = detente::engine::Keep::default();
+            detente::engine::simulate(sc, arm, detente::rng::run_seed(seed, r), &mut ws, &mut k);
+            k
+        })
+        .collect()
+}
+
 /// Write a scenario text into a folder and return its path.
 pub fn write_scenario(dir: &Path, name: &str, text: &str) -> PathBuf {
     let p = dir.join(name);
