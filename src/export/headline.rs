@@ -41,6 +41,15 @@ impl Answer {
         })
     }
 
+    /// The scenario's headline answer from its summary rows (`export::summary::rows`).
+    pub fn from_rows(sc: &Scenario, rows: &[crate::export::summary::Row]) -> Option<Answer> {
+        Answer::of(sc, |arm, metric| {
+            rows.iter()
+                .find(|r| r.arm == arm && r.metric == metric)
+                .map(|r| (r.mean, r.low, r.high))
+        })
+    }
+
     /// The side the 95% interval favours, or None when it contains no difference.
     pub fn better(&self) -> Option<&str> {
         match self.verdict() {

@@ -123,11 +123,7 @@ pub fn negotiation(file: &str, sc: &Scenario, agg: &Aggregate, seed: u64) -> Ent
         sc.experiment.question.clone()
     };
     let rows = summary::rows(sc, agg);
-    let answer = Answer::of(sc, |arm, metric| {
-        rows.iter()
-            .find(|r| r.arm == arm && r.metric == metric)
-            .map(|r| (r.mean, r.low, r.high))
-    });
+    let answer = Answer::from_rows(sc, &rows);
     let figures = answer.as_ref().map(|a| Figures {
         arm: a.arm.clone(),
         baseline: a.baseline.clone(),

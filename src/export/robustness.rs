@@ -71,12 +71,7 @@ pub fn headline(sc: &Scenario, runs: u64, seed: u64) -> Option<f64> {
     sc.output.politics_runs = 0;
     let agg = crate::batch::run::<()>(&sc, seed, 0..runs, &|_| {}, &mut |_| Ok(())).ok()?;
     let rows = summary::rows(&sc, &agg);
-    Answer::of(&sc, |arm, metric| {
-        rows.iter()
-            .find(|r| r.arm == arm && r.metric == metric)
-            .map(|r| (r.mean, r.low, r.high))
-    })
-    .map(|a| a.mean)
+    Answer::from_rows(&sc, &rows).map(|a| a.mean)
 }
 
 /// The robustness of the headline of the scenario whose (merged, self-contained) text is
