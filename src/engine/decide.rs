@@ -69,11 +69,16 @@ impl Run<'_> {
     /// choice (accepted or refused whole), every other step its own. Each is taken with the
     /// probability the side's type gives it.
     fn choose_steps(&mut self, t: u32, i: ActorIx, rng: &mut ChaCha8Rng) {
+        let shadow = self.sides[i].shadow.is_some();
+        self.ws.revealed[i] = shadow && !same_acts(&self.ws.intents[i], &self.ws.shadow_intents);
+        self.ws.bundles[i].clear();
+        let steps = has_steps(&self.ws.intents[i]);
+        if !(steps || shadow && has_steps(&self.ws.shadow_intents)) {
+            return;
+        }
         let mut bundles = std::mem::take(&mut self.ws.bundles[i]);
-        bundles.clear();
         let actual = self.type_of(i);
         let mine = self.group(t, i, &self.ws.intents[i]);
-        let shadow = self.sides[i].shadow.is_some();
         let theirs = if shadow {
             self.group(t, i, &self.ws.shadow_intents)
         } else {
@@ -97,14 +102,15 @@ impl Run<'_> {
         for b in bundles.iter_mut() {
             b.taken = b.p[actual] > 0.0 && rng.random::<f64>() < b.p[actual];
         }
-        self.ws.revealed[i] = shadow && !same_acts(&self.ws.intents[i], &self.ws.shadow_intents);
-        self.ws.intents[i].retain(|x| !matches!(x, Intent::Make(_)));
+        if steps {
+            self.ws.intents[i].retain(|x| !matches!(x, Intent::Make(_)));
+        }
         self.ws.bundles[i] = bundles;
     }
 
     /// The steps of a list of intents side i could make now, grouped into choices.
     fn group(&self, t: u32, i: ActorIx, intents: &[Intent]) -> Grouped {
-        if !intents.iter().any(|x| matches!(x, Intent::Make(_))) {
+        if !has_steps(intents) {
             return Grouped::default();
         }
         let v = self.view(i, t);
@@ -216,13 +222,14 @@ impl Run<'_> {
         });
     }
 
-    /// The standing step side i would weigh taking back this month, if any.
+    /// The standing step side i would weigh taking back this month, if any: of its steps in
+    /// force past their reversal lag, not locked and not being revoked by its strategy, the
+    /// costliest, and of equally costly ones the latest made (the highest index on a tie).
     fn withdrawal_candidate(&self, t: u32, i: ActorIx) -> Option<MoveIx> {
         let standing = self.board.in_force.intersect(self.prep.facts.standing[i]);
         if standing.is_empty() {
             return None;
         }
-        let v = self.view(i, t);
         let revoking: MoveSet = self.ws.intents[i]
             .iter()
             .filter_map(|x| match x {
@@ -230,16 +237,23 @@ impl Run<'_> {
                 _ => None,
             })
             .collect();
-        standing
-            .minus(revoking)
-            .minus(self.sides[i].locked)
-            .iter()
-            .filter(|&m| v.revocable(m))
-            .max_by(|&a, &b| {
-                let (ca, cb) = (self.arm.moves[a].cost, self.arm.moves[b].cost);
-                ca.total_cmp(&cb)
-                    .then(self.ws.since[a].cmp(&self.ws.since[b]))
-            })
+        let eligible = standing.minus(revoking).minus(self.sides[i].locked);
+        let since = &self.ws.since;
+        let mut best: Option<(MoveIx, f64)> = None;
+        // Costliest first: the first cost with an eligible step decides.
+        for &(m, cost, lag) in &self.prep.facts.revocable[i] {
+            match best {
+                Some((_, c)) if cost.total_cmp(&c).is_ne() => break,
+                _ => {}
+            }
+            if !eligible.contains(m) || t < since[m] + lag {
+                continue;
+            }
+            if best.is_none_or(|(b, _)| (since[m], m) > (since[b], b)) {
+                best = Some((m, cost));
+            }
+        }
+        best.map(|(m, _)| m)
     }
 
     /// Side i's type as an index of the conduct weights.
@@ -272,6 +286,11 @@ impl Grouped {
     fn has(self, b: MoveSet) -> bool {
         (!b.is_empty() && b == self.whole) || (b.len() == 1 && self.singles.contains_all(b))
     }
+}
+
+/// A list of intents proposes a step.
+fn has_steps(intents: &[Intent]) -> bool {
+    intents.iter().any(|x| matches!(x, Intent::Make(_)))
 }
 
 /// Two lists of intents agree in everything but steps (what an observer sees of them).

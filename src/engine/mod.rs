@@ -143,6 +143,10 @@ struct Facts {
     freezes: MoveSet,
     /// Moratorium moves per actor.
     moratoria: [MoveSet; 2],
+    /// Per actor, the conciliatory standing steps that can ever be taken back (irreversibility
+    /// below 1), costliest first (index order on a tie), with each one's cost and reversal lag:
+    /// the order in which a take-back is weighed.
+    revocable: [Vec<(MoveIx, f64, u32)>; 2],
 }
 
 /// An arm made ready to run: everything the monthly loop needs that does not change from run

@@ -23,6 +23,7 @@ impl Facts {
                 .collect(),
             freezes: MoveSet::EMPTY,
             moratoria: [MoveSet::EMPTY; 2],
+            revocable: [Vec::new(), Vec::new()],
         };
         for (i, m) in arm.moves.iter().enumerate() {
             if m.is_hostile() {
@@ -46,6 +47,13 @@ impl Facts {
             if m.moratorium {
                 f.moratoria[m.actor].insert(i);
             }
+            if m.standing && m.irreversibility < 1.0 {
+                f.revocable[m.actor].push((i, m.cost, m.reversal_lag));
+            }
+        }
+        for r in f.revocable.iter_mut() {
+            // A stable sort: index order among equal costs.
+            r.sort_by(|a, b| b.1.total_cmp(&a.1));
         }
         f
     }
