@@ -223,6 +223,6 @@ fn llr(a: f64, b: f64) -> f64 {
     } else if a <= 0.0 {
         -BELIEF_BOUND
     } else {
-        (math::ln(a) - math::ln(b)).clamp(-BELIEF_BOUND, BELIEF_BOUND)
+        math::ln(a / b).clamp(-BELIEF_BOUND, BELIEF_BOUND)
     }
 }
