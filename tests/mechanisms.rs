@@ -233,15 +233,7 @@ fn a_revoked_prerequisite_blocks_the_move_again() {
         in_force,
         done,
     };
-    let view = |board, side| View {
-        me: us,
-        month: 10,
-        board,
-        side,
-        their_offer: None,
-        since: &since,
-        rules: &rules,
-    };
+    let view = |board, side| View::new(us, 10, board, side, None, &since, &rules);
     // Freeze in force: relief is available. Freeze made once but revoked: it is not.
     let kept = board(MoveSet::single(freeze), MoveSet::single(freeze));
     let revoked = board(MoveSet::EMPTY, MoveSet::single(freeze));

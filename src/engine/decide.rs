@@ -48,15 +48,15 @@ impl Run<'_> {
             [a, b] if i == 0 => (a, &*b),
             [a, b] => (b, &*a),
         };
-        let v = View {
-            me: i,
-            month: t,
+        let v = View::new(
+            i,
+            t,
             board,
-            side: &mine.state,
-            their_offer: theirs.offer.as_ref(),
-            since: &ws.since,
-            rules: &prep.rules,
-        };
+            &mine.state,
+            theirs.offer.as_ref(),
+            &ws.since,
+            &prep.rules,
+        );
         ws.shadow_intents.clear();
         if let Some((_, shadow)) = &mut mine.shadow {
             shadow.decide(&v, &mut rng.clone(), &mut ws.shadow_intents);

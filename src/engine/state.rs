@@ -150,14 +150,14 @@ impl Run<'_> {
 
     /// What side i's strategy sees in month `month`.
     pub(super) fn view<'v>(&'v self, i: ActorIx, month: u32) -> View<'v> {
-        View {
-            me: i,
+        View::new(
+            i,
             month,
-            board: &self.board,
-            side: &self.sides[i].state,
-            their_offer: self.sides[1 - i].offer.as_ref(),
-            since: &self.ws.since,
-            rules: &self.prep.rules,
-        }
+            &self.board,
+            &self.sides[i].state,
+            self.sides[1 - i].offer.as_ref(),
+            &self.ws.since,
+            &self.prep.rules,
+        )
     }
 }

@@ -83,7 +83,7 @@ impl super::Kind for AllOrNothing {
         if v.delivered(self.c.package) {
             v.make_all(self.c.relief, out);
         } else {
-            if let Some(m) = v.cheapest_where(|i, _| self.c.interim.contains(i)) {
+            if let Some(m) = v.cheapest_in(self.c.interim, |_, _| true) {
                 out.push(Intent::Make(m));
             }
             super::hardline::pressure(v, rng, self.c.pressure_rate, out);

@@ -137,9 +137,37 @@ pub struct View<'a> {
     /// Month each move was last made.
     pub since: &'a [u32],
     pub rules: &'a Rules<'a>,
+    /// Every delivered move (see [`View::delivered`]), computed once for the view.
+    delivered: MoveSet,
 }
 
 impl<'a> View<'a> {
+    /// Side `me`'s view of the state in month `month`.
+    pub fn new(
+        me: ActorIx,
+        month: u32,
+        board: &'a Board,
+        side: &'a SideState,
+        their_offer: Option<&'a Offer>,
+        since: &'a [u32],
+        rules: &'a Rules<'a>,
+    ) -> Self {
+        let delivered = board
+            .in_force
+            .intersect(rules.standing)
+            .union(board.done.minus(rules.standing));
+        View {
+            me,
+            month,
+            board,
+            side,
+            their_offer,
+            since,
+            rules,
+            delivered,
+        }
+    }
+
     pub fn other(&self) -> ActorIx {
         1 - self.me
     }
@@ -176,7 +204,7 @@ impl<'a> View<'a> {
 
     /// A move counts as delivered: a standing move in force, or a one-shot move done.
     pub fn delivered_move(&self, m: MoveIx) -> bool {
-        self.undelivered(MoveSet::single(m)).is_empty()
+        self.delivered.contains(m)
     }
 
     /// Every move of the set is delivered.
@@ -186,11 +214,7 @@ impl<'a> View<'a> {
 
     /// The moves of the set not yet delivered.
     pub fn undelivered(&self, set: MoveSet) -> MoveSet {
-        let standing = set
-            .intersect(self.rules.standing)
-            .minus(self.board.in_force);
-        let one_shot = set.minus(self.rules.standing).minus(self.board.done);
-        standing.union(one_shot)
+        set.minus(self.delivered)
     }
 
     /// This side may make this conciliatory move now, assuming `extra` moves are also in place:
@@ -249,8 +273,17 @@ impl<'a> View<'a> {
 
     /// This side's available conciliatory moves satisfying `keep`, cheapest stake first.
     pub fn cheapest_where(&self, keep: impl Fn(MoveIx, &Move) -> bool) -> Option<MoveIx> {
+        self.cheapest_in(MoveSet(u128::MAX), keep)
+    }
+
+    /// [`View::cheapest_where`] among the moves of `set` only.
+    pub fn cheapest_in(
+        &self,
+        set: MoveSet,
+        keep: impl Fn(MoveIx, &Move) -> bool,
+    ) -> Option<MoveIx> {
         let mut best: Option<MoveIx> = None;
-        for i in self.undelivered(self.own()).iter() {
+        for i in self.undelivered(self.own().intersect(set)).iter() {
             let m = &self.rules.moves[i];
             if !keep(i, m) || !self.ready(i, MoveSet::EMPTY) {
                 continue;
