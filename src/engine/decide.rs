@@ -226,22 +226,24 @@ impl Run<'_> {
     /// force past their reversal lag, not locked and not being revoked by its strategy, the
     /// costliest, and of equally costly ones the latest made (the highest index on a tie).
     fn withdrawal_candidate(&self, t: u32, i: ActorIx) -> Option<MoveIx> {
-        let standing = self.board.in_force.intersect(self.prep.facts.standing[i]);
-        if standing.is_empty() {
+        let f = &self.prep.facts;
+        let mut eligible = self
+            .board
+            .in_force
+            .intersect(f.revocable_set[i])
+            .minus(self.sides[i].locked);
+        if eligible.is_empty() {
             return None;
         }
-        let revoking: MoveSet = self.ws.intents[i]
-            .iter()
-            .filter_map(|x| match x {
-                Intent::Revoke(m) => Some(*m),
-                _ => None,
-            })
-            .collect();
-        let eligible = standing.minus(revoking).minus(self.sides[i].locked);
+        for x in &self.ws.intents[i] {
+            if let Intent::Revoke(m) = x {
+                eligible.remove(*m);
+            }
+        }
         let since = &self.ws.since;
         let mut best: Option<(MoveIx, f64)> = None;
         // Costliest first: the first cost with an eligible step decides.
-        for &(m, cost, lag) in &self.prep.facts.revocable[i] {
+        for &(m, cost, lag) in &f.revocable[i] {
             match best {
                 Some((_, c)) if cost.total_cmp(&c).is_ne() => break,
                 _ => {}

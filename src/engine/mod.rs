@@ -147,6 +147,8 @@ struct Facts {
     /// below 1), costliest first (index order on a tie), with each one's cost and reversal lag:
     /// the order in which a take-back is weighed.
     revocable: [Vec<(MoveIx, f64, u32)>; 2],
+    /// The same steps as sets.
+    revocable_set: [MoveSet; 2],
 }
 
 /// An arm made ready to run: everything the monthly loop needs that does not change from run

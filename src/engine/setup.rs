@@ -24,6 +24,7 @@ impl Facts {
             freezes: MoveSet::EMPTY,
             moratoria: [MoveSet::EMPTY; 2],
             revocable: [Vec::new(), Vec::new()],
+            revocable_set: [MoveSet::EMPTY; 2],
         };
         for (i, m) in arm.moves.iter().enumerate() {
             if m.is_hostile() {
@@ -49,6 +50,7 @@ impl Facts {
             }
             if m.standing && m.irreversibility < 1.0 {
                 f.revocable[m.actor].push((i, m.cost, m.reversal_lag));
+                f.revocable_set[m.actor].insert(i);
             }
         }
         for r in f.revocable.iter_mut() {
