@@ -259,14 +259,19 @@ impl<'a> View<'a> {
     pub fn make_all(&self, set: MoveSet, out: &mut Vec<Intent>) {
         let mut placed = MoveSet::EMPTY;
         let todo = self.undelivered(set);
-        // Repeated passes place each move after its prerequisites inside the set.
-        for _ in 0..todo.len() {
+        // Repeated passes place each move after its prerequisites inside the set, until every
+        // move is placed or a pass places none (a cycle the catalogue's checks rule out).
+        while placed != todo {
+            let before = placed;
             for m in todo.minus(placed).iter() {
                 let inner = self.rules.moves[m].requires.intersect(todo);
                 if placed.contains_all(inner) {
                     placed.insert(m);
                     out.push(Intent::Make(m));
                 }
+            }
+            if placed == before {
+                break;
             }
         }
     }
