@@ -6,7 +6,7 @@
 use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
 
-use super::{Choice, Run};
+use super::{Choice, Run, TakeBack};
 use crate::model::conduct::{self, Take, Withdraw};
 use crate::model::{ActorIx, MoveIx, MoveSet};
 use crate::strategies::{Intent, View};
@@ -225,7 +225,9 @@ impl Run<'_> {
     /// The standing step side i would weigh taking back this month, if any: of its steps in
     /// force past their reversal lag, not locked and not being revoked by its strategy, the
     /// costliest, and of equally costly ones the latest made (the highest index on a tie).
-    fn withdrawal_candidate(&self, t: u32, i: ActorIx) -> Option<MoveIx> {
+    /// The answer is kept ([`TakeBack`]) while the same steps are eligible and none of them
+    /// passes its reversal lag.
+    fn withdrawal_candidate(&mut self, t: u32, i: ActorIx) -> Option<MoveIx> {
         let f = &self.prep.facts;
         let mut eligible = self
             .board
@@ -240,6 +242,21 @@ impl Run<'_> {
                 eligible.remove(*m);
             }
         }
+        if let Some(k) = self.sides[i].take_back
+            && k.eligible == eligible
+            && t < k.until
+        {
+            return k.candidate;
+        }
+        let k = self.find_candidate(t, i, eligible);
+        self.sides[i].take_back = Some(k);
+        k.candidate
+    }
+
+    /// The take-back candidate among the `eligible` steps of side i in month t, and the first
+    /// later month in which another of them passes its reversal lag.
+    fn find_candidate(&self, t: u32, i: ActorIx, eligible: MoveSet) -> TakeBack {
+        let f = &self.prep.facts;
         let since = &self.ws.since;
         let mut best: Option<(MoveIx, f64)> = None;
         // Costliest first: the first cost with an eligible step decides.
@@ -255,7 +272,17 @@ impl Run<'_> {
                 best = Some((m, cost));
             }
         }
-        best.map(|(m, _)| m)
+        let until = eligible
+            .iter()
+            .map(|m| since[m] + f.reversal_lag[m])
+            .filter(|&e| e > t)
+            .min()
+            .unwrap_or(u32::MAX);
+        TakeBack {
+            eligible,
+            until,
+            candidate: best.map(|(m, _)| m),
+        }
     }
 
     /// Side i's type as an index of the conduct weights.

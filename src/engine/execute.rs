@@ -148,6 +148,7 @@ impl Run<'_> {
         }
         self.board.done.insert(m);
         self.ws.since[m] = t;
+        self.sides[i].take_back = None;
         self.ws.acts[i].push(Act::Made(m));
         if mv.verified_irreversible(p) && self.out.first_irreversible[i].is_none() {
             self.out.first_irreversible[i] = Some(t);

@@ -122,6 +122,18 @@ struct Side {
     belief: f64,
     /// Accumulated pressure this side feels (see `model::conduct`).
     felt_pressure: f64,
+    /// The last take-back candidate found (see `decide.rs`); cleared when this side makes a
+    /// step, which changes when its steps were made.
+    take_back: Option<TakeBack>,
+}
+
+/// A take-back candidate and what it holds for: the same eligible steps, before month `until`
+/// (when another of them passes its reversal lag).
+#[derive(Debug, Clone, Copy)]
+struct TakeBack {
+    eligible: MoveSet,
+    until: u32,
+    candidate: Option<MoveIx>,
 }
 
 /// One agreement index of an arm: its conciliatory moves (and those of them verified enough
@@ -149,6 +161,8 @@ struct Facts {
     revocable: [Vec<(MoveIx, f64, u32)>; 2],
     /// The same steps as sets.
     revocable_set: [MoveSet; 2],
+    /// Each move's reversal lag.
+    reversal_lag: Vec<u32>,
 }
 
 /// An arm made ready to run: everything the monthly loop needs that does not change from run

@@ -25,6 +25,7 @@ impl Facts {
             moratoria: [MoveSet::EMPTY; 2],
             revocable: [Vec::new(), Vec::new()],
             revocable_set: [MoveSet::EMPTY; 2],
+            reversal_lag: arm.moves.iter().map(|m| m.reversal_lag).collect(),
         };
         for (i, m) in arm.moves.iter().enumerate() {
             if m.is_hostile() {
@@ -152,6 +153,7 @@ impl Side {
             stock: a.stock.as_ref().map_or(0.0, |x| x.initial),
             belief: prep.prior[i],
             felt_pressure: 0.0,
+            take_back: None,
         }
     }
 }
