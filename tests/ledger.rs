@@ -90,7 +90,7 @@ fn the_final_type_follows_a_new_leader() {
 fn stock_growth_in_talks_counts_growth_while_both_sides_are_engaged() {
     let sc = detente::scenario::parse(KOREA, "k.toml").unwrap();
     let talks = metric(&sc, "arsenal_growth_in_talks");
-    let arm = |id: &str| sc.experiment.arms.iter().position(|a| a.id == id).unwrap();
+    let arm = |id: &str| sc.arm_ix(id).unwrap();
     let (inc, hard) = (arm("incremental"), arm("hardline"));
     let (mut greedy, mut sincere) = (Vec::new(), Vec::new());
     for run in records(&sc, 400) {
@@ -124,12 +124,7 @@ fn stock_growth_in_talks_counts_growth_while_both_sides_are_engaged() {
 #[test]
 fn one_sided_steps_are_conceded_by_one_side_and_held_by_the_other() {
     let sc = detente::scenario::parse(KOREA, "k.toml").unwrap();
-    let hard = sc
-        .experiment
-        .arms
-        .iter()
-        .position(|a| a.id == "hardline")
-        .unwrap();
+    let hard = sc.arm_ix("hardline").unwrap();
     let mut one_sided = 0;
     for run in records(&sc, 300) {
         for (a, r) in run.iter().enumerate() {

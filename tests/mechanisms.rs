@@ -200,15 +200,10 @@ fn an_arm_override_of_verification_applies_once() {
     let sc = detente::scenario::parse(&text, "test.toml").unwrap();
     let m = sc.move_ix("freeze_yongbyon").unwrap();
     assert!(close(sc.moves[m].verifiability, 0.9));
-    let grit = sc.experiment.arms.iter().find(|a| a.id == "grit").unwrap();
+    let grit = &sc.experiment.arms[sc.arm_ix("grit").unwrap()];
     assert!(close(grit.moves[m].verifiability, 0.45));
     assert!(close(grit.params.verification, 0.5));
-    let inc = sc
-        .experiment
-        .arms
-        .iter()
-        .find(|a| a.id == "incremental")
-        .unwrap();
+    let inc = &sc.experiment.arms[sc.arm_ix("incremental").unwrap()];
     assert!(close(inc.moves[m].verifiability, 0.9));
 }
 

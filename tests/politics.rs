@@ -138,12 +138,7 @@ fn an_arm_can_change_an_actors_politics() {
     };
     assert_eq!(flips("incremental_no_elections"), 0);
     assert!(flips("incremental") > 50);
-    let arm = sc
-        .experiment
-        .arms
-        .iter()
-        .find(|a| a.id == "incremental_no_elections")
-        .unwrap();
+    let arm = &sc.experiment.arms[sc.arm_ix("incremental_no_elections").unwrap()];
     assert_eq!(arm.politics[US].cycle, 0);
     assert_eq!(
         arm.politics[US].trust_reset, 0.5,
@@ -232,12 +227,7 @@ fn what_politics_changes_is_measured_on_the_same_runs_without_it() {
             .find(|r| r.arm == arm && r.metric == m)
             .unwrap_or_else(|| panic!("{arm} {m}"))
     };
-    let inc = sc
-        .experiment
-        .arms
-        .iter()
-        .position(|a| a.id == "incremental")
-        .unwrap();
+    let inc = sc.arm_ix("incremental").unwrap();
     let with = records
         .iter()
         .filter(|r| r.records[inc].outcome.name() == "agreement")

@@ -243,12 +243,7 @@ fn all_or_nothing_gives_relief_only_after_the_package() {
     let sc = scenario();
     // The package, relief and interim steps as the scenario declares them (what the strategy
     // is built from), not a copy that could drift.
-    let arm = sc
-        .experiment
-        .arms
-        .iter()
-        .find(|a| a.id == "all_or_nothing")
-        .unwrap();
+    let arm = &sc.experiment.arms[sc.arm_ix("all_or_nothing").unwrap()];
     let spec = &sc.strategies[arm.strategies[US]].spec;
     let c = match spec.get::<all_or_nothing::Config>() {
         Some(c) => c.clone(),

@@ -86,12 +86,7 @@ needs_support = true
     );
     let supported = parse(&text, "y").unwrap();
     let agg = summary(&supported, 100);
-    let inc = supported
-        .experiment
-        .arms
-        .iter()
-        .position(|a| a.id == "incremental")
-        .unwrap();
+    let inc = supported.arm_ix("incremental").unwrap();
     for arm in 0..supported.experiment.arms.len() {
         let m = metric(&supported, &agg, arm, "track_months");
         if arm == inc {

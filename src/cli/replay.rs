@@ -16,10 +16,8 @@ pub fn run(a: args::ReplayArgs) -> Result<(), Error> {
     )?;
     let sc = &loaded.scenario;
     let arm = sc
-        .experiment
-        .arms
-        .iter()
-        .find(|x| x.id == a.arm)
+        .arm_ix(&a.arm)
+        .map(|ix| &sc.experiment.arms[ix])
         .ok_or_else(|| {
             let ids: Vec<&str> = sc.experiment.arms.iter().map(|x| x.id.as_str()).collect();
             Error::input(format!(

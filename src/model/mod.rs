@@ -475,6 +475,10 @@ impl Scenario {
     pub fn actor_ix(&self, id: &str) -> Option<ActorIx> {
         self.actors.iter().position(|a| a.id == id)
     }
+    /// The index of the experiment's arm `id`.
+    pub fn arm_ix(&self, id: &str) -> Option<usize> {
+        self.experiment.arms.iter().position(|a| a.id == id)
+    }
     /// `trust:A:B`, A's trust in B.
     pub fn trust_metric(&self, from: ActorIx) -> String {
         format!(
