@@ -39,20 +39,12 @@ impl Run<'_> {
 
     /// Every delivered move: standing moves in force and one-shot moves done.
     pub(super) fn delivered_set(&self) -> MoveSet {
-        let standing = self.prep.rules.standing;
-        self.board
-            .in_force
-            .intersect(standing)
-            .union(self.board.done.minus(standing))
+        self.board.delivered(self.prep.rules.standing)
     }
 
     /// Whether move m is delivered (in force if standing, done if one-shot).
     pub(super) fn delivered(&self, m: MoveIx) -> bool {
-        if self.prep.rules.standing.contains(m) {
-            self.board.in_force.contains(m)
-        } else {
-            self.board.done.contains(m)
-        }
+        self.delivered_set().contains(m)
     }
 
     /// Cost-weighted share of the set's moves that are delivered.

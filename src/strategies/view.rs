@@ -62,6 +62,16 @@ pub struct Board {
     pub done: MoveSet,
 }
 
+impl Board {
+    /// Every delivered move, given the catalogue's standing moves: standing moves in force and
+    /// one-shot moves done.
+    pub fn delivered(&self, standing: MoveSet) -> MoveSet {
+        self.in_force
+            .intersect(standing)
+            .union(self.done.minus(standing))
+    }
+}
+
 /// One side's own state, as the engine keeps it during a run.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct SideState {
@@ -152,10 +162,7 @@ impl<'a> View<'a> {
         since: &'a [u32],
         rules: &'a Rules<'a>,
     ) -> Self {
-        let delivered = board
-            .in_force
-            .intersect(rules.standing)
-            .union(board.done.minus(rules.standing));
+        let delivered = board.delivered(rules.standing);
         View {
             me,
             month,
