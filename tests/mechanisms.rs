@@ -241,3 +241,32 @@ fn a_revoked_prerequisite_blocks_the_move_again() {
     };
     assert!(view(&kept, &wary).available(relief));
 }
+
+/// A side keeps its take-back candidate from month to month only while none of its eligible
+/// steps passes its reversal lag (`engine/decide.rs`); debug builds check every kept answer
+/// against a fresh search. The shipped scenarios give every step a lag of 1, so here the lags
+/// are long and varied enough for kept answers to expire.
+#[test]
+fn take_backs_are_weighed_under_varied_reversal_lags() {
+    use detente::engine::{Event, Keep, Workspace, simulate};
+    let mut sc = detente::scenario::parse(common::KOREA, "korea-2019.toml").unwrap();
+    for arm in sc.experiment.arms.iter_mut() {
+        for (k, m) in arm.moves.iter_mut().enumerate() {
+            m.reversal_lag = 1 + (k as u32 * 7) % 13;
+        }
+    }
+    let mut ws = Workspace::new();
+    let mut revoked = 0;
+    for run in 0..150 {
+        for arm in &sc.experiment.arms {
+            let mut keep = Keep::default();
+            simulate(&sc, arm, detente::rng::run_seed(1, run), &mut ws, &mut keep);
+            revoked += keep
+                .events
+                .iter()
+                .filter(|(_, e)| matches!(e, Event::Revoked { .. }))
+                .count();
+        }
+    }
+    assert!(revoked > 100, "only {revoked} steps taken back");
+}

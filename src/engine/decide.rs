@@ -246,6 +246,8 @@ impl Run<'_> {
             && k.eligible == eligible
             && t < k.until
         {
+            // Every test run in a debug build checks the kept answer against a fresh search.
+            debug_assert_eq!(k.candidate, self.find_candidate(t, i, eligible).candidate);
             return k.candidate;
         }
         let k = self.find_candidate(t, i, eligible);
@@ -272,9 +274,10 @@ impl Run<'_> {
                 best = Some((m, cost));
             }
         }
-        let until = eligible
+        let until = f.revocable[i]
             .iter()
-            .map(|m| since[m] + f.reversal_lag[m])
+            .filter(|&&(m, _, _)| eligible.contains(m))
+            .map(|&(m, _, lag)| since[m] + lag)
             .filter(|&e| e > t)
             .min()
             .unwrap_or(u32::MAX);

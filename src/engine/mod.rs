@@ -161,8 +161,6 @@ struct Facts {
     revocable: [Vec<(MoveIx, f64, u32)>; 2],
     /// The same steps as sets.
     revocable_set: [MoveSet; 2],
-    /// Each move's reversal lag.
-    reversal_lag: Vec<u32>,
 }
 
 /// An arm made ready to run: everything the monthly loop needs that does not change from run

@@ -25,7 +25,6 @@ impl Facts {
             moratoria: [MoveSet::EMPTY; 2],
             revocable: [Vec::new(), Vec::new()],
             revocable_set: [MoveSet::EMPTY; 2],
-            reversal_lag: arm.moves.iter().map(|m| m.reversal_lag).collect(),
         };
         for (i, m) in arm.moves.iter().enumerate() {
             if m.is_hostile() {
