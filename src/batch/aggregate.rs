@@ -33,8 +33,8 @@ pub fn run_metric_names(sc: &Scenario) -> Vec<String> {
 
 /// The per-run metric values of a run record, in [`RUN_METRICS`] order.
 pub fn run_values(r: &RunRecord) -> [Option<f64>; NRUN] {
-    let o = |x: Outcome| Some(if r.outcome == x { 1.0 } else { 0.0 });
     let is = |a: Outcome, x: Outcome| if a == x { 1.0 } else { 0.0 };
+    let o = |x: Outcome| Some(is(r.outcome, x));
     // What politics changed in outcome x: this run's indicator minus its twin's.
     let politics = |x: Outcome| r.without_politics.map(|w| is(r.outcome, x) - is(w, x));
     [
@@ -78,8 +78,7 @@ pub fn run_values(r: &RunRecord) -> [Option<f64>; NRUN] {
         Some(r.final_belief[1]),
         Some(r.payoff[0]),
         Some(r.payoff[1]),
-        r.without_politics
-            .map(|w| if w == r.outcome { 0.0 } else { 1.0 }),
+        r.without_politics.map(|w| 1.0 - is(w, r.outcome)),
         politics(Outcome::Agreement),
         politics(Outcome::InterimFreeze),
         politics(Outcome::Breakdown),
