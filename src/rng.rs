@@ -13,6 +13,8 @@ pub mod subsystem {
     pub const DECISIONS: u64 = 4;
     /// A third party's elections, acceptances and walk-outs (drawn up front like shocks).
     pub const THIRD_PARTY: u64 = 8;
+    /// The values a scenario gives as distributions, drawn once per run for every arm.
+    pub const PARAMETERS: u64 = 9;
 }
 
 /// SplitMix64 finaliser: a bijective mixer of 64-bit values.

@@ -4,7 +4,7 @@
 
 use super::stats::{self, Moments};
 use crate::engine::{MonthRecord, Outcome, RunRecord, Status, record::TYPE_PAIRS};
-use crate::model::Scenario;
+use crate::model::{Scenario, Uncertainty};
 
 /// Continuous trajectory metrics, in order: trust 0->1, trust 1->0, tension, stock.
 pub const CONTINUOUS: usize = 4;
@@ -157,6 +157,9 @@ pub struct Aggregate {
     /// Non-finite values met (NaN or infinite trust, tension, stock or run metric). They
     /// cannot be aggregated; a batch with any fails rather than report them as numbers.
     pub nonfinite: u64,
+    /// The first run (by index) whose draws of the scenario's distributions did not build, and
+    /// why; a batch with one fails.
+    pub draw_error: Option<(u64, String)>,
 }
 
 impl Aggregate {
@@ -183,6 +186,28 @@ impl Aggregate {
             diffs: vec![Moments::default(); arms * NRUN],
             runs: 0,
             nonfinite: 0,
+            draw_error: None,
+        }
+    }
+
+    /// Run `run` drew `values` of the distributions of `u`, with which its scenario does not
+    /// build (`why`).
+    pub fn draw_failed(&mut self, run: u64, values: &[f64], u: &Uncertainty, why: &str) {
+        let drawn: Vec<String> = u
+            .values
+            .iter()
+            .zip(values)
+            .map(|(v, x)| format!("{} = {x}", v.key))
+            .collect();
+        let message = format!("run {run} drew {}: {why}", drawn.join(", "));
+        self.merge_draw_error(Some((run, message)));
+    }
+
+    fn merge_draw_error(&mut self, other: Option<(u64, String)>) {
+        if let Some(o) = other
+            && self.draw_error.as_ref().is_none_or(|e| o.0 < e.0)
+        {
+            self.draw_error = Some(o);
         }
     }
 
@@ -313,6 +338,7 @@ impl Aggregate {
         }
         self.runs += o.runs;
         self.nonfinite += o.nonfinite;
+        self.merge_draw_error(o.draw_error.clone());
     }
 
     pub fn moments_at(&self, arm: usize, month: usize, k: usize) -> &Moments {

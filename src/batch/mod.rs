@@ -17,7 +17,7 @@ use rayon::prelude::*;
 pub use aggregate::Aggregate;
 
 use crate::engine::{self, MonthRecord, Recorder, RunRecord, ShockDraws, Workspace};
-use crate::model::{Arm, Politics, Scenario};
+use crate::model::{Arm, Politics, Scenario, Uncertainty};
 use crate::rng::run_seed;
 
 /// Runs per block: the unit of parallel work between two hand-offs to the sink.
@@ -58,6 +58,8 @@ pub struct RunRows {
     pub run: u64,
     pub seed: u64,
     pub records: Vec<RunRecord>,
+    /// The run's draws of the scenario's distributions (empty without any).
+    pub params: Vec<f64>,
 }
 
 struct ArmRecorder<'a> {
@@ -142,7 +144,7 @@ impl From<NonFinite> for std::io::Error {
 /// Run runs `runs` (a range of run indices) with master seed `seed`, in the current rayon
 /// pool. `sink` receives each block's rows in run order; `progress` the number of runs done.
 /// A batch that met a non-finite value fails with [`NonFinite`].
-pub fn run<E: From<NonFinite>>(
+pub fn run<E: From<NonFinite> + From<DrawInvalid>>(
     sc: &Scenario,
     seed: u64,
     runs: std::ops::Range<u64>,
@@ -160,15 +162,58 @@ pub fn run<E: From<NonFinite>>(
         .iter()
         .map(|a| a.as_ref().map(|arm| engine::Prepared::new(sc, arm)))
         .collect();
-    let job = Negotiation {
-        sc,
-        arms: &arms,
-        quiet: &quiet,
+    let agg = match &sc.uncertainty {
+        None => {
+            let job = Negotiation {
+                sc,
+                arms: &arms,
+                quiet: &quiet,
+            };
+            blocks(&job, seed, runs, progress, sink)?
+        }
+        Some(u) => {
+            let src = crate::scenario::uncertain::sources(u);
+            let rebuild = crate::scenario::uncertain::Rebuild::new(&src, u).map_err(|e| {
+                E::from(DrawInvalid {
+                    message: e.to_string(),
+                })
+            })?;
+            let job = Drawn {
+                sc,
+                uncertainty: u,
+                rebuild: &rebuild,
+            };
+            blocks(&job, seed, runs, progress, sink)?
+        }
     };
-    blocks(&job, seed, runs, progress, sink).and_then(|agg| match agg.nonfinite {
+    if let Some(message) = &agg.draw_error {
+        return Err(DrawInvalid {
+            message: message.1.clone(),
+        }
+        .into());
+    }
+    match agg.nonfinite {
         0 => Ok(agg),
         count => Err(NonFinite { count }.into()),
-    })
+    }
+}
+
+/// A run drew values with which the scenario does not build (a combination of values that
+/// validation, which builds each distribution's ends, did not meet).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}; no results were written")]
+pub struct DrawInvalid {
+    pub message: String,
+}
+
+impl From<DrawInvalid> for () {
+    fn from(_: DrawInvalid) -> Self {}
+}
+
+impl From<DrawInvalid> for std::io::Error {
+    fn from(e: DrawInvalid) -> Self {
+        std::io::Error::other(e)
+    }
 }
 
 /// A negotiation batch: every arm of a scenario, prepared once, and its twin without politics.
@@ -200,16 +245,73 @@ impl Job for Negotiation<'_> {
             records: run_one(
                 self.sc,
                 self.arms,
-                &self.quiet[..if run < self.sc.output.politics_runs {
-                    self.quiet.len()
-                } else {
-                    0
-                }],
+                &self.quiet[..twins(self.sc, run, self.quiet.len())],
                 seed,
                 ws,
                 shocks,
                 agg,
             ),
+            params: Vec::new(),
+        }
+    }
+}
+
+/// How many of a run's `n` twins without politics it runs: all for the first
+/// `[output] politics_runs` runs, none after.
+fn twins(sc: &Scenario, run: u64, n: usize) -> usize {
+    if run < sc.output.politics_runs { n } else { 0 }
+}
+
+/// A negotiation batch whose scenario has distributions: each run draws its values from its
+/// own stream, and every arm of the run (and every twin) runs the scenario rebuilt with them.
+struct Drawn<'a> {
+    sc: &'a Scenario,
+    uncertainty: &'a Uncertainty,
+    rebuild: &'a crate::scenario::uncertain::Rebuild<'a>,
+}
+
+impl Job for Drawn<'_> {
+    type Acc = Aggregate;
+    type Worker = (Workspace, ShockDraws);
+    type Row = RunRows;
+
+    fn acc(&self) -> Aggregate {
+        Aggregate::new(self.sc)
+    }
+
+    fn worker(&self) -> Self::Worker {
+        (Workspace::new(), ShockDraws::default())
+    }
+
+    fn run(&self, run: u64, seed: u64, w: &mut Self::Worker, agg: &mut Aggregate) -> RunRows {
+        let (ws, shocks) = w;
+        let params = self.uncertainty.draw(seed);
+        let records = match self.rebuild.at(&params) {
+            Ok(sc) => {
+                let arms: Vec<engine::Prepared> = sc
+                    .experiment
+                    .arms
+                    .iter()
+                    .map(|arm| engine::Prepared::new(&sc, arm))
+                    .collect();
+                let quiet_arms = quiet_arms(&sc);
+                let n = twins(self.sc, run, quiet_arms.len());
+                let quiet: Vec<Option<engine::Prepared>> = quiet_arms[..n]
+                    .iter()
+                    .map(|a| a.as_ref().map(|arm| engine::Prepared::new(&sc, arm)))
+                    .collect();
+                run_one(&sc, &arms, &quiet, seed, ws, shocks, agg)
+            }
+            Err(e) => {
+                agg.draw_failed(run, &params, self.uncertainty, &e.to_string());
+                Vec::new()
+            }
+        };
+        RunRows {
+            run,
+            seed,
+            records,
+            params,
         }
     }
 }

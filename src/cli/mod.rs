@@ -58,6 +58,12 @@ impl From<batch::NonFinite> for Error {
     }
 }
 
+impl From<batch::DrawInvalid> for Error {
+    fn from(e: batch::DrawInvalid) -> Self {
+        Error::Input(e.to_string())
+    }
+}
+
 impl From<scenario::ScenarioError> for Error {
     fn from(e: scenario::ScenarioError) -> Self {
         Error::Input(e.to_string())

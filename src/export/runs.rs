@@ -52,6 +52,13 @@ pub fn header(sc: &Scenario) -> Vec<String> {
         format!("payoff:{b}"),
         "outcome_without_politics".into(),
     ]
+    .into_iter()
+    .chain(
+        sc.uncertainty
+            .iter()
+            .flat_map(|u| u.values.iter().map(|v| format!("param:{}", v.key))),
+    )
+    .collect()
 }
 
 fn writer() -> csv::Writer<Vec<u8>> {
@@ -146,6 +153,10 @@ pub fn rows_bytes(sc: &Scenario, rows: &[RunRows]) -> Vec<u8> {
             out.push(b',');
             if let Some(w) = rec.without_politics {
                 out.extend_from_slice(w.name().as_bytes());
+            }
+            for x in &r.params {
+                out.push(b',');
+                num_into(&mut out, *x);
             }
             out.push(b'\n');
         }

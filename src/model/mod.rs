@@ -4,6 +4,7 @@
 //! Nothing in this module names a country: actors, moves and roadmaps are data.
 
 pub mod conduct;
+pub mod dist;
 pub mod gate;
 pub mod math;
 pub mod metrics;
@@ -466,6 +467,58 @@ pub struct Scenario {
     pub third_party: Option<ThirdParty>,
     /// What the results files contain.
     pub output: OutputOptions,
+    /// The values drawn anew for every run, if any (judgement as distributions); the fields
+    /// above hold their nominal values.
+    pub uncertainty: Option<std::sync::Arc<Uncertainty>>,
+}
+
+/// A step of the path to a value in a scenario document: a key of a table, or an element of a
+/// list of tables.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PathStep {
+    Key(String),
+    Index(usize),
+}
+
+/// One value of a scenario given as a distribution.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Uncertain {
+    /// Its dotted key (`params.inclusion`, `actors.DPRK.prior_sincere`), as in `--vary`.
+    pub key: String,
+    /// Where it is in the document.
+    pub path: Vec<PathStep>,
+    pub dist: dist::Dist,
+    /// The setting takes a whole number: draws are rounded.
+    pub integer: bool,
+}
+
+impl Uncertain {
+    /// A draw as the setting takes it (rounded for a whole-number setting).
+    pub fn value(&self, x: f64) -> f64 {
+        if self.integer { x.round() } else { x }
+    }
+}
+
+/// A scenario's distributions, and the document they are drawn into for each run (a run's
+/// scenario is the document rebuilt with its draws: `scenario::Rebuild`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Uncertainty {
+    pub values: Vec<Uncertain>,
+    /// The scenario's path (for messages) and its whole text (the merged document for a
+    /// scenario that builds on others).
+    pub path: String,
+    pub text: String,
+}
+
+impl Uncertainty {
+    /// The values of run `run_seed`, drawn from its own stream (the same for every arm).
+    pub fn draw(&self, run_seed: u64) -> Vec<f64> {
+        let mut rng = crate::rng::stream(run_seed, crate::rng::subsystem::PARAMETERS);
+        self.values
+            .iter()
+            .map(|u| u.value(u.dist.sample(&mut rng)))
+            .collect()
+    }
 }
 
 impl Scenario {

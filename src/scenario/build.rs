@@ -107,6 +107,7 @@ impl Cx<'_> {
             experiment,
             third_party,
             output,
+            uncertainty: None,
         })
         .and_then(|s| self.check_name(&raw.name).map(|_| s))
         .and_then(|s| self.check_assembled(&s).map(|_| s))

@@ -299,7 +299,10 @@ fn entry<'t, 'a>(t: &'t DeTable<'a>, key: &str) -> Option<&'t Spanned<DeValue<'a
     t.iter().find(|(k, _)| k.get_ref() == key).map(|(_, v)| v)
 }
 
-fn entry_mut<'t, 'a>(t: &'t mut DeTable<'a>, key: &str) -> Option<&'t mut Spanned<DeValue<'a>>> {
+pub(super) fn entry_mut<'t, 'a>(
+    t: &'t mut DeTable<'a>,
+    key: &str,
+) -> Option<&'t mut Spanned<DeValue<'a>>> {
     t.iter_mut()
         .find(|(k, _)| k.get_ref() == key)
         .map(|(_, v)| v)

@@ -5,6 +5,7 @@ mod build;
 pub mod compose;
 pub mod game;
 pub mod raw;
+pub mod uncertain;
 pub mod vary;
 
 use std::collections::HashMap;
@@ -168,7 +169,7 @@ fn from_sources(src: &Sources) -> Result<Any, ScenarioError> {
             text,
         })
     } else {
-        let scenario = cx.build(cx.de()?)?;
+        let scenario = uncertain::build(&cx, &path, &text)?;
         Ok(Any::Negotiation(Box::new(Loaded {
             scenario,
             path,
@@ -185,7 +186,7 @@ pub fn parse(text: &str, path: &str) -> Result<Scenario, ScenarioError> {
         src: &src,
         doc: &doc,
     };
-    cx.build(cx.de()?)
+    uncertain::build(&cx, path, text)
 }
 
 /// Byte offset to 1-based line and column (in characters).

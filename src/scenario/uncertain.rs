@@ -1,0 +1,430 @@
+//! Values given as distributions (`inclusion = { uniform = [0.2, 0.8] }`): found in the
+//! document, checked by building the scenario at each one's nominal value and at both ends of
+//! its range, and the document rebuilt with a run's draws ([`Rebuild`]).
+
+use std::ops::Range;
+use std::sync::Arc;
+
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
+
+use super::compose::{Sources, entry_mut};
+use super::{Cx, Doc, R, ScenarioError};
+use crate::model::dist::{Dist, KINDS};
+use crate::model::{PathStep, Scenario, Uncertain, Uncertainty};
+
+/// A distribution found in the document.
+struct Found {
+    key: String,
+    path: Vec<PathStep>,
+    dist: Dist,
+    /// The numbers of the distribution are all whole: the setting may take a whole number.
+    whole: bool,
+    span: Range<usize>,
+}
+
+/// Build the scenario of a document. A scenario with distributions is built at their nominal
+/// values, after it has been built at both ends of each one's range (one at a time, then all
+/// at once), so every value a draw can take is known to be valid on its own.
+pub(super) fn build(cx: &Cx, path: &str, text: &str) -> R<Scenario> {
+    let found = find(cx)?;
+    if found.is_empty() {
+        return cx.build(cx.de()?).map_err(hint);
+    }
+    let integer = integers(cx, &found)?;
+    let nominal: Vec<f64> = found.iter().map(|f| f.dist.nominal()).collect();
+    let mut ends: Vec<(Vec<f64>, String)> = Vec::new();
+    for (k, f) in found.iter().enumerate() {
+        let (lo, hi) = f.dist.support();
+        for (x, word) in [(lo, "low"), (hi, "high")] {
+            let mut v = nominal.clone();
+            v[k] = x;
+            ends.push((v, format!("{} at the {word} end of its range ({x})", f.key)));
+        }
+    }
+    if found.len() > 1 {
+        for (pick, word) in [(0, "low"), (1, "high")] {
+            let v = found
+                .iter()
+                .map(|f| [f.dist.support().0, f.dist.support().1][pick])
+                .collect();
+            ends.push((
+                v,
+                format!("every distribution at the {word} end of its range"),
+            ));
+        }
+    }
+    for (v, what) in &ends {
+        at(cx, &found, &integer, v).map_err(|e| within(e, what))?;
+    }
+    let mut sc = at(cx, &found, &integer, &nominal)?;
+    sc.uncertainty = Some(Arc::new(Uncertainty {
+        values: found
+            .into_iter()
+            .zip(integer)
+            .map(|(f, integer)| Uncertain {
+                key: f.key,
+                path: f.path,
+                dist: f.dist,
+                integer,
+            })
+            .collect(),
+        path: path.to_string(),
+        text: text.to_string(),
+    }));
+    Ok(sc)
+}
+
+/// Which distributions stand for whole-number settings: a distribution of whole numbers whose
+/// setting refuses a fractional value.
+fn integers(cx: &Cx, found: &[Found]) -> R<Vec<bool>> {
+    let nominal: Vec<f64> = found.iter().map(|f| f.dist.nominal()).collect();
+    let mut integer = vec![false; found.len()];
+    loop {
+        let Err(e) = at(cx, found, &integer, &nominal) else {
+            return Ok(integer);
+        };
+        let place = |f: &Found| location(&cx.err(f.span.clone(), ""));
+        let here = found
+            .iter()
+            .position(|f| place(f) == location(&e))
+            .filter(|&k| !integer[k] && found[k].whole && e.to_string().contains("floating"));
+        match here {
+            Some(k) => integer[k] = true,
+            None => return Err(hint(e)),
+        }
+    }
+}
+
+fn location(e: &ScenarioError) -> Option<(String, usize, usize)> {
+    match e {
+        ScenarioError::At {
+            path, line, column, ..
+        } => Some((path.clone(), *line, *column)),
+        ScenarioError::Read { .. } => None,
+    }
+}
+
+/// A table where a number was expected may be a distribution misspelt; a fractional value
+/// where a whole number was expected may be a distribution of whole numbers written with
+/// fractions: say what would be valid.
+fn hint(e: ScenarioError) -> ScenarioError {
+    let ScenarioError::At {
+        path,
+        line,
+        column,
+        message,
+    } = e
+    else {
+        return e;
+    };
+    let extra = if message.contains("invalid type: map, expected") {
+        let kinds: Vec<&str> = KINDS.iter().map(|k| k.0).collect();
+        format!(
+            " (a distribution is a table with one of: {})",
+            kinds.join(", ")
+        )
+    } else if message.contains("invalid type: floating point") {
+        " (this setting takes whole numbers: write a distribution of it with whole numbers, like { uniform = [10, 20] })".to_string()
+    } else {
+        String::new()
+    };
+    ScenarioError::At {
+        path,
+        line,
+        column,
+        message: message + &extra,
+    }
+}
+
+/// An error met with some values at the ends of their ranges, saying which.
+fn within(e: ScenarioError, what: &str) -> ScenarioError {
+    match e {
+        ScenarioError::At {
+            path,
+            line,
+            column,
+            message,
+        } => ScenarioError::At {
+            path,
+            line,
+            column,
+            message: format!("with {what}: {message}"),
+        },
+        other => other,
+    }
+}
+
+/// The scenario with the distributions set to `values`.
+fn at(cx: &Cx, found: &[Found], integer: &[bool], values: &[f64]) -> R<Scenario> {
+    let paths: Vec<(&[PathStep], Range<usize>)> = found
+        .iter()
+        .map(|f| (f.path.as_slice(), f.span.clone()))
+        .collect();
+    rebuild(cx.src, cx.doc, &paths, integer, values)
+}
+
+/// The document with the values at `paths` set to `values`, built.
+fn rebuild(
+    src: &Sources,
+    doc: &Doc<'_>,
+    paths: &[(&[PathStep], Range<usize>)],
+    integer: &[bool],
+    values: &[f64],
+) -> R<Scenario> {
+    let texts: Vec<String> = values
+        .iter()
+        .zip(integer)
+        .map(|(&v, &whole)| {
+            if whole {
+                format!("{}", v.round() as i64)
+            } else {
+                format!("{v:?}")
+            }
+        })
+        .collect();
+    let mut d: Doc<'_> = doc.clone();
+    for ((path, span), t) in paths.iter().zip(&texts) {
+        let v =
+            DeValue::parse(t).map_err(|e| src.err(span.clone(), format!("cannot set {t}: {e}")))?;
+        set_at(
+            d.get_mut(),
+            path,
+            Spanned::new(span.clone(), v.into_inner()),
+        );
+    }
+    let cx = Cx { src, doc: &d };
+    cx.build(cx.de()?)
+}
+
+/// Put `value` at `path` in a document.
+fn set_at<'t>(doc: &mut DeTable<'t>, path: &[PathStep], value: Spanned<DeValue<'t>>) {
+    let Some((PathStep::Key(last), init)) = path.split_last() else {
+        return;
+    };
+    let mut table = doc;
+    let mut steps = init.iter().peekable();
+    while let Some(step) = steps.next() {
+        let PathStep::Key(k) = step else { return };
+        let Some(v) = entry_mut(table, k) else { return };
+        let next = match (v.get_mut(), steps.peek()) {
+            (DeValue::Array(items), Some(PathStep::Index(j))) => {
+                let j = *j;
+                steps.next();
+                items.get_mut(j).map(Spanned::get_mut)
+            }
+            (d, _) => Some(d),
+        };
+        let Some(DeValue::Table(t)) = next else {
+            return;
+        };
+        table = t;
+    }
+    if let Some(v) = entry_mut(table, last) {
+        *v = value;
+    }
+}
+
+/// Every distribution in the document, in document order.
+fn find(cx: &Cx) -> R<Vec<Found>> {
+    let mut out = Vec::new();
+    walk(
+        cx,
+        cx.doc.get_ref(),
+        &mut Vec::new(),
+        &mut Vec::new(),
+        &mut out,
+    )?;
+    // Tables keep their keys sorted: put the values back in the order the file gives them.
+    out.sort_by_key(|f| f.span.start);
+    Ok(out)
+}
+
+fn is_dist(t: &DeTable) -> bool {
+    t.keys()
+        .any(|k| KINDS.iter().any(|(kind, _)| k.get_ref() == kind))
+}
+
+fn walk(
+    cx: &Cx,
+    t: &DeTable,
+    path: &mut Vec<PathStep>,
+    names: &mut Vec<String>,
+    out: &mut Vec<Found>,
+) -> R<()> {
+    for (k, v) in t.iter() {
+        let name = k.get_ref().to_string();
+        path.push(PathStep::Key(name.clone()));
+        names.push(name);
+        match v.get_ref() {
+            DeValue::Table(inner) if is_dist(inner) => {
+                out.push(found(cx, inner, v.span(), path, names)?);
+            }
+            DeValue::Table(inner) => walk(cx, inner, path, names, out)?,
+            DeValue::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    let DeValue::Table(inner) = item.get_ref() else {
+                        continue;
+                    };
+                    if is_dist(inner) {
+                        return Err(cx.err(
+                            item.span(),
+                            "a distribution stands for one setting, not for an element of a list",
+                        ));
+                    }
+                    path.push(PathStep::Index(i));
+                    names.push(id_of(inner).unwrap_or_else(|| i.to_string()));
+                    walk(cx, inner, path, names, out)?;
+                    path.pop();
+                    names.pop();
+                }
+            }
+            _ => {}
+        }
+        path.pop();
+        names.pop();
+    }
+    Ok(())
+}
+
+/// The `id` (or `name`) of a list element.
+fn id_of(t: &DeTable) -> Option<String> {
+    t.iter()
+        .find(|(k, _)| k.get_ref() == "id" || k.get_ref() == "name")
+        .and_then(|(_, v)| match v.get_ref() {
+            DeValue::String(s) => Some(s.to_string()),
+            _ => None,
+        })
+}
+
+/// Why a setting cannot be drawn per run, if it cannot.
+fn fixed(names: &[String]) -> Option<&'static str> {
+    match (
+        names.first().map(String::as_str),
+        names.get(1).map(String::as_str),
+    ) {
+        (Some("horizon"), _) => Some("the horizon sets the shape of every output"),
+        (Some("output"), _) => Some("[output] options shape the files, not the model"),
+        (Some("experiment"), Some("arms")) => None,
+        (Some("experiment"), _) => Some("[experiment] settings apply to the whole batch"),
+        (Some("third_party"), _) => None,
+        _ => None,
+    }
+}
+
+/// A distribution table: one kind with its numbers, and `within` for normal and beta.
+fn found(
+    cx: &Cx,
+    t: &DeTable,
+    span: Range<usize>,
+    path: &[PathStep],
+    names: &[String],
+) -> R<Found> {
+    let key = names.join(".");
+    if let Some(why) = fixed(names) {
+        return Err(cx.err(span, format!("{key} cannot be a distribution: {why}")));
+    }
+    let forms = || {
+        KINDS
+            .iter()
+            .map(|(_, form)| format!("{{ {form} }}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut kind: Option<(&str, Vec<f64>, bool, Range<usize>)> = None;
+    let mut within: Option<(f64, f64)> = None;
+    for (k, v) in t.iter() {
+        let name = k.get_ref().as_ref();
+        let known = KINDS.iter().find(|(n, _)| *n == name).map(|x| x.0);
+        if known.is_none() && name != "within" {
+            return Err(cx.err(
+                k.span(),
+                format!(
+                    "{key}: unknown key '{name}' in a distribution; expected one of: {}",
+                    forms()
+                ),
+            ));
+        }
+        let (nums, whole) = numbers(v.get_ref()).ok_or_else(|| {
+            cx.err(
+                v.span(),
+                format!("{key}: {name} takes a list of numbers, like {}", forms()),
+            )
+        })?;
+        match known {
+            None if nums.len() != 2 => {
+                return Err(cx.err(v.span(), format!("{key}: within takes [low, high]")));
+            }
+            None => within = Some((nums[0], nums[1])),
+            Some(_) if kind.is_some() => {
+                return Err(cx.err(k.span(), format!("{key}: give one distribution, not two")));
+            }
+            Some(n) => kind = Some((n, nums, whole, v.span())),
+        }
+    }
+    let Some((kind, nums, whole, at)) = kind else {
+        return Err(cx.err(span, format!("{key}: expected one of: {}", forms())));
+    };
+    let dist = Dist::new(kind, &nums, within).map_err(|e| cx.err(at, format!("{key}: {e}")))?;
+    Ok(Found {
+        key,
+        path: path.to_vec(),
+        dist,
+        whole,
+        span,
+    })
+}
+
+/// A list of numbers, and whether they are all written as whole numbers.
+fn numbers(v: &DeValue) -> Option<(Vec<f64>, bool)> {
+    let DeValue::Array(items) = v else {
+        return None;
+    };
+    let mut whole = true;
+    let mut out = Vec::with_capacity(items.len());
+    for it in items.iter() {
+        let x = match it.get_ref() {
+            DeValue::Integer(i) => {
+                i64::from_str_radix(&i.as_str().replace('_', ""), i.radix()).ok()? as f64
+            }
+            DeValue::Float(f) => {
+                whole = false;
+                f.as_str().replace('_', "").parse::<f64>().ok()?
+            }
+            _ => return None,
+        };
+        out.push(x);
+    }
+    Some((out, whole))
+}
+
+/// A scenario's document kept ready to be rebuilt with a run's draws.
+pub(crate) struct Rebuild<'a> {
+    src: &'a Sources,
+    doc: Doc<'a>,
+    paths: Vec<(&'a [PathStep], Range<usize>)>,
+    integer: Vec<bool>,
+}
+
+/// The sources of a scenario with distributions, for [`Rebuild::new`].
+pub(crate) fn sources(u: &Uncertainty) -> Sources {
+    Sources::single(&u.path, u.text.clone())
+}
+
+impl<'a> Rebuild<'a> {
+    /// Parse the document once.
+    pub(crate) fn new(src: &'a Sources, u: &'a Uncertainty) -> R<Self> {
+        let doc = src.document()?;
+        Ok(Rebuild {
+            src,
+            doc,
+            paths: u.values.iter().map(|v| (v.path.as_slice(), 0..0)).collect(),
+            integer: u.values.iter().map(|v| v.integer).collect(),
+        })
+    }
+
+    /// The scenario with its distributions set to `values` (a run's draws).
+    pub(crate) fn at(&self, values: &[f64]) -> R<Scenario> {
+        rebuild(self.src, &self.doc, &self.paths, &self.integer, values)
+    }
+}
