@@ -82,8 +82,10 @@ fn each_run_draws_its_values_once_for_every_arm_and_records_them() {
         assert!([10.0, 15.0, 20.0].contains(&r.params[2]), "{:?}", r.params);
         assert_eq!(r.records.len(), sc.experiment.arms.len());
         distinct.insert(r.params[1].to_bits());
+        // Runs come in draws of 10 (the default runs_per_draw): a draw's runs share its values.
+        assert_eq!(r.params, all[(r.run - r.run % 10) as usize].params);
     }
-    assert_eq!(distinct.len(), all.len(), "every run draws anew");
+    assert_eq!(distinct.len(), all.len() / 10, "every draw draws anew");
     // One row per arm in runs.csv, each with the run's draws.
     let csv = String::from_utf8(detente::export::runs::rows_bytes(&sc, &all[..1])).unwrap();
     let tails: Vec<String> = csv
@@ -95,6 +97,73 @@ fn each_run_draws_its_values_once_for_every_arm_and_records_them() {
         .collect();
     assert_eq!(tails.len(), sc.experiment.arms.len());
     assert!(tails.iter().all(|t| *t == tails[0]), "{csv}");
+}
+
+#[test]
+fn with_one_run_per_draw_every_run_draws_its_own_values() {
+    let text = uncertain("{ beta = [2, 2] }").replacen(
+        "[experiment]\n",
+        "[experiment]\nruns_per_draw = 1\n",
+        1,
+    );
+    let sc = parse(&text);
+    let all = rows(&sc, 50, 2);
+    let distinct: std::collections::BTreeSet<u64> =
+        all.iter().map(|r| r.params[1].to_bits()).collect();
+    assert_eq!(distinct.len(), all.len());
+    // runs_per_draw means nothing without a distribution, so it is refused.
+    let plain = common::edited("[experiment]\n", "[experiment]\nruns_per_draw = 5\n");
+    let e = detente::scenario::parse(&plain, "p.toml")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("runs_per_draw needs a setting given as a distribution"),
+        "{e}"
+    );
+}
+
+/// The headline over the parameter draws: each draw's mean difference, its 90% range, and the
+/// shares of draws on either side of 0, the same for any thread count; the answer says them.
+#[test]
+fn the_headline_says_how_often_its_sign_holds_over_the_draws() {
+    let sc = parse(&uncertain("{ choice = [0.05, 0.95] }"));
+    let agg = |threads: usize| {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        pool.install(|| batch::run::<()>(&sc, 9, 0..400, &|_| {}, &mut |_| Ok(())).unwrap())
+    };
+    let (one, two) = (agg(1), agg(2));
+    assert_eq!(
+        detente::export::summary::csv(&sc, &one),
+        detente::export::summary::csv(&sc, &two)
+    );
+    let rows = detente::export::summary::rows(&sc, &one);
+    let find = |m: &str| {
+        rows.iter()
+            .find(|r| r.arm == "incremental" && r.metric == m)
+            .unwrap_or_else(|| panic!("no row {m}"))
+    };
+    let spread = find("draws:diff:months:verified_freeze");
+    let diff = find("diff:months:verified_freeze");
+    assert_eq!(spread.n, 40, "400 runs in draws of 10");
+    assert!(
+        (spread.mean - diff.mean).abs() < 1e-9,
+        "equal draws: the mean of means is the mean"
+    );
+    assert!(spread.low < spread.mean && spread.mean < spread.high);
+    let (above, below) = (
+        find("draws:above:diff:months:verified_freeze").mean,
+        find("draws:below:diff:months:verified_freeze").mean,
+    );
+    assert!(above + below <= 1.0 && above > below, "{above} {below}");
+    let answer = detente::export::headline::Answer::from_rows(&sc, &rows).unwrap();
+    let sentence = answer.sentence();
+    assert!(
+        sentence.contains("Over the parameter draws, incremental does better in"),
+        "{sentence}"
+    );
 }
 
 #[test]
@@ -173,4 +242,47 @@ fn a_scenario_without_distributions_draws_nothing() {
     ));
     assert!(sc.uncertainty.is_none());
     assert!(rows(&sc, 3, 1).iter().all(|r| r.params.is_empty()));
+}
+
+/// Shards split draws anywhere; merged, they give exactly the files of one run.
+#[test]
+fn shards_of_a_scenario_with_distributions_merge_exactly() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = common::write_scenario(dir.path(), "u.toml", &uncertain("{ beta = [2, 2] }"));
+    let run = |out: &std::path::Path, extra: &[&str]| {
+        common::detente()
+            .args(["run", "-q", "--runs", "95", "--seed", "4", "--out"])
+            .arg(out)
+            .arg(&file)
+            .args(extra)
+            .assert()
+            .success();
+    };
+    let whole = dir.path().join("whole");
+    run(&whole, &[]);
+    let parts: Vec<std::path::PathBuf> = (0..3)
+        .map(|k| {
+            let out = dir.path().join(format!("s{k}"));
+            run(&out, &["--shard", &format!("{k}/3")]);
+            out
+        })
+        .collect();
+    let merged = dir.path().join("merged");
+    common::detente()
+        .arg("merge")
+        .args(&parts)
+        .arg("--out")
+        .arg(&merged)
+        .arg("-q")
+        .assert()
+        .success();
+    for f in ["summary.csv", "runs.csv", "trajectories.csv"] {
+        let (a, b) = (
+            std::fs::read(whole.join(f)).unwrap(),
+            std::fs::read(merged.join(f)).unwrap(),
+        );
+        assert!(a == b, "{f} differs");
+    }
+    let summary = std::fs::read_to_string(whole.join("summary.csv")).unwrap();
+    assert!(summary.contains("incremental,draws:diff:months:verified_freeze,10,"));
 }

@@ -160,6 +160,17 @@ pub struct Aggregate {
     /// The first run (by index) whose draws of the scenario's distributions did not build, and
     /// why; a batch with one fails.
     pub draw_error: Option<(u64, String)>,
+    /// For a scenario with distributions and a headline: per draw, per arm, the headline
+    /// metric's count and fixed-point sum, then its paired difference's ([draw][arm][4]).
+    pub draws: Vec<i128>,
+}
+
+/// The parameter uncertainty of one arm on the headline metric: each draw's mean over its
+/// runs, and (for an arm other than the baseline) each draw's mean paired difference.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DrawMeans {
+    pub values: Vec<f64>,
+    pub diffs: Vec<f64>,
 }
 
 impl Aggregate {
@@ -187,7 +198,49 @@ impl Aggregate {
             runs: 0,
             nonfinite: 0,
             draw_error: None,
+            draws: Vec::new(),
         }
+    }
+
+    /// Add a run of draw `draw` to the draws' headline sums.
+    pub fn add_draw(&mut self, draw: u64, records: &[RunRecord], sc: &Scenario) {
+        let Some(h) = sc.experiment.headline else {
+            return;
+        };
+        let stride = self.arms * 4;
+        let at = draw as usize * stride;
+        if self.draws.len() < at + stride {
+            self.draws.resize(at + stride, 0);
+        }
+        let base = run_values(&records[sc.experiment.baseline])[h.metric];
+        for (arm, r) in records.iter().enumerate() {
+            let Some(x) = run_values(r)[h.metric] else {
+                continue;
+            };
+            let cell = &mut self.draws[at + arm * 4..at + arm * 4 + 4];
+            cell[0] += 1;
+            cell[1] += i128::from(stats::fixed(x));
+            if let Some(b) = base {
+                cell[2] += 1;
+                cell[3] += i128::from(stats::fixed(x - b));
+            }
+        }
+    }
+
+    /// Each draw's mean of the headline metric for arm `arm`, and of its paired difference, in
+    /// draw order (draws without a value left out).
+    pub fn draw_means(&self, arm: usize) -> DrawMeans {
+        let mut out = DrawMeans::default();
+        for cell in self.draws.chunks_exact(self.arms * 4) {
+            let c = &cell[arm * 4..arm * 4 + 4];
+            if c[0] > 0 {
+                out.values.push(c[1] as f64 / stats::SCALE / c[0] as f64);
+            }
+            if c[2] > 0 {
+                out.diffs.push(c[3] as f64 / stats::SCALE / c[2] as f64);
+            }
+        }
+        out
     }
 
     /// Run `run` drew `values` of the distributions of `u`, with which its scenario does not
@@ -339,6 +392,12 @@ impl Aggregate {
         self.runs += o.runs;
         self.nonfinite += o.nonfinite;
         self.merge_draw_error(o.draw_error.clone());
+        if self.draws.len() < o.draws.len() {
+            self.draws.resize(o.draws.len(), 0);
+        }
+        for (a, b) in self.draws.iter_mut().zip(&o.draws) {
+            *a += b;
+        }
     }
 
     pub fn moments_at(&self, arm: usize, month: usize, k: usize) -> &Moments {

@@ -180,6 +180,7 @@ pub fn run<E: From<NonFinite> + From<DrawInvalid>>(
             })?;
             let job = Drawn {
                 sc,
+                master: seed,
                 uncertainty: u,
                 rebuild: &rebuild,
             };
@@ -262,17 +263,27 @@ fn twins(sc: &Scenario, run: u64, n: usize) -> usize {
     if run < sc.output.politics_runs { n } else { 0 }
 }
 
-/// A negotiation batch whose scenario has distributions: each run draws its values from its
-/// own stream, and every arm of the run (and every twin) runs the scenario rebuilt with them.
+/// A negotiation batch whose scenario has distributions: runs come in draws of
+/// `runs_per_draw` consecutive runs; each draw's values come from its own stream, and every
+/// arm (and twin) of its runs runs the scenario rebuilt with them.
 struct Drawn<'a> {
     sc: &'a Scenario,
+    master: u64,
     uncertainty: &'a Uncertainty,
     rebuild: &'a crate::scenario::uncertain::Rebuild<'a>,
 }
 
+/// A worker's scratch for [`Drawn`]: the engine's, and the last draw's scenario (consecutive
+/// runs of a worker mostly share their draw, so it is rebuilt once per draw, not per run).
+type DrawnWorker = (
+    Workspace,
+    ShockDraws,
+    Option<(u64, Result<Scenario, String>)>,
+);
+
 impl Job for Drawn<'_> {
     type Acc = Aggregate;
-    type Worker = (Workspace, ShockDraws);
+    type Worker = DrawnWorker;
     type Row = RunRows;
 
     fn acc(&self) -> Aggregate {
@@ -280,32 +291,28 @@ impl Job for Drawn<'_> {
     }
 
     fn worker(&self) -> Self::Worker {
-        (Workspace::new(), ShockDraws::default())
+        (Workspace::new(), ShockDraws::default(), None)
     }
 
     fn run(&self, run: u64, seed: u64, w: &mut Self::Worker, agg: &mut Aggregate) -> RunRows {
-        let (ws, shocks) = w;
-        let params = self.uncertainty.draw(seed);
-        let records = match self.rebuild.at(&params) {
-            Ok(sc) => {
-                let arms: Vec<engine::Prepared> = sc
-                    .experiment
-                    .arms
-                    .iter()
-                    .map(|arm| engine::Prepared::new(&sc, arm))
-                    .collect();
-                let quiet_arms = quiet_arms(&sc);
-                let n = twins(self.sc, run, quiet_arms.len());
-                let quiet: Vec<Option<engine::Prepared>> = quiet_arms[..n]
-                    .iter()
-                    .map(|a| a.as_ref().map(|arm| engine::Prepared::new(&sc, arm)))
-                    .collect();
-                run_one(&sc, &arms, &quiet, seed, ws, shocks, agg)
+        let (ws, shocks, last) = w;
+        let draw = run / self.sc.experiment.runs_per_draw();
+        let params = self.uncertainty.draw(self.master, draw);
+        if last.as_ref().is_none_or(|(d, _)| *d != draw) {
+            let built = self.rebuild.at(&params).map_err(|e| e.to_string());
+            *last = Some((draw, built));
+        }
+        let records = match last.as_ref().map(|(_, b)| b) {
+            Some(Ok(sc)) => {
+                let records = run_drawn(sc, self.sc, run, seed, ws, shocks, agg);
+                agg.add_draw(draw, &records, self.sc);
+                records
             }
-            Err(e) => {
-                agg.draw_failed(run, &params, self.uncertainty, &e.to_string());
+            Some(Err(e)) => {
+                agg.draw_failed(run, &params, self.uncertainty, e);
                 Vec::new()
             }
+            None => Vec::new(),
         };
         RunRows {
             run,
@@ -314,6 +321,32 @@ impl Job for Drawn<'_> {
             params,
         }
     }
+}
+
+/// One run of a draw's scenario `sc` (its arms and twins prepared for it), aggregated as a run
+/// of the batch's scenario `batch`.
+fn run_drawn(
+    sc: &Scenario,
+    batch: &Scenario,
+    run: u64,
+    seed: u64,
+    ws: &mut Workspace,
+    shocks: &mut ShockDraws,
+    agg: &mut Aggregate,
+) -> Vec<RunRecord> {
+    let arms: Vec<engine::Prepared> = sc
+        .experiment
+        .arms
+        .iter()
+        .map(|arm| engine::Prepared::new(sc, arm))
+        .collect();
+    let quiet_arms = quiet_arms(sc);
+    let n = twins(batch, run, quiet_arms.len());
+    let quiet: Vec<Option<engine::Prepared>> = quiet_arms[..n]
+        .iter()
+        .map(|a| a.as_ref().map(|arm| engine::Prepared::new(sc, arm)))
+        .collect();
+    run_one(sc, &arms, &quiet, seed, ws, shocks, agg)
 }
 
 /// An aggregate that two parts of a batch can be merged into, exactly.

@@ -17,6 +17,18 @@ pub struct Answer {
     pub mean: f64,
     pub low: f64,
     pub high: f64,
+    /// Over the parameter draws, for a scenario with distributions.
+    pub draws: Option<Draws>,
+}
+
+/// The headline difference over the parameter draws of a scenario with distributions: the 5%
+/// and 95% quantiles of the draws' mean differences, and the shares of draws above and below 0.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Draws {
+    pub low: f64,
+    pub high: f64,
+    pub above: f64,
+    pub below: f64,
 }
 
 impl Answer {
@@ -30,6 +42,19 @@ impl Answer {
         let metric = run_metric_names(sc).swap_remove(h.metric);
         let arm = sc.experiment.arms[h.arm].id.clone();
         let (mean, low, high) = diff(&arm, &format!("diff:{metric}"))?;
+        let draws = match (
+            diff(&arm, &format!("draws:diff:{metric}")),
+            diff(&arm, &format!("draws:above:diff:{metric}")),
+            diff(&arm, &format!("draws:below:diff:{metric}")),
+        ) {
+            (Some((_, low, high)), Some((above, ..)), Some((below, ..))) => Some(Draws {
+                low,
+                high,
+                above,
+                below,
+            }),
+            _ => None,
+        };
         Some(Answer {
             arm,
             baseline: sc.experiment.arms[sc.experiment.baseline].id.clone(),
@@ -38,6 +63,7 @@ impl Answer {
             mean,
             low,
             high,
+            draws,
         })
     }
 
@@ -92,12 +118,36 @@ impl Answer {
             || "no significant difference".to_string(),
             |w| format!("{w} does better"),
         );
-        format!(
+        let first = format!(
             "{} - {} on {}: {}; {v}.",
             self.arm,
             self.baseline,
             self.metric,
             self.difference()
+        );
+        match self.draws {
+            Some(d) => format!("{first} {}", self.over_draws(&d)),
+            None => first,
+        }
+    }
+
+    /// "Over the parameter draws, incremental does better in 66.8% and worse in 5.5%; 90% of
+    /// the draws' differences lie in [-2.1, +88.2]."
+    fn over_draws(&self, d: &Draws) -> String {
+        let (better, worse) = if lower_is_better(self.index) {
+            (d.below, d.above)
+        } else {
+            (d.above, d.below)
+        };
+        let k = if is_share(self.index) { 100.0 } else { 1.0 };
+        let unit = if is_share(self.index) { " points" } else { "" };
+        format!(
+            "Over the parameter draws, {} does better in {:.1}% and worse in {:.1}%; 90% of the draws' differences lie in [{:+.1}, {:+.1}]{unit}.",
+            self.arm,
+            100.0 * better,
+            100.0 * worse,
+            k * d.low,
+            k * d.high
         )
     }
 }

@@ -9,7 +9,9 @@ use crate::batch::stats::Moments;
 use crate::model::Scenario;
 use crate::scenario::game::GameScenario;
 
-const MAGIC: &[u8; 8] = b"DTNTAGG1";
+const MAGIC: &[u8; 8] = b"DTNTAGG2";
+/// The format before the draws of distributions were added.
+const MAGIC_1: &[u8; 8] = b"DTNTAGG1";
 
 struct Writer(Vec<u8>);
 
@@ -43,6 +45,12 @@ impl Writer {
             self.u64(x);
         }
     }
+    fn i128s(&mut self, v: &[i128]) {
+        self.u64(v.len() as u64);
+        for &x in v {
+            self.0.extend_from_slice(&x.to_le_bytes());
+        }
+    }
 }
 
 struct Reader<'a> {
@@ -51,6 +59,9 @@ struct Reader<'a> {
 
 impl<'a> Reader<'a> {
     fn new(b: &'a [u8], kind: u8) -> Result<(Self, u64), String> {
+        if b.starts_with(MAGIC_1) {
+            return Err("the aggregate was written by an older detente; rerun that shard".into());
+        }
         let rest = b
             .strip_prefix(MAGIC.as_slice())
             .ok_or("not a detente aggregate file (bad magic)")?;
@@ -116,6 +127,18 @@ impl<'a> Reader<'a> {
         }
         Ok(())
     }
+    /// A list of i128 whose length is a multiple of `stride`, at most `max` long.
+    fn i128s(&mut self, stride: usize, max: u64, what: &str) -> Result<Vec<i128>, String> {
+        let n = self.u64()?;
+        if n > max || n % stride as u64 != 0 {
+            return Err(format!("the aggregate's {what} has {n} entries"));
+        }
+        let mut out = Vec::with_capacity(n as usize);
+        for _ in 0..n {
+            out.push(self.i128()?);
+        }
+        Ok(out)
+    }
     fn end(self) -> Result<(), String> {
         if self.b.is_empty() {
             Ok(())
@@ -133,6 +156,7 @@ pub fn encode(agg: &Aggregate) -> Vec<u8> {
     w.u64s(&agg.status);
     w.moments(&agg.summary);
     w.moments(&agg.diffs);
+    w.i128s(&agg.draws);
     w.0
 }
 
@@ -146,6 +170,9 @@ pub fn decode(sc: &Scenario, bytes: &[u8]) -> Result<Aggregate, String> {
     r.u64s(&mut agg.status, "status counts")?;
     r.moments(&mut agg.summary, "run summaries")?;
     r.moments(&mut agg.diffs, "paired differences")?;
+    // At most one draw per run, 4 numbers per arm.
+    let stride = 4 * sc.experiment.arms.len();
+    agg.draws = r.i128s(stride, runs.saturating_mul(stride as u64), "draws")?;
     r.end()?;
     consistent(&agg)?;
     Ok(agg)
@@ -194,6 +221,16 @@ fn consistent(agg: &Aggregate) -> Result<(), String> {
         .any(|v| v.iter().any(|m| !possible(m, runs)))
     {
         return over("moments");
+    }
+    let q = crate::batch::stats::fixed(2.0 * crate::model::params::MAX_MAGNITUDE) as i128;
+    let draw_ok = |c: &[i128]| {
+        (0..=runs as i128).contains(&c[0])
+            && (0..=runs as i128).contains(&c[2])
+            && c[1].abs() <= c[0] * q
+            && c[3].abs() <= c[2] * q
+    };
+    if !agg.draws.chunks(4).all(draw_ok) {
+        return over("draws");
     }
     debug_assert_eq!(agg.hist.len() % (CONTINUOUS * BINS), 0);
     Ok(())

@@ -53,11 +53,10 @@ pub fn header(sc: &Scenario) -> Vec<String> {
         "outcome_without_politics".into(),
     ]
     .into_iter()
-    .chain(
-        sc.uncertainty
-            .iter()
-            .flat_map(|u| u.values.iter().map(|v| format!("param:{}", v.key))),
-    )
+    .chain(sc.uncertainty.iter().flat_map(|u| {
+        std::iter::once("draw".to_string())
+            .chain(u.values.iter().map(|v| format!("param:{}", v.key)))
+    }))
     .collect()
 }
 
@@ -153,6 +152,9 @@ pub fn rows_bytes(sc: &Scenario, rows: &[RunRows]) -> Vec<u8> {
             out.push(b',');
             if let Some(w) = rec.without_politics {
                 out.extend_from_slice(w.name().as_bytes());
+            }
+            if !r.params.is_empty() {
+                let _ = write!(out, ",{}", r.run / sc.experiment.runs_per_draw());
             }
             for x in &r.params {
                 out.push(b',');

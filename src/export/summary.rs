@@ -82,7 +82,76 @@ pub fn rows(sc: &Scenario, agg: &Aggregate) -> Vec<Row> {
             }
         }
     }
+    out.extend(draw_rows(sc, agg));
     out
+}
+
+/// For a scenario with distributions and a headline, per arm: the headline metric over the
+/// parameter draws (`draws:<metric>`: the mean of the draws' means and the 5% and 95%
+/// quantiles of those means), the same for the paired difference (`draws:diff:<metric>`), and
+/// the share of draws whose mean difference is above and below 0 (`draws:above:diff:<metric>`,
+/// `draws:below:diff:<metric>`, with Wilson intervals).
+fn draw_rows(sc: &Scenario, agg: &Aggregate) -> Vec<Row> {
+    let (Some(_), Some(h)) = (&sc.uncertainty, sc.experiment.headline) else {
+        return Vec::new();
+    };
+    let name = run_metric_names(sc).swap_remove(h.metric);
+    let mut out = Vec::new();
+    for (a, arm) in sc.experiment.arms.iter().enumerate() {
+        let d = agg.draw_means(a);
+        let mut spread = |metric: String, x: &[f64]| {
+            let (mean, low, high) = spread(x);
+            out.push(Row {
+                arm: arm.id.clone(),
+                metric,
+                n: x.len() as u64,
+                mean,
+                low,
+                high,
+            });
+        };
+        spread(format!("draws:{name}"), &d.values);
+        if a == sc.experiment.baseline {
+            continue;
+        }
+        spread(format!("draws:diff:{name}"), &d.diffs);
+        let n = d.diffs.len() as u64;
+        for (word, count) in [
+            ("above", d.diffs.iter().filter(|&&x| x > 0.0).count()),
+            ("below", d.diffs.iter().filter(|&&x| x < 0.0).count()),
+        ] {
+            let (low, high) = wilson(count as u64, n);
+            out.push(Row {
+                arm: arm.id.clone(),
+                metric: format!("draws:{word}:diff:{name}"),
+                n,
+                mean: if n > 0 {
+                    count as f64 / n as f64
+                } else {
+                    f64::NAN
+                },
+                low,
+                high,
+            });
+        }
+    }
+    out
+}
+
+/// The mean of some values and their 5% and 95% quantiles (linear between order statistics).
+fn spread(x: &[f64]) -> (f64, f64, f64) {
+    if x.is_empty() {
+        return (f64::NAN, f64::NAN, f64::NAN);
+    }
+    let mut v = x.to_vec();
+    v.sort_by(f64::total_cmp);
+    let q = |p: f64| {
+        let h = (v.len() - 1) as f64 * p;
+        let i = h as usize;
+        let j = (i + 1).min(v.len() - 1);
+        v[i] + (h - i as f64) * (v[j] - v[i])
+    };
+    (x.iter().sum::<f64>() / x.len() as f64, q(0.05), q(0.95))
 }
 
 pub fn csv(sc: &Scenario, agg: &Aggregate) -> Vec<u8> {

@@ -389,6 +389,20 @@ pub struct Experiment {
     pub question: String,
     /// The comparison that answers it.
     pub headline: Option<Headline>,
+    /// Runs that share each draw of the scenario's distributions (`[experiment]
+    /// runs_per_draw`; None: [`DEFAULT_RUNS_PER_DRAW`]).
+    pub runs_per_draw: Option<u64>,
+}
+
+/// Runs per draw of a scenario's distributions when `runs_per_draw` is not given: enough to
+/// tell a draw's mean from its noise roughly, few enough to leave many draws.
+pub const DEFAULT_RUNS_PER_DRAW: u64 = 10;
+
+impl Experiment {
+    /// Runs that share each draw of the scenario's distributions.
+    pub fn runs_per_draw(&self) -> u64 {
+        self.runs_per_draw.unwrap_or(DEFAULT_RUNS_PER_DRAW)
+    }
 }
 
 /// The headline comparison: the paired difference of `arm` from the baseline on a run metric.
@@ -511,9 +525,12 @@ pub struct Uncertainty {
 }
 
 impl Uncertainty {
-    /// The values of run `run_seed`, drawn from its own stream (the same for every arm).
-    pub fn draw(&self, run_seed: u64) -> Vec<f64> {
-        let mut rng = crate::rng::stream(run_seed, crate::rng::subsystem::PARAMETERS);
+    /// The values of draw `draw` of a batch with master seed `master`: the `parameters`
+    /// stream of the run seed of index `draw` (so with one run per draw, each run draws from
+    /// its own stream). Every arm of the draw's runs uses them.
+    pub fn draw(&self, master: u64, draw: u64) -> Vec<f64> {
+        let seed = crate::rng::run_seed(master, draw);
+        let mut rng = crate::rng::stream(seed, crate::rng::subsystem::PARAMETERS);
         self.values
             .iter()
             .map(|u| u.value(u.dist.sample(&mut rng)))

@@ -71,6 +71,18 @@ impl Cx<'_> {
                 format!("runs must be between 1 and {MAX_RUNS}, found {runs}"),
             ));
         }
+        let runs_per_draw = match &ex.runs_per_draw {
+            Some(r) if *r.get_ref() == 0 || *r.get_ref() > MAX_RUNS => {
+                return Err(self.err(
+                    r.span(),
+                    format!(
+                        "runs_per_draw must be between 1 and {MAX_RUNS}, found {}",
+                        r.get_ref()
+                    ),
+                ));
+            }
+            r => r.as_ref().map(|r| *r.get_ref()),
+        };
         let (arms, arm_ids) = self.arms(&raw, &actor_ids, &strategy_ids, &actors, &catalogue)?;
         let baseline = self.lookup(&arm_ids, &ex.baseline, "baseline arm")?;
         let third_party = match &raw.third_party {
@@ -88,6 +100,7 @@ impl Cx<'_> {
             seed: ex.seed,
             question: ex.question.trim().to_string(),
             headline,
+            runs_per_draw,
         };
         Ok(Scenario {
             name: raw.name.get_ref().clone(),

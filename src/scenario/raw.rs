@@ -344,6 +344,8 @@ pub struct RawExperiment {
     pub question: String,
     /// The comparison that answers it.
     pub headline: Option<Spanned<RawHeadline>>,
+    /// Runs that share each draw of the scenario's distributions.
+    pub runs_per_draw: Option<Spanned<u64>>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -9,7 +9,7 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 use super::compose::{Sources, entry_mut};
-use super::{Cx, Doc, R, ScenarioError};
+use super::{Cx, Doc, R, ScenarioError, Seg};
 use crate::model::dist::{Dist, KINDS};
 use crate::model::{PathStep, Scenario, Uncertain, Uncertainty};
 
@@ -29,7 +29,15 @@ struct Found {
 pub(super) fn build(cx: &Cx, path: &str, text: &str) -> R<Scenario> {
     let found = find(cx)?;
     if found.is_empty() {
-        return cx.build(cx.de()?).map_err(hint);
+        let sc = cx.build(cx.de()?).map_err(hint)?;
+        let key = [Seg::Key("experiment"), Seg::Key("runs_per_draw")];
+        return match cx.span_at_exactly(&key) {
+            Some(span) => Err(cx.err(
+                span,
+                "runs_per_draw needs a setting given as a distribution (docs/model.md 7.20); remove it",
+            )),
+            None => Ok(sc),
+        };
     }
     let integer = integers(cx, &found)?;
     let nominal: Vec<f64> = found.iter().map(|f| f.dist.nominal()).collect();
