@@ -22,7 +22,7 @@ use std::sync::Mutex;
 
 use detente::batch::RunRows;
 use detente::batch::game::MatchRows;
-use detente::cli::args::{BatchArgs, DesignArg, SweepArgs};
+use detente::cli::args::{BatchArgs, CommonArgs, DesignArg, SweepArgs};
 use detente::engine::{MonthRecord, Recorder, RunRecord, Workspace};
 use detente::game::Turns;
 use detente::model::params::PARAM_DOCS;
@@ -775,11 +775,13 @@ fn sweep(
         arm: None,
         batch: BatchArgs {
             runs: Some(RUNS),
-            seed: None,
-            out: Some(dir.path().join("out")),
-            threads: Some(1),
-            force: false,
-            quiet: true,
+            common: CommonArgs {
+                seed: None,
+                out: Some(dir.path().join("out")),
+                threads: Some(1),
+                force: false,
+                quiet: true,
+            },
         },
     };
     let what = format!("--vary {key}={lo}:{hi}:3");

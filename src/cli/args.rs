@@ -26,6 +26,9 @@ pub enum Command {
     },
     /// Run the experiment at every point of a grid or Latin hypercube of scenario settings.
     Sweep(SweepArgs),
+    /// Which of a scenario's judgements (settings given as distributions) its answer depends
+    /// on: Sobol indices with bootstrap intervals, and Morris elementary effects.
+    Sensitivity(SensitivityArgs),
     /// Re-run one run from its seed and tell it month by month.
     Replay(ReplayArgs),
     /// Rebuild the charts and report.html of a results folder from its CSV files.
@@ -49,12 +52,19 @@ pub struct BatchArgs {
     /// Number of runs per arm (default: the scenario's).
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..=u32::MAX as u64))]
     pub runs: Option<u64>,
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+/// The settings of every command that simulates and writes a results folder.
+#[derive(Debug, clap::Args)]
+pub struct CommonArgs {
     /// Master seed (default: the scenario's).
     #[arg(long)]
     pub seed: Option<u64>,
     /// Output folder (default: results/<scenario name>; results/comparison for several
     /// scenarios; results/<scenario name>-sweep for a sweep, where rerunning the same sweep
-    /// resumes it).
+    /// resumes it; results/<scenario name>-sensitivity for a sensitivity analysis).
     #[arg(long)]
     pub out: Option<PathBuf>,
     /// Worker threads (default: RAYON_NUM_THREADS, else all cores). Results do not depend on it.
@@ -128,6 +138,36 @@ pub struct SweepArgs {
     pub arm: Option<String>,
     #[command(flatten)]
     pub batch: BatchArgs,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct SensitivityArgs {
+    /// Scenario file whose settings given as distributions are the factors (docs/model.md
+    /// 7.20; default: the embedded scenarios/korea-2019.toml, which has none).
+    pub scenario: Option<PathBuf>,
+    /// Rows of each of Saltelli's matrices A and B: the design has SAMPLES x (factors + 2)
+    /// points.
+    #[arg(long, default_value_t = 128, value_parser = clap::value_parser!(u64).range(4..=100_000))]
+    pub samples: u64,
+    /// Morris trajectories (factors + 1 points each).
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=10_000))]
+    pub trajectories: u64,
+    /// Runs at each design point, on the same run seeds at every point (common random
+    /// numbers).
+    #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    pub runs: u64,
+    /// Bootstrap resamples for the indices' 95% intervals.
+    #[arg(long, default_value_t = 200, value_parser = clap::value_parser!(u64).range(10..=100_000))]
+    pub bootstrap: u64,
+    /// Run metric whose paired difference is analysed (see `detente list metrics`; default:
+    /// the scenario's headline metric, else outcome:agreement).
+    #[arg(long)]
+    pub metric: Option<String>,
+    /// Arm compared with the baseline (default: the headline arm, else the first other arm).
+    #[arg(long)]
+    pub arm: Option<String>,
+    #[command(flatten)]
+    pub common: CommonArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

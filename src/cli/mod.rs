@@ -11,6 +11,7 @@ pub mod output;
 pub mod replay;
 pub mod report;
 pub mod run;
+pub mod sensitivity;
 pub mod sweep;
 pub mod validate;
 
@@ -125,6 +126,7 @@ pub fn execute(cli: Cli, command_line: Vec<String>) -> Result<(), Error> {
         Command::Validate { files } => validate::run(&files),
         Command::Merge(a) => merge::run(a, command_line),
         Command::Sweep(a) => sweep::run(sweep::SweepConfig::from_args(a)?),
+        Command::Sensitivity(a) => sensitivity::command(a, command_line),
         Command::Replay(a) => replay::run(a),
         Command::Report { dir } => report::run(&dir),
         Command::List { what, scenario } => list::run(what, scenario.as_deref()),

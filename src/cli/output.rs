@@ -21,6 +21,8 @@ use super::Error;
 /// Every name detente writes into a results folder (runs, shards, merges, sweeps).
 pub const RESULT_NAMES: &[&str] = &[
     "manifest.json",
+    "sensitivity.csv",
+    "sensitivity.svg",
     "trajectories.csv",
     "summary.csv",
     "runs.csv",

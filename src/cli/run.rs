@@ -63,14 +63,14 @@ pub struct RunConfig {
 
 impl RunConfig {
     pub fn from_args(a: RunArgs, command_line: Vec<String>) -> Result<Self, Error> {
-        let b = a.batch;
+        let (runs, b) = (a.batch.runs, a.batch.common);
         let mut jobs = Vec::new();
         if a.scenarios.is_empty() {
             let loaded = scenario::Any::Negotiation(Box::new(scenario::default_scenario()));
-            jobs.push(job(loaded, None, b.runs, b.seed));
+            jobs.push(job(loaded, None, runs, b.seed));
         }
         for p in &a.scenarios {
-            jobs.push(job(scenario::load_any(p)?, Some(p.clone()), b.runs, b.seed));
+            jobs.push(job(scenario::load_any(p)?, Some(p.clone()), runs, b.seed));
         }
         check_names(&jobs)?;
         let out = b.out.unwrap_or_else(|| match jobs.as_slice() {

@@ -164,15 +164,15 @@ fn varied(vary: &[String], grid: bool, doc: &toml::Table) -> Result<Varied, Erro
 }
 
 /// The metrics a sweep reports.
-struct Metrics {
+pub(super) struct Metrics {
     /// The metric of the flip map and the sensitivity ranking.
-    metric: usize,
+    pub(super) metric: usize,
     /// The summary metrics reported, the flip metric among them.
-    metrics: Vec<usize>,
+    pub(super) metrics: Vec<usize>,
 }
 
 /// The flip metric (`--metric`, headline, or agreement) and the summary metrics with it.
-fn chosen_metrics(choice: Option<&str>, base: &Scenario) -> Result<Metrics, Error> {
+pub(super) fn chosen_metrics(choice: Option<&str>, base: &Scenario) -> Result<Metrics, Error> {
     let names = run_metric_names(base);
     let metric_name = match (choice, base.experiment.headline) {
         (Some(m), _) => m.to_string(),
@@ -198,7 +198,7 @@ fn chosen_metrics(choice: Option<&str>, base: &Scenario) -> Result<Metrics, Erro
 }
 
 /// The arm compared with `baseline`: `--arm`, else the headline arm, else the first other.
-fn compared_arm(
+pub(super) fn compared_arm(
     choice: Option<String>,
     base: &Scenario,
     baseline: &str,
@@ -249,38 +249,38 @@ impl SweepConfig {
             .parse()
             .map_err(|e: toml::de::Error| Error::input(format!("{}: {e}", loaded.path)))?;
         let Varied { axes, keys } = varied(&a.vary, grid, &doc)?;
-        let seed = a.batch.seed.unwrap_or(base.experiment.seed);
+        let seed = a.batch.common.seed.unwrap_or(base.experiment.seed);
         let runs = a.batch.runs.unwrap_or(base.experiment.runs);
         let points = sweep::points(&axes, design, seed);
         let Metrics { metric, metrics } = chosen_metrics(a.metric.as_deref(), base)?;
         let baseline = base.experiment.arms[base.experiment.baseline].id.clone();
         let arm = compared_arm(a.arm, base, &baseline, &loaded.path)?;
-        let threads = limits::threads(a.batch.threads)?;
-        let mut cfg = SweepConfig {
-            name: base.name.clone(),
-            out: a
-                .batch
-                .out
-                .unwrap_or_else(|| PathBuf::from("results").join(format!("{}-sweep", base.name))),
-            scenario_text: loaded.text.clone(),
-            axes,
-            design,
-            doc,
-            set: keys,
-            path: loaded.path.clone(),
-            first: base.clone(),
-            inputs: a.scenario.into_iter().collect(),
-            points,
-            runs,
-            seed,
-            metrics,
-            metric,
-            arm,
-            baseline,
-            threads,
-            force: a.batch.force,
-            quiet: a.batch.quiet,
-        };
+        let threads = limits::threads(a.batch.common.threads)?;
+        let mut cfg =
+            SweepConfig {
+                name: base.name.clone(),
+                out: a.batch.common.out.unwrap_or_else(|| {
+                    PathBuf::from("results").join(format!("{}-sweep", base.name))
+                }),
+                scenario_text: loaded.text.clone(),
+                axes,
+                design,
+                doc,
+                set: keys,
+                path: loaded.path.clone(),
+                first: base.clone(),
+                inputs: a.scenario.into_iter().collect(),
+                points,
+                runs,
+                seed,
+                metrics,
+                metric,
+                arm,
+                baseline,
+                threads,
+                force: a.batch.common.force,
+                quiet: a.batch.common.quiet,
+            };
         check_place(&cfg, &cfg.spec_json())?;
         cfg.validate_points()?;
         Ok(cfg)

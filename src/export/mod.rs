@@ -10,6 +10,7 @@ pub mod palette;
 pub mod partial;
 pub mod robustness;
 pub mod runs;
+pub mod sensitivity;
 pub mod summary;
 pub mod sweep;
 pub mod terminal;

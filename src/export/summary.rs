@@ -145,12 +145,7 @@ fn spread(x: &[f64]) -> (f64, f64, f64) {
     }
     let mut v = x.to_vec();
     v.sort_by(f64::total_cmp);
-    let q = |p: f64| {
-        let h = (v.len() - 1) as f64 * p;
-        let i = h as usize;
-        let j = (i + 1).min(v.len() - 1);
-        v[i] + (h - i as f64) * (v[j] - v[i])
-    };
+    let q = |p: f64| crate::sweep::sobol::quantile(&v, p);
     (x.iter().sum::<f64>() / x.len() as f64, q(0.05), q(0.95))
 }
 
