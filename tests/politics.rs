@@ -259,3 +259,80 @@ fn what_politics_changes_is_measured_on_the_same_runs_without_it() {
     let agg = detente::batch::run::<()>(&sc, 7, 0..30, &|_| {}, &mut |_| Ok(())).unwrap();
     assert_eq!(n(&detente::export::summary::rows(&sc, &agg)), 0);
 }
+
+/// All changes of course in the first `n` runs of arm `arm`: (month, strategy).
+fn changes(sc: &Scenario, arm: &str, n: u64) -> Vec<Vec<(u32, String)>> {
+    runs(sc, arm, n)
+        .iter()
+        .map(|k| {
+            k.events
+                .iter()
+                .filter_map(|(t, e)| match e {
+                    Event::Flipped {
+                        actor: US,
+                        strategy,
+                    } => Some((*t, sc.strategies[*strategy].id.clone())),
+                    _ => None,
+                })
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn a_dated_schedule_changes_course_in_its_months_in_every_run() {
+    let sc = korea(
+        "schedule = [{ month = 12, strategy = \"hardline\" }, { month = 30, strategy = \"arm\" }]",
+    );
+    for c in changes(&sc, "incremental", 40) {
+        // A run that ends in war before a month does not reach it.
+        let want = [
+            (12, "hardline".to_string()),
+            (30, "incremental".to_string()),
+        ];
+        assert!(!c.is_empty() && want.starts_with(&c), "{c:?}");
+    }
+    // An arm can drop the schedule.
+    let text = common::edited(
+        "cycle = 48\nflip = 0.5\ntrust_reset = 0.5\nflip_to = \"hardline\"\n",
+        "cycle = 0\nschedule = [{ month = 12, strategy = \"hardline\" }]\n",
+    )
+    .replacen(
+        "strategies = { US = \"grit\", DPRK = \"hedger\" }\n",
+        "strategies = { US = \"grit\", DPRK = \"hedger\" }\npolitics = { US = { schedule = [] } }\n",
+        1,
+    );
+    let sc = detente::scenario::parse(&text, "korea.toml").unwrap();
+    assert!(changes(&sc, "grit", 20).iter().all(Vec::is_empty));
+    assert!(
+        changes(&sc, "hardline", 20)
+            .iter()
+            .all(|c| c.first().is_some_and(|x| x.0 == 12))
+    );
+    // Months from 1 to the horizon, increasing; strategies that exist.
+    for (schedule, want) in [
+        (
+            "[{ month = 0, strategy = \"grit\" }]",
+            "between 1 and the horizon (120), found 0",
+        ),
+        ("[{ month = 121, strategy = \"grit\" }]", "found 121"),
+        (
+            "[{ month = 20, strategy = \"grit\" }, { month = 20, strategy = \"arm\" }]",
+            "must increase",
+        ),
+        ("[{ month = 20, strategy = \"nobody\" }]", "nobody"),
+        ("[{ month = 20 }]", "missing field `strategy`"),
+    ] {
+        let text = common::edited(
+            "cycle = 48\nflip = 0.5\ntrust_reset = 0.5\nflip_to = \"hardline\"\n",
+            &format!("schedule = {schedule}\n"),
+        );
+        let e = detente::scenario::parse(&text, "korea.toml")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("korea.toml:") && e.contains(want),
+            "{schedule}: {e}"
+        );
+    }
+}

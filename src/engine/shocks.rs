@@ -59,6 +59,7 @@ impl ShockDraws {
                         let pol = &arm.politics[i];
                         (pol.change_due(t) && rng::mid16(x) < pol.flip())
                             || rng::hi32(x) < pol.leadership_hazard
+                            || pol.scheduled(t).is_some()
                     }) {
                         c |= 1 << (ns + i);
                     }
@@ -199,7 +200,10 @@ impl Run<'_> {
         let (u_lead, u_flip, u_type) = (rng::hi32(x), rng::mid16(x), rng::lo16(x));
         let arm = self.arm;
         let pol = &arm.politics[i];
-        if let Some(next) = pol.successor(u_flip).filter(|_| pol.change_due(t)) {
+        let next = pol
+            .scheduled(t)
+            .or_else(|| pol.successor(u_flip).filter(|_| pol.change_due(t)));
+        if let Some(next) = next {
             let s = &mut self.sides[i];
             s.course = match next {
                 Successor::Arm => None,

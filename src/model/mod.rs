@@ -160,6 +160,9 @@ pub struct Politics {
     /// Probability that each of its own conciliatory standing steps in force binds a new
     /// administration (it cannot take it back during its term).
     pub stickiness: f64,
+    /// Dated changes of course, by month (increasing): from that month the actor plays the
+    /// successor, as a new administration (trust reset, review lag, stickiness).
+    pub schedule: Vec<(u32, Successor)>,
 }
 
 /// The course a new administration takes.
@@ -185,6 +188,7 @@ impl Politics {
             leadership_hazard: 0.0,
             lag: 0,
             stickiness: 0.0,
+            schedule: Vec::new(),
         }
     }
 
@@ -196,7 +200,14 @@ impl Politics {
 
     /// Whether anything can change: a scheduled change with a new course, or a new leader.
     pub fn active(&self) -> bool {
-        (self.cycle > 0 && self.flip() > 0.0) || self.leadership_hazard > 0.0
+        (self.cycle > 0 && self.flip() > 0.0)
+            || self.leadership_hazard > 0.0
+            || !self.schedule.is_empty()
+    }
+
+    /// The dated change of course in month `t`, if one falls then.
+    pub fn scheduled(&self, t: u32) -> Option<Successor> {
+        self.schedule.iter().find(|(m, _)| *m == t).map(|(_, s)| *s)
     }
 
     /// The successor a scheduled change's draw `u` picks (None: the course stays).

@@ -52,7 +52,7 @@ impl Cx<'_> {
             moves: &move_ids,
             strategies: &strategy_ids,
         };
-        let actors = self.actors((raw_actors, actors_span), &known, &moves)?;
+        let actors = self.actors((raw_actors, actors_span), &known, &moves, horizon)?;
         let shocks = raw
             .shocks
             .iter()
@@ -305,6 +305,7 @@ impl Cx<'_> {
         raw: (&[Spanned<RawActor>], std::ops::Range<usize>),
         known: &Known,
         moves: &[Move],
+        horizon: u32,
     ) -> R<[Actor; 2]> {
         let (raw_actors, span) = raw;
         let Known {
@@ -315,7 +316,7 @@ impl Cx<'_> {
         let mut actors = Vec::new();
         for a in raw_actors {
             let a = a.get_ref();
-            let politics = self.politics(&a.politics, strategy_ids)?;
+            let politics = self.politics(&a.politics, strategy_ids, horizon)?;
             let own_hostile = |r: &Spanned<String>| -> R<usize> {
                 let m = self.lookup(move_ids, r, "move")?;
                 if moves[m].hostile.is_none() || moves[m].actor != actor_ids[a.id.get_ref()] {
@@ -560,7 +561,7 @@ impl Cx<'_> {
 
     /// An actor's politics, checked: `successors` (each a strategy id or `arm`, their
     /// probabilities summing to at most 1) or the older `flip` and `flip_to`, not both.
-    fn politics(&self, p: &RawPolitics, strategy_ids: &Ids) -> R<Politics> {
+    fn politics(&self, p: &RawPolitics, strategy_ids: &Ids, horizon: u32) -> R<Politics> {
         let successors = match (&p.successors, p.flip > 0.0 || p.flip_to.is_some()) {
             (Some(list), true) => {
                 return Err(self.err(
@@ -614,7 +615,41 @@ impl Cx<'_> {
             leadership_hazard: p.leadership_hazard,
             lag: p.lag,
             stickiness: p.stickiness,
+            schedule: self.schedule(p, strategy_ids, horizon)?,
         })
+    }
+
+    /// The dated changes of course: months from 1, increasing, within the horizon; each a
+    /// strategy or `arm`.
+    fn schedule(
+        &self,
+        p: &RawPolitics,
+        strategy_ids: &Ids,
+        horizon: u32,
+    ) -> R<Vec<(u32, Successor)>> {
+        let Some(list) = &p.schedule else {
+            return Ok(Vec::new());
+        };
+        let mut out: Vec<(u32, Successor)> = Vec::new();
+        for x in list.get_ref() {
+            let m = *x.month.get_ref();
+            if m == 0 || m > horizon {
+                return Err(self.err(
+                    x.month.span(),
+                    format!("a scheduled change's month must be between 1 and the horizon ({horizon}), found {m}"),
+                ));
+            }
+            if out.last().is_some_and(|l| l.0 >= m) {
+                return Err(self.err(x.month.span(), "the schedule's months must increase"));
+            }
+            let who = if *x.strategy.get_ref() == "arm" {
+                Successor::Arm
+            } else {
+                Successor::Strategy(self.lookup(strategy_ids, &x.strategy, "strategy")?)
+            };
+            out.push((m, who));
+        }
+        Ok(out)
     }
 
     /// An arm's politics for each actor: the actor's with the arm's changes (keyed by actor id).
@@ -626,6 +661,7 @@ impl Cx<'_> {
         strategy_ids: &Ids,
     ) -> R<[Politics; 2]> {
         let actors = raw.actors.get_ref();
+        let horizon = *raw.horizon.get_ref();
         for (who, patch) in &arm.politics {
             if !actors.iter().any(|a| a.get_ref().id.get_ref() == who) {
                 return Err(self.err(
@@ -637,7 +673,7 @@ impl Cx<'_> {
         let one = |i: usize| -> R<Politics> {
             let a = actors[i].get_ref();
             match arm.politics.get(a.id.get_ref()) {
-                None => self.politics(&a.politics, strategy_ids),
+                None => self.politics(&a.politics, strategy_ids, horizon),
                 Some(patch) => {
                     let mut merged = a.politics.patched(patch.get_ref());
                     // An arm that gives successors replaces the older form, and vice versa.
@@ -648,7 +684,7 @@ impl Cx<'_> {
                     } else if q.flip.is_some() || q.flip_to.is_some() {
                         merged.successors = None;
                     }
-                    self.politics(&merged, strategy_ids)
+                    self.politics(&merged, strategy_ids, horizon)
                 }
             }
         };

@@ -443,6 +443,7 @@ impl Cx<'_> {
                 leadership_hazard: 0.0,
                 lag: 0,
                 stickiness: 0.0,
+                schedule: Vec::new(),
             },
             moves,
         })

@@ -194,6 +194,17 @@ pub struct RawPolitics {
     pub lag: u32,
     #[serde(default, deserialize_with = "check::prob")]
     pub stickiness: f64,
+    /// Dated changes of course: what this actor plays from each month on.
+    pub schedule: Option<Spanned<Vec<RawScheduled>>>,
+}
+
+/// One entry of `schedule`: from `month` on, the actor plays `strategy` (or `arm`, the arm's
+/// own).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawScheduled {
+    pub month: Spanned<u32>,
+    pub strategy: Spanned<String>,
 }
 
 /// One entry of `successors`: a strategy id (or `arm`, the arm's own) and its probability.
@@ -222,6 +233,7 @@ pub struct RawPoliticsPatch {
     pub lag: Option<u32>,
     #[serde(default, deserialize_with = "check_opt::prob")]
     pub stickiness: Option<f64>,
+    pub schedule: Option<Spanned<Vec<RawScheduled>>>,
 }
 
 impl RawPolitics {
@@ -237,6 +249,7 @@ impl RawPolitics {
             successors: p.successors.clone().or_else(|| self.successors.clone()),
             lag: p.lag.unwrap_or(self.lag),
             stickiness: p.stickiness.unwrap_or(self.stickiness),
+            schedule: p.schedule.clone().or_else(|| self.schedule.clone()),
         }
     }
 }
