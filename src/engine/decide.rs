@@ -267,7 +267,7 @@ impl Run<'_> {
                 Some((_, c)) if cost.total_cmp(&c).is_ne() => break,
                 _ => {}
             }
-            if !eligible.contains(m) || t < since[m] + lag {
+            if !eligible.contains(m) || t < since[m].saturating_add(lag) {
                 continue;
             }
             if best.is_none_or(|(b, _)| (since[m], m) > (since[b], b)) {
@@ -277,7 +277,7 @@ impl Run<'_> {
         let until = f.revocable[i]
             .iter()
             .filter(|&&(m, _, _)| eligible.contains(m))
-            .map(|&(m, _, lag)| since[m] + lag)
+            .map(|&(m, _, lag)| since[m].saturating_add(lag))
             .filter(|&e| e > t)
             .min()
             .unwrap_or(u32::MAX);

@@ -14,7 +14,7 @@ impl Run<'_> {
             self.ws.ledger.push(Obligation {
                 obligor,
                 mv: m,
-                due: t + d,
+                due: t.saturating_add(d),
                 deadline: d.max(1),
             });
         }
@@ -41,7 +41,7 @@ impl Run<'_> {
                 continue;
             }
             if !self.view(o.obligor, t).available(o.mv) {
-                self.ws.ledger[k].due = t + o.deadline;
+                self.ws.ledger[k].due = t.saturating_add(o.deadline);
                 k += 1;
                 continue;
             }

@@ -251,7 +251,7 @@ impl Run<'_> {
         }
         let s = &mut self.sides[i];
         s.locked = locked;
-        s.review_until = t + pol.lag;
+        s.review_until = t.saturating_add(pol.lag);
     }
 
     /// Actor i's government changed: the other's trust in it moves back toward its initial

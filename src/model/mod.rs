@@ -583,6 +583,21 @@ impl Scenario {
             .sum();
         b.max(1.0).ceil()
     }
+
+    /// The largest magnitude actor `i`'s payoff can reach: every month at most the weights
+    /// times the value and cost of every move, the whole tension, the stock bound and a war,
+    /// over the horizon in years (the discount only shrinks it).
+    pub fn payoff_bound(&self, i: ActorIx) -> f64 {
+        let w = &self.actors[i].payoff;
+        let value: f64 = self.moves.iter().map(|m| m.value.abs()).sum();
+        let cost: f64 = self.moves.iter().map(|m| m.cost.abs()).sum();
+        let monthly = w.relief * value
+            + w.concession * cost
+            + w.tension
+            + (w.own_stock.abs() + w.other_stock.abs()) * self.stock_bound()
+            + w.war;
+        monthly * (self.horizon as f64 + 1.0) / 12.0
+    }
 }
 
 /// Fill in the derived quantities of every move from the parameters.

@@ -344,6 +344,19 @@ impl Cx<'_> {
                 ),
             ));
         }
+        for i in 0..2 {
+            let bound = sc.payoff_bound(i);
+            if bound.is_nan() || bound > model::params::MAX_MAGNITUDE {
+                return Err(self.err(
+                    self.span_at(&[Key("actors"), Index(i), Key("payoff")]),
+                    format!(
+                        "{}'s payoff can reach {bound:.4e} (its weights times every move's value and cost, tension, the stock and war, over the horizon); results are exact only up to {:.0e}: use smaller weights",
+                        sc.actors[i].id,
+                        model::params::MAX_MAGNITUDE
+                    ),
+                ));
+            }
+        }
         Ok(())
     }
 

@@ -89,7 +89,7 @@ impl super::Kind for Grit {
         if v.provoked() {
             // One proportional response, then resume at the next interval.
             v.retaliate(out);
-            self.next = v.month + self.c.interval;
+            self.next = v.month.saturating_add(self.c.interval);
             return;
         }
         if !v.side.seen.conciliatory.is_empty() {
@@ -106,7 +106,7 @@ impl super::Kind for Grit {
         if let Some(m) = pick {
             out.push(Intent::Make(m));
             self.unanswered += 1;
-            self.next = v.month + self.c.interval;
+            self.next = v.month.saturating_add(self.c.interval);
         }
     }
 }

@@ -75,7 +75,7 @@ impl super::Kind for GritInitiator {
             if !out.contains(&Intent::Make(m)) {
                 out.push(Intent::Make(m));
             }
-            self.next = v.month + self.c.interval;
+            self.next = v.month.saturating_add(self.c.interval);
         }
     }
 }

@@ -80,7 +80,7 @@ impl super::Kind for Incremental {
         let phases = &v.rules.roadmaps[self.c.roadmap].phases;
         let n = self.c.max_phases.unwrap_or(phases.len()).min(phases.len());
         if v.side.seen.reneged {
-            self.suspended_until = v.month + self.c.suspend;
+            self.suspended_until = v.month.saturating_add(self.c.suspend);
             self.offered = None;
             out.push(Intent::Withdraw);
         }

@@ -370,7 +370,7 @@ impl<'a> View<'a> {
         mv.standing
             && mv.irreversibility < 1.0
             && self.board.in_force.contains(m)
-            && self.month >= self.since[m] + mv.reversal_lag
+            && self.month >= self.since[m].saturating_add(mv.reversal_lag)
     }
 
     /// Sum of c*r over the set, as a stake (the package stake of all-or-nothing).
