@@ -11,6 +11,7 @@ pub mod engine;
 pub mod export;
 pub mod game;
 pub mod model;
+pub mod record;
 pub mod report;
 pub mod rng;
 pub mod scenario;

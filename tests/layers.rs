@@ -16,6 +16,7 @@ const LAYERS: &[(&str, u32)] = &[
     ("scenario", 4),
     ("batch", 5),
     ("sweep", 5),
+    ("record", 5),
     ("export", 6),
     ("report", 7),
     ("cli", 8),

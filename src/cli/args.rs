@@ -29,6 +29,15 @@ pub enum Command {
     /// Which of a scenario's judgements (settings given as distributions) its answer depends
     /// on: Sobol indices with bootstrap intervals, and Morris elementary effects.
     Sensitivity(SensitivityArgs),
+    /// The statistics of the real record a spec names, each with the events of the dated
+    /// events file it counts (default: data/record-1991-2023.toml).
+    Record {
+        /// A record spec (TOML): the events file, the period, and each statistic's events.
+        spec: Option<PathBuf>,
+        /// CSV on standard output (metric,value,what,events) instead of a table.
+        #[arg(long)]
+        csv: bool,
+    },
     /// Re-run one run from its seed and tell it month by month.
     Replay(ReplayArgs),
     /// Rebuild the charts and report.html of a results folder from its CSV files.

@@ -8,6 +8,7 @@ pub mod limits;
 pub mod list;
 pub mod merge;
 pub mod output;
+pub mod record;
 pub mod replay;
 pub mod report;
 pub mod run;
@@ -127,6 +128,7 @@ pub fn execute(cli: Cli, command_line: Vec<String>) -> Result<(), Error> {
         Command::Merge(a) => merge::run(a, command_line),
         Command::Sweep(a) => sweep::run(sweep::SweepConfig::from_args(a)?),
         Command::Sensitivity(a) => sensitivity::command(a, command_line),
+        Command::Record { spec, csv } => record::run(spec.as_deref(), csv),
         Command::Replay(a) => replay::run(a),
         Command::Report { dir } => report::run(&dir),
         Command::List { what, scenario } => list::run(what, scenario.as_deref()),

@@ -8,6 +8,7 @@ pub mod manifest;
 pub mod narrative;
 pub mod palette;
 pub mod partial;
+pub mod record;
 pub mod robustness;
 pub mod runs;
 pub mod sensitivity;

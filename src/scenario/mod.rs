@@ -190,7 +190,7 @@ pub fn parse(text: &str, path: &str) -> Result<Scenario, ScenarioError> {
 }
 
 /// Byte offset to 1-based line and column (in characters).
-fn line_col(text: &str, offset: usize) -> (usize, usize) {
+pub(crate) fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let offset = offset.min(text.len());
     let before = &text[..text.floor_char_boundary(offset)];
     let line = before.matches('\n').count() + 1;
