@@ -38,6 +38,9 @@ pub enum Command {
         #[arg(long)]
         csv: bool,
     },
+    /// Fit settings of a scenario to the record (approximate Bayesian computation with
+    /// sequential Monte Carlo): weighted particles, generations and predictive checks.
+    Calibrate(CalibrateArgs),
     /// Re-run one run from its seed and tell it month by month.
     Replay(ReplayArgs),
     /// Rebuild the charts and report.html of a results folder from its CSV files.
@@ -175,6 +178,40 @@ pub struct SensitivityArgs {
     /// Arm compared with the baseline (default: the headline arm, else the first other arm).
     #[arg(long)]
     pub arm: Option<String>,
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CalibrateArgs {
+    /// Scenario file to fit (for the record of 1991-2023, scenarios/history-1991-2023.toml).
+    pub scenario: PathBuf,
+    /// A setting to fit and its prior: KEY=uniform:LO:HI, KEY=triangular:LO:MODE:HI,
+    /// KEY=normal:MEAN:SD:LO:HI or KEY=beta:A:B[:LO:HI] (KEY as --vary takes it). Repeat.
+    #[arg(long, required = true, value_name = "KEY=PRIOR")]
+    pub fit: Vec<String>,
+    /// The record to fit: a spec of `detente record` (data/record-1991-2023.toml).
+    #[arg(long)]
+    pub target: PathBuf,
+    /// Arm whose runs are compared with the record (default: the baseline).
+    #[arg(long)]
+    pub arm: Option<String>,
+    /// Particles per population.
+    #[arg(long, default_value_t = 200, value_parser = clap::value_parser!(u64).range(10..=100_000))]
+    pub particles: u64,
+    /// Populations, the first drawn from the priors.
+    #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u64).range(1..=100))]
+    pub generations: u64,
+    /// The next tolerance is this quantile of the last population's distances.
+    #[arg(long, default_value_t = 0.5)]
+    pub quantile: f64,
+    /// Runs whose means are a particle's statistics.
+    #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u64).range(1..=100_000))]
+    pub runs: u64,
+    /// The most proposals a population may take, per particle; a population that does not
+    /// fill in them ends the calibration (the table says so).
+    #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u64).range(1..=100_000))]
+    pub max_proposals_per_particle: u64,
     #[command(flatten)]
     pub common: CommonArgs,
 }

@@ -4,6 +4,7 @@
 //! Exit codes: 0 success, 2 bad input (arguments, scenario files, output paths), 1 other failures.
 
 pub mod args;
+pub mod calibrate;
 pub mod limits;
 pub mod list;
 pub mod merge;
@@ -129,6 +130,7 @@ pub fn execute(cli: Cli, command_line: Vec<String>) -> Result<(), Error> {
         Command::Sweep(a) => sweep::run(sweep::SweepConfig::from_args(a)?),
         Command::Sensitivity(a) => sensitivity::command(a, command_line),
         Command::Record { spec, csv } => record::run(spec.as_deref(), csv),
+        Command::Calibrate(a) => calibrate::command(a, command_line),
         Command::Replay(a) => replay::run(a),
         Command::Report { dir } => report::run(&dir),
         Command::List { what, scenario } => list::run(what, scenario.as_deref()),
@@ -146,6 +148,27 @@ pub fn print(text: impl AsRef<[u8]>) -> Result<(), Error> {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         r => r.map_err(|e| Error::Failed(format!("cannot write to standard output: {e}"))),
     }
+}
+
+/// The manifest of an analysis of one scenario (`sensitivity`, `calibrate`): the scenario,
+/// seed, runs per point and threads, and the analysis's own entry.
+pub(crate) fn analysis_manifest(
+    loaded: &Loaded,
+    (seed, runs, threads): (u64, u64, usize),
+    command_line: &[String],
+    started: &str,
+    entry: (&'static str, serde_json::Value),
+) -> String {
+    manifest::json(&manifest::Info {
+        subject: manifest::Subject::of(&scenario::Any::Negotiation(Box::new(loaded.clone()))),
+        seed,
+        runs,
+        threads,
+        command_line,
+        started,
+        finished: &now(),
+        extra: vec![entry],
+    })
 }
 
 pub(crate) fn now() -> String {

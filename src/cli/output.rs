@@ -21,6 +21,9 @@ use super::Error;
 /// Every name detente writes into a results folder (runs, shards, merges, sweeps).
 pub const RESULT_NAMES: &[&str] = &[
     "manifest.json",
+    "posterior.csv",
+    "generations.csv",
+    "predictive.csv",
     "sensitivity.csv",
     "sensitivity.svg",
     "trajectories.csv",

@@ -13,7 +13,7 @@ use super::output::{Staging, write_atomic};
 use super::{Error, limits, negotiation, now, print};
 use crate::batch;
 use crate::batch::aggregate::run_metric_names;
-use crate::export::{manifest, sensitivity as out};
+use crate::export::sensitivity as out;
 use crate::model::{Scenario, Uncertainty};
 use crate::scenario::uncertain::{Rebuild, sources};
 use crate::sweep::sobol;
@@ -198,17 +198,12 @@ fn run(cfg: Config) -> Result<(), Error> {
         saltelli.len() + morris_points.len()
     );
     let sc = cfg.sc();
-    let manifest = manifest::json(&manifest::Info {
-        subject: manifest::Subject::of(&crate::scenario::Any::Negotiation(Box::new(
-            cfg.loaded.clone(),
-        ))),
-        seed: cfg.seed,
-        runs: cfg.runs,
-        threads: cfg.threads,
-        command_line: &cfg.command_line,
-        started: &started,
-        finished: &now(),
-        extra: vec![(
+    let manifest = super::analysis_manifest(
+        &cfg.loaded,
+        (cfg.seed, cfg.runs, cfg.threads),
+        &cfg.command_line,
+        &started,
+        (
             "sensitivity",
             serde_json::json!({
                 "output": cfg.output_name(),
@@ -222,8 +217,8 @@ fn run(cfg: Config) -> Result<(), Error> {
                 "points": saltelli.len() + morris_points.len(),
                 "method": "Saltelli et al. 2010 first-order and Jansen 1999 total indices on an A, B, AB_i design; bootstrap percentile intervals; Morris 1991 elementary effects (mu* of Campolongo et al. 2007) on 4 levels",
             }),
-        )],
-    });
+        ),
+    );
     write_atomic(staging.dir(), "sensitivity.csv", &out::csv(&results))?;
     write_atomic(
         staging.dir(),

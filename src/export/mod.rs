@@ -1,5 +1,6 @@
 //! Output formats, one module each, returning bytes or strings so that each is snapshot-testable.
 
+pub mod calibration;
 pub mod comparison;
 pub mod game;
 pub mod headline;

@@ -229,7 +229,7 @@ fn open_unit(rng: &mut ChaCha8Rng) -> f64 {
 
 /// A standard normal draw by Marsaglia's polar method (Marsaglia and Bray 1964): only `ln`
 /// and `sqrt`, both portable here.
-fn standard_normal(rng: &mut ChaCha8Rng) -> f64 {
+pub fn standard_normal(rng: &mut ChaCha8Rng) -> f64 {
     loop {
         let u = 2.0 * rng.random::<f64>() - 1.0;
         let v = 2.0 * rng.random::<f64>() - 1.0;

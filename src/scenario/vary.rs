@@ -22,6 +22,17 @@ enum Step {
 }
 
 impl Key {
+    /// The key's path as the model names paths (a scenario's distributions carry theirs).
+    pub fn steps(&self) -> Vec<crate::model::PathStep> {
+        self.path
+            .iter()
+            .map(|s| match s {
+                Step::Field(f) => crate::model::PathStep::Key(f.clone()),
+                Step::Element(i) => crate::model::PathStep::Index(*i),
+            })
+            .collect()
+    }
+
     /// Whether two keys name the same setting (`inclusion` and `params.inclusion`; an arm by
     /// id and by index).
     pub fn same_setting(&self, other: &Key) -> bool {
@@ -209,6 +220,11 @@ pub fn set(doc: &mut toml::Table, key: &Key, value: f64) {
     } else {
         toml::Value::Float(value)
     };
+    set_value(doc, key, v);
+}
+
+/// Put any TOML value (a distribution table, say) at a resolved key.
+pub fn set_value(doc: &mut toml::Table, key: &Key, v: toml::Value) {
     let mut table = doc;
     let mut steps = key.path.iter().peekable();
     while let Some(step) = steps.next() {

@@ -2,6 +2,7 @@
 //! verdict at each point (does the arm beat the baseline?), and the sensitivity ranking
 //! (standardized regression coefficients). Pure: no I/O; `cli::sweep` runs the points.
 
+pub mod abc;
 pub mod sobol;
 
 use rand::RngExt;

@@ -1,0 +1,363 @@
+//! `detente calibrate`: fit settings of a scenario to the record by approximate Bayesian
+//! computation with sequential Monte Carlo. Each `--fit KEY=PRIOR` is a setting and its
+//! prior; the target is a record spec (`detente record`); each particle's statistics are the
+//! means over `--runs` runs of one arm. Writes the weighted particles, the generations and the
+//! posterior predictive checks.
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use super::args::CalibrateArgs;
+use super::output::{Staging, write_atomic};
+use super::{Error, limits, now, print};
+use crate::batch;
+use crate::batch::aggregate::run_metric_names;
+use crate::export::calibration as out;
+use crate::model::dist::{Dist, KINDS};
+use crate::model::{Scenario, Uncertainty};
+use crate::scenario::uncertain::{Rebuild, sources};
+use crate::scenario::{self, Loaded, vary};
+use crate::sweep::abc::{self, Settings};
+
+/// `KEY=KIND:N:N[:...]`: a setting and its prior (normal and beta take their range after
+/// their two numbers).
+fn parse_fit(s: &str) -> Result<(String, Dist), Error> {
+    let bad = |why: String| {
+        Error::input(format!(
+            "--fit '{s}': {why}; expected KEY=KIND:NUMBERS, e.g. --fit params.choice_precision=uniform:0.5:4 (kinds: uniform:lo:hi, triangular:lo:mode:hi, normal:mean:sd:lo:hi, beta:a:b[:lo:hi])"
+        ))
+    };
+    let (key, prior) = s.rsplit_once('=').ok_or_else(|| bad("no '='".into()))?;
+    let mut parts = prior.split(':');
+    let kind = parts.next().unwrap_or("");
+    if kind == "choice" || !KINDS.iter().any(|k| k.0 == kind) {
+        return Err(bad(format!("'{kind}' is not a prior kind")));
+    }
+    let nums: Vec<f64> = parts
+        .map(|t| {
+            t.trim()
+                .parse::<f64>()
+                .ok()
+                .filter(|v| v.is_finite())
+                .ok_or_else(|| bad(format!("'{t}' is not a number")))
+        })
+        .collect::<Result<_, _>>()?;
+    let (args, within) = match (kind, nums.len()) {
+        ("normal", 4) | ("beta", 4) => (&nums[..2], Some((nums[2], nums[3]))),
+        _ => (&nums[..], None),
+    };
+    let d = Dist::new(kind, args, within).map_err(bad)?;
+    Ok((key.trim().to_string(), d))
+}
+
+/// A validated calibration.
+struct Config {
+    loaded: Loaded,
+    /// The scenario with the fitted settings as distributions over their priors' supports.
+    uncertainty: Uncertainty,
+    /// For each fitted setting, its place in `uncertainty.values`, its key and its prior.
+    fitted: Vec<(usize, String, Dist)>,
+    arm: usize,
+    metrics: Vec<usize>,
+    observed: Vec<f64>,
+    record: crate::record::Record,
+    settings: Settings,
+    runs: u64,
+    out: PathBuf,
+    threads: usize,
+    force: bool,
+    quiet: bool,
+    command_line: Vec<String>,
+    input: Vec<PathBuf>,
+}
+
+fn read(path: &Path) -> Result<String, Error> {
+    let bytes = scenario::read_limited(path, scenario::MAX_FILE_BYTES)
+        .map_err(|e| Error::input(format!("{}: cannot read: {e}", path.display())))?;
+    String::from_utf8(bytes)
+        .map_err(|_| Error::input(format!("{}: not UTF-8 text", path.display())))
+}
+
+impl Config {
+    fn from_args(a: CalibrateArgs, command_line: Vec<String>) -> Result<Self, Error> {
+        if !(a.quantile > 0.0 && a.quantile < 1.0) {
+            return Err(Error::input(format!(
+                "--quantile {} must be between 0 and 1 (0.5: each tolerance the median distance of the last population)",
+                a.quantile
+            )));
+        }
+        let loaded = super::negotiation(
+            Some(&a.scenario),
+            "calibration fits negotiation scenarios, not repeated games",
+        )?;
+        if let Some(u) = &loaded.scenario.uncertainty {
+            let keys: Vec<&str> = u.values.iter().map(|v| v.key.as_str()).collect();
+            return Err(Error::input(format!(
+                "{}: calibration fits settings given as numbers; this scenario gives {} as distributions",
+                loaded.path,
+                keys.join(", ")
+            )));
+        }
+        let mut doc: toml::Table = loaded
+            .text
+            .parse()
+            .map_err(|e: toml::de::Error| Error::input(format!("{}: {e}", loaded.path)))?;
+        let mut fits = Vec::new();
+        for f in &a.fit {
+            let (key, prior) = parse_fit(f)?;
+            let k = vary::resolve(&doc, &key).map_err(|e| Error::input(format!("--fit: {e}")))?;
+            let (lo, hi) = prior.support();
+            let mut t = toml::Table::new();
+            t.insert(
+                "uniform".into(),
+                if k.integer {
+                    toml::Value::Array(vec![
+                        toml::Value::Integer(lo.ceil() as i64),
+                        toml::Value::Integer(hi.floor() as i64),
+                    ])
+                } else {
+                    toml::Value::Array(vec![toml::Value::Float(lo), toml::Value::Float(hi)])
+                },
+            );
+            vary::set_value(&mut doc, &k, toml::Value::Table(t));
+            fits.push((k, key, prior));
+        }
+        if fits.is_empty() {
+            return Err(Error::input("give at least one --fit KEY=PRIOR"));
+        }
+        let text = toml::to_string(&doc).map_err(|e| Error::Failed(e.to_string()))?;
+        let fitted_sc = scenario::parse(&text, &loaded.path)
+            .map_err(|e| Error::input(format!("with the priors' ranges: {e}")))?;
+        let uncertainty = fitted_sc
+            .uncertainty
+            .as_deref()
+            .cloned()
+            .ok_or_else(|| Error::Failed("the fitted settings were not found".into()))?;
+        let mut fitted = Vec::new();
+        for (k, key, prior) in fits {
+            let steps = k.steps();
+            let at = uncertainty
+                .values
+                .iter()
+                .position(|v| v.path == steps)
+                .ok_or_else(|| Error::input(format!("--fit {key}: fitted twice or not found")))?;
+            if fitted.iter().any(|(j, _, _)| *j == at) {
+                return Err(Error::input(format!(
+                    "--fit {key}: that setting is fitted twice"
+                )));
+            }
+            fitted.push((at, key, prior));
+        }
+        let sc = &loaded.scenario;
+        let arm = match &a.arm {
+            Some(id) => sc.arm_ix(id).ok_or_else(|| {
+                let ids: Vec<&str> = sc.experiment.arms.iter().map(|x| x.id.as_str()).collect();
+                Error::input(format!(
+                    "--arm '{id}' is not an arm; expected one of: {}",
+                    ids.join(", ")
+                ))
+            })?,
+            None => sc.experiment.baseline,
+        };
+        let spec = read(&a.target)?;
+        let events_name = crate::record::events_file(&spec)
+            .map_err(|p| Error::input(format!("{}: {}", a.target.display(), p.message)))?;
+        let events_path = a
+            .target
+            .parent()
+            .unwrap_or(Path::new("."))
+            .join(events_name);
+        let events = read(&events_path)?;
+        let record = crate::record::compute(&spec, &events)
+            .map_err(|p| Error::input(format!("{}: {}", a.target.display(), p.message)))?;
+        let names = run_metric_names(sc);
+        let mut metrics = Vec::new();
+        for s in &record.statistics {
+            metrics.push(names.iter().position(|n| *n == s.metric).ok_or_else(|| {
+                Error::input(format!(
+                    "{}: '{}' is not a run metric of the scenario (see detente list metrics)",
+                    a.target.display(),
+                    s.metric
+                ))
+            })?);
+        }
+        let observed = record.statistics.iter().map(|s| s.value).collect();
+        let c = a.common;
+        let threads = limits::threads(c.threads)?;
+        let out = c
+            .out
+            .unwrap_or_else(|| PathBuf::from("results").join(format!("{}-calibration", sc.name)));
+        let input = vec![a.scenario.clone(), a.target.clone(), events_path];
+        let inputs: Vec<&Path> = input.iter().map(PathBuf::as_path).collect();
+        super::output::check_target(&out, c.force, &inputs)?;
+        let max_proposals =
+            (a.particles as usize).saturating_mul(a.max_proposals_per_particle as usize);
+        let one = batch::budget::negotiation(sc, a.runs, threads, threads);
+        let work = one.work / sc.experiment.arms.len().max(1) as u128
+            * (max_proposals as u128 * a.generations as u128);
+        limits::check(
+            &batch::budget::Estimate {
+                work,
+                output: 0,
+                ..one
+            },
+            &out,
+            "use fewer --particles, --generations, --max-proposals-per-particle or --runs",
+        )?;
+        Ok(Config {
+            settings: Settings {
+                particles: a.particles as usize,
+                generations: a.generations as usize,
+                quantile: a.quantile,
+                max_proposals,
+                seed: c.seed.unwrap_or(sc.experiment.seed),
+            },
+            uncertainty,
+            fitted,
+            arm,
+            metrics,
+            observed,
+            record,
+            runs: a.runs,
+            out,
+            threads,
+            force: c.force,
+            quiet: c.quiet,
+            command_line,
+            input,
+            loaded,
+        })
+    }
+}
+
+/// The statistics of one parameter vector: the means over the runs of the arm, with the runs'
+/// seeds those of evaluation `index` (each particle meets its own chance).
+fn statistics(
+    cfg: &Config,
+    rebuild: &Rebuild,
+    theta: &[f64],
+    index: u64,
+) -> Result<Vec<f64>, Error> {
+    let u = &cfg.uncertainty;
+    let mut values: Vec<f64> = u.values.iter().map(|v| v.dist.nominal()).collect();
+    for ((at, _, _), &x) in cfg.fitted.iter().zip(theta) {
+        values[*at] = u.values[*at].value(x);
+    }
+    let mut sc: Scenario = rebuild
+        .at(&values)
+        .map_err(|e| Error::input(e.to_string()))?;
+    let arm = sc.experiment.arms[cfg.arm].clone();
+    sc.experiment.arms = vec![arm];
+    sc.experiment.baseline = 0;
+    sc.experiment.headline = None;
+    sc.output.politics_runs = 0;
+    let seed = crate::rng::run_seed(cfg.settings.seed ^ 0xCA1B, index);
+    let agg = batch::run::<Error>(&sc, seed, 0..cfg.runs, &|_| {}, &mut |_| Ok(()))?;
+    Ok(cfg
+        .metrics
+        .iter()
+        .map(|&k| agg.summary_at(0, 0, k).mean())
+        .collect())
+}
+
+fn run(cfg: Config) -> Result<(), Error> {
+    let started = now();
+    let inputs: Vec<&Path> = cfg.input.iter().map(PathBuf::as_path).collect();
+    let staging = Staging::prepare(&cfg.out, cfg.force, &inputs)?;
+    let src = sources(&cfg.uncertainty);
+    let rebuild = Rebuild::new(&src, &cfg.uncertainty)?;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(cfg.threads)
+        .build()
+        .map_err(|e| Error::Failed(e.to_string()))?;
+    let priors: Vec<Dist> = cfg.fitted.iter().map(|f| f.2.clone()).collect();
+    let mut done = 0u64;
+    let mut failure: Option<Error> = None;
+    let mut simulate = |batch: &[Vec<f64>]| -> Vec<Vec<f64>> {
+        let first = done;
+        done += batch.len() as u64;
+        let results: Vec<Result<Vec<f64>, Error>> = pool.install(|| {
+            batch
+                .par_iter()
+                .enumerate()
+                .map(|(j, t)| statistics(&cfg, &rebuild, t, first + j as u64))
+                .collect()
+        });
+        results
+            .into_iter()
+            .map(|r| match r {
+                Ok(s) => s,
+                Err(e) => {
+                    failure.get_or_insert(e);
+                    vec![f64::NAN; cfg.metrics.len()]
+                }
+            })
+            .collect()
+    };
+    let gens = abc::smc(&priors, &cfg.observed, cfg.settings, &mut simulate);
+    if let Some(e) = failure {
+        return Err(e);
+    }
+    let keys: Vec<String> = cfg.fitted.iter().map(|f| f.1.clone()).collect();
+    let stats: Vec<String> = cfg
+        .record
+        .statistics
+        .iter()
+        .map(|s| s.metric.clone())
+        .collect();
+    let last = gens
+        .last()
+        .ok_or_else(|| Error::Failed("no population".into()))?;
+    write_atomic(
+        staging.dir(),
+        "posterior.csv",
+        &out::posterior_csv(&keys, &stats, last),
+    )?;
+    write_atomic(
+        staging.dir(),
+        "generations.csv",
+        &out::generations_csv(&gens, cfg.settings.particles),
+    )?;
+    write_atomic(
+        staging.dir(),
+        "predictive.csv",
+        &out::predictive_csv(&cfg.record, last),
+    )?;
+    let sc = &cfg.loaded.scenario;
+    let manifest = super::analysis_manifest(
+        &cfg.loaded,
+        (cfg.settings.seed, cfg.runs, cfg.threads),
+        &cfg.command_line,
+        &started,
+        (
+            "calibration",
+            serde_json::json!({
+                "arm": sc.experiment.arms[cfg.arm].id,
+                "fit": cfg.fitted.iter().map(|f| serde_json::json!({"key": f.1, "prior": format!("{:?}", f.2)})).collect::<Vec<_>>(),
+                "targets": cfg.record.statistics.iter().map(|s| serde_json::json!({"metric": s.metric, "value": s.value})).collect::<Vec<_>>(),
+                "particles": cfg.settings.particles,
+                "generations_asked": cfg.settings.generations,
+                "generations_run": gens.len(),
+                "quantile": cfg.settings.quantile,
+                "max_proposals": cfg.settings.max_proposals,
+                "runs_per_particle": cfg.runs,
+                "method": "ABC-SMC (Toni et al. 2009; Beaumont et al. 2009): tolerance the quantile of the last population's distances, Gaussian kernel of twice the weighted variance, distance Euclidean on statistics scaled by their sd over the first population",
+            }),
+        ),
+    );
+    write_atomic(staging.dir(), "manifest.json", manifest.as_bytes())?;
+    let dir = staging.commit()?;
+    if !cfg.quiet {
+        let priors: Vec<(f64, f64)> = cfg.fitted.iter().map(|f| f.2.support()).collect();
+        let mut t = out::table(&keys, &priors, &gens, &cfg.record, cfg.settings.generations);
+        t += &format!("\nresults in {}\n", dir.display());
+        print(t)?;
+    }
+    Ok(())
+}
+
+/// `detente calibrate`.
+pub fn command(a: CalibrateArgs, command_line: Vec<String>) -> Result<(), Error> {
+    run(Config::from_args(a, command_line)?)
+}

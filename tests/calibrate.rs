@@ -1,0 +1,101 @@
+//! `detente calibrate`: ABC-SMC on the history scenario writes weighted particles whose
+//! weights sum to 1, tolerances that do not grow, and predictive checks; the files do not
+//! depend on the thread count; bad priors are refused.
+
+mod common;
+
+use std::path::Path;
+
+use predicates::prelude::*;
+
+fn calibrate(out: &Path, threads: &str) -> assert_cmd::assert::Assert {
+    common::detente()
+        .args(["calibrate", "scenarios/history-1991-2023.toml"])
+        .args(["--fit", "params.keep_base=uniform:0.5:4"])
+        .args(["--fit", "actors.DPRK.prior_sincere=beta:2:2"])
+        .args(["--target", "data/record-1991-2023.toml"])
+        .args([
+            "--particles",
+            "20",
+            "--generations",
+            "3",
+            "--runs",
+            "3",
+            "-q",
+        ])
+        .args(["--seed", "5", "--threads", threads, "--out"])
+        .arg(out)
+        .assert()
+}
+
+#[test]
+fn a_calibration_writes_its_particles_and_checks_the_same_on_any_thread_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let (one, two) = (dir.path().join("one"), dir.path().join("two"));
+    calibrate(&one, "1").success();
+    calibrate(&two, "2").success();
+    for f in ["posterior.csv", "generations.csv", "predictive.csv"] {
+        assert_eq!(
+            std::fs::read(one.join(f)).unwrap(),
+            std::fs::read(two.join(f)).unwrap(),
+            "{f}"
+        );
+    }
+    let post = std::fs::read_to_string(one.join("posterior.csv")).unwrap();
+    let mut lines = post.lines();
+    assert_eq!(
+        lines.next().unwrap(),
+        "particle,weight,distance,param:params.keep_base,param:actors.DPRK.prior_sincere,stat:agreements,stat:months:verified_freeze,stat:outcome:agreement,stat:outcome:war"
+    );
+    let rows: Vec<Vec<f64>> = lines
+        .map(|l| l.split(',').map(|x| x.parse().unwrap()).collect())
+        .collect();
+    assert_eq!(rows.len(), 20);
+    let total: f64 = rows.iter().map(|r| r[1]).sum();
+    assert!((total - 1.0).abs() < 1e-4, "{total}");
+    assert!(
+        rows.iter()
+            .all(|r| (0.5..=4.0).contains(&r[3]) && (0.0..=1.0).contains(&r[4]))
+    );
+    let gens = std::fs::read_to_string(one.join("generations.csv")).unwrap();
+    let eps: Vec<f64> = gens
+        .lines()
+        .skip(2)
+        .map(|l| l.split(',').nth(1).unwrap().parse().unwrap())
+        .collect();
+    assert!(eps.windows(2).all(|w| w[1] <= w[0]), "{gens}");
+    let pred = std::fs::read_to_string(one.join("predictive.csv")).unwrap();
+    assert!(pred.contains("months:verified_freeze,119"), "{pred}");
+}
+
+#[test]
+fn bad_fits_are_refused_before_anything_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    for (fit, want) in [
+        (
+            "params.keep_base=lognormal:0:1",
+            "'lognormal' is not a prior kind",
+        ),
+        ("params.keep_base=uniform:2:1", "below the high end"),
+        ("params.nonsense=uniform:0:1", "no 'nonsense'"),
+        (
+            "actors.DPRK.prior_sincere=uniform:0.5:1.5",
+            "at the high end of its range (1.5)",
+        ),
+    ] {
+        common::detente()
+            .args([
+                "calibrate",
+                "scenarios/history-1991-2023.toml",
+                "--fit",
+                fit,
+            ])
+            .args(["--target", "data/record-1991-2023.toml", "--out"])
+            .arg(dir.path().join("x"))
+            .assert()
+            .failure()
+            .code(2)
+            .stderr(predicate::str::contains(want));
+    }
+    assert!(!dir.path().join("x").exists());
+}
