@@ -151,19 +151,10 @@ pub fn run<E: From<NonFinite> + From<DrawInvalid>>(
     progress: &(dyn Fn(u64) + Sync),
     sink: &mut dyn FnMut(&[RunRows]) -> Result<(), E>,
 ) -> Result<Aggregate, E> {
-    let arms: Vec<engine::Prepared> = sc
-        .experiment
-        .arms
-        .iter()
-        .map(|arm| engine::Prepared::new(sc, arm))
-        .collect();
-    let quiet_arms = quiet_arms(sc);
-    let quiet: Vec<Option<engine::Prepared>> = quiet_arms
-        .iter()
-        .map(|a| a.as_ref().map(|arm| engine::Prepared::new(sc, arm)))
-        .collect();
     let agg = match &sc.uncertainty {
         None => {
+            let quiet_arms = quiet_arms(sc);
+            let (arms, quiet) = prepare(sc, &quiet_arms, true);
             let job = Negotiation {
                 sc,
                 arms: &arms,
@@ -246,7 +237,11 @@ impl Job for Negotiation<'_> {
             records: run_one(
                 self.sc,
                 self.arms,
-                &self.quiet[..twins(self.sc, run, self.quiet.len())],
+                &self.quiet[..if with_twins(self.sc, run) {
+                    self.quiet.len()
+                } else {
+                    0
+                }],
                 seed,
                 ws,
                 shocks,
@@ -257,10 +252,10 @@ impl Job for Negotiation<'_> {
     }
 }
 
-/// How many of a run's `n` twins without politics it runs: all for the first
-/// `[output] politics_runs` runs, none after.
-fn twins(sc: &Scenario, run: u64, n: usize) -> usize {
-    if run < sc.output.politics_runs { n } else { 0 }
+/// Whether a run also runs its twins without politics: the first `[output] politics_runs`
+/// runs do.
+fn with_twins(sc: &Scenario, run: u64) -> bool {
+    run < sc.output.politics_runs
 }
 
 /// A negotiation batch whose scenario has distributions: runs come in draws of
@@ -273,13 +268,13 @@ struct Drawn<'a> {
     rebuild: &'a crate::scenario::uncertain::Rebuild<'a>,
 }
 
-/// A worker's scratch for [`Drawn`]: the engine's, and the last draw's scenario (consecutive
-/// runs of a worker mostly share their draw, so it is rebuilt once per draw, not per run).
-type DrawnWorker = (
-    Workspace,
-    ShockDraws,
-    Option<(u64, Result<Scenario, String>)>,
-);
+/// The last draw a worker built: its index, its values and its scenario (or why it did not
+/// build). Consecutive runs of a worker mostly share their draw, so it is drawn and rebuilt
+/// once per draw, not per run.
+type LastDraw = Option<(u64, Vec<f64>, Result<Scenario, String>)>;
+
+/// A worker's scratch for [`Drawn`]: the engine's, and its last draw.
+type DrawnWorker = (Workspace, ShockDraws, LastDraw);
 
 impl Job for Drawn<'_> {
     type Acc = Aggregate;
@@ -297,23 +292,26 @@ impl Job for Drawn<'_> {
     fn run(&self, run: u64, seed: u64, w: &mut Self::Worker, agg: &mut Aggregate) -> RunRows {
         let (ws, shocks, last) = w;
         let draw = run / self.sc.experiment.runs_per_draw();
-        let params = self.uncertainty.draw(self.master, draw);
-        if last.as_ref().is_none_or(|(d, _)| *d != draw) {
+        if last.as_ref().is_none_or(|(d, _, _)| *d != draw) {
+            let params = self.uncertainty.draw(self.master, draw);
             let built = self.rebuild.at(&params).map_err(|e| e.to_string());
-            *last = Some((draw, built));
+            *last = Some((draw, params, built));
         }
-        let records = match last.as_ref().map(|(_, b)| b) {
-            Some(Ok(sc)) => {
+        let Some((_, params, built)) = last.as_ref() else {
+            unreachable!("the draw was just set")
+        };
+        let records = match built {
+            Ok(sc) => {
                 let records = run_drawn(sc, self.sc, run, seed, ws, shocks, agg);
                 agg.add_draw(draw, &records, self.sc);
                 records
             }
-            Some(Err(e)) => {
-                agg.draw_failed(run, &params, self.uncertainty, e);
+            Err(e) => {
+                agg.draw_failed(run, params, self.uncertainty, e);
                 Vec::new()
             }
-            None => Vec::new(),
         };
+        let params = params.clone();
         RunRows {
             run,
             seed,
@@ -334,19 +332,29 @@ fn run_drawn(
     shocks: &mut ShockDraws,
     agg: &mut Aggregate,
 ) -> Vec<RunRecord> {
-    let arms: Vec<engine::Prepared> = sc
+    let quiet_arms = quiet_arms(sc);
+    let (arms, quiet) = prepare(sc, &quiet_arms, with_twins(batch, run));
+    run_one(sc, &arms, &quiet, seed, ws, shocks, agg)
+}
+
+/// Every arm of `sc` prepared, and its twins without politics (`quiet_arms`) if `twins`.
+fn prepare<'a>(
+    sc: &'a Scenario,
+    quiet_arms: &'a [Option<Arm>],
+    twins: bool,
+) -> (Vec<engine::Prepared<'a>>, Vec<Option<engine::Prepared<'a>>>) {
+    let arms = sc
         .experiment
         .arms
         .iter()
         .map(|arm| engine::Prepared::new(sc, arm))
         .collect();
-    let quiet_arms = quiet_arms(sc);
-    let n = twins(batch, run, quiet_arms.len());
-    let quiet: Vec<Option<engine::Prepared>> = quiet_arms[..n]
+    let quiet = quiet_arms
         .iter()
+        .filter(|_| twins)
         .map(|a| a.as_ref().map(|arm| engine::Prepared::new(sc, arm)))
         .collect();
-    run_one(sc, &arms, &quiet, seed, ws, shocks, agg)
+    (arms, quiet)
 }
 
 /// An aggregate that two parts of a batch can be merged into, exactly.

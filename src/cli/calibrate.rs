@@ -244,16 +244,11 @@ fn statistics(
     for ((at, _, _), &x) in cfg.fitted.iter().zip(theta) {
         values[*at] = u.values[*at].value(x);
     }
-    let mut sc: Scenario = rebuild
+    let sc: Scenario = rebuild
         .at(&values)
         .map_err(|e| Error::input(e.to_string()))?;
-    let arm = sc.experiment.arms[cfg.arm].clone();
-    sc.experiment.arms = vec![arm];
-    sc.experiment.baseline = 0;
-    sc.experiment.headline = None;
-    sc.output.politics_runs = 0;
     let seed = crate::rng::run_seed(cfg.settings.seed ^ 0xCA1B, index);
-    let agg = batch::run::<Error>(&sc, seed, 0..cfg.runs, &|_| {}, &mut |_| Ok(()))?;
+    let agg = super::run_arms(sc, &[cfg.arm], false, seed, cfg.runs)?;
     Ok(cfg
         .metrics
         .iter()

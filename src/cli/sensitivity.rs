@@ -11,7 +11,6 @@ use rayon::prelude::*;
 use super::args::SensitivityArgs;
 use super::output::{Staging, write_atomic};
 use super::{Error, limits, negotiation, now, print};
-use crate::batch;
 use crate::batch::aggregate::run_metric_names;
 use crate::export::sensitivity as out;
 use crate::model::{Scenario, Uncertainty};
@@ -126,7 +125,7 @@ impl Config {
 /// paired difference over the runs.
 fn evaluate(cfg: &Config, rebuild: &Rebuild, u: &Uncertainty, x: &[f64]) -> Result<f64, Error> {
     let values: Vec<f64> = u.values.iter().zip(x).map(|(v, &x)| v.value(x)).collect();
-    let mut sc = rebuild.at(&values).map_err(|e| {
+    let sc = rebuild.at(&values).map_err(|e| {
         let at: Vec<String> = u
             .values
             .iter()
@@ -135,15 +134,9 @@ fn evaluate(cfg: &Config, rebuild: &Rebuild, u: &Uncertainty, x: &[f64]) -> Resu
             .collect();
         Error::input(format!("at {}: {e}", at.join(", ")))
     })?;
-    let base = sc.experiment.baseline;
-    let arms = std::mem::take(&mut sc.experiment.arms);
-    sc.experiment.arms = vec![arms[base].clone(), arms[cfg.arm].clone()];
-    sc.experiment.baseline = 0;
-    let names = run_metric_names(&sc);
-    if !names[cfg.metric].starts_with("politics:") {
-        sc.output.politics_runs = 0;
-    }
-    let agg = batch::run::<Error>(&sc, cfg.seed, 0..cfg.runs, &|_| {}, &mut |_| Ok(()))?;
+    let twins = run_metric_names(&sc)[cfg.metric].starts_with("politics:");
+    let keep = [sc.experiment.baseline, cfg.arm];
+    let agg = super::run_arms(sc, &keep, twins, cfg.seed, cfg.runs)?;
     Ok(agg.diff_at(1, cfg.metric).mean())
 }
 

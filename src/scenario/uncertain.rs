@@ -315,7 +315,6 @@ fn fixed(names: &[String]) -> Option<&'static str> {
         (Some("output"), _) => Some("[output] options shape the files, not the model"),
         (Some("experiment"), Some("arms")) => None,
         (Some("experiment"), _) => Some("[experiment] settings apply to the whole batch"),
-        (Some("third_party"), _) => None,
         _ => None,
     }
 }
