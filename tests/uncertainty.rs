@@ -236,10 +236,7 @@ fn every_value_a_draw_can_take_is_checked_before_anything_runs() {
 
 #[test]
 fn a_scenario_without_distributions_draws_nothing() {
-    let sc = parse(&common::edited(
-        "prior_sincere = 0.5",
-        "prior_sincere = 0.5",
-    ));
+    let sc = parse(common::KOREA);
     assert!(sc.uncertainty.is_none());
     assert!(rows(&sc, 3, 1).iter().all(|r| r.params.is_empty()));
 }
