@@ -4,8 +4,10 @@
 
 use std::path::Path;
 
+use detente::export::headline::Answer;
 use detente::export::library::{
-    self, END, Entry, README_RUNS, ROBUST_END, ROBUST_RUNS, ROBUST_START, START,
+    self, END, Entry, POSTERIOR_END, POSTERIOR_START, README_RUNS, ROBUST_END, ROBUST_RUNS,
+    ROBUST_START, START,
 };
 use detente::export::robustness;
 use detente::scenario::{self, Any};
@@ -100,7 +102,8 @@ fn the_robustness_table_is_current() {
             continue;
         };
         let sc = &l.scenario;
-        let Some(h) = sc.experiment.headline else {
+        // A scenario drawing from a posterior answers under it, not under ±50% judgements.
+        let Some(h) = sc.experiment.headline.filter(|_| sc.uncertainty.is_none()) else {
             continue;
         };
         let names = detente::batch::aggregate::run_metric_names(sc);
@@ -122,4 +125,47 @@ fn the_robustness_table_is_current() {
     }
     assert!(rows.len() >= 9);
     current(&library::robustness_table(&rows), ROBUST_START, ROBUST_END);
+}
+
+/// A principle's headline answer from a batch of README_RUNS runs.
+fn answer(l: &scenario::Loaded) -> Answer {
+    let sc = &l.scenario;
+    let seed = sc.experiment.seed;
+    let agg =
+        detente::batch::run::<()>(sc, seed, 0..README_RUNS, &|_| {}, &mut |_| Ok(())).unwrap();
+    let rows = detente::export::summary::rows(sc, &agg);
+    Answer::from_rows(sc, &rows).expect("a principle has a headline")
+}
+
+#[test]
+fn the_posterior_table_is_current() {
+    let dir = tempfile::tempdir().unwrap();
+    let here = std::env::current_dir().unwrap();
+    let mut rows = Vec::new();
+    for p in PRINCIPLES {
+        let file = format!("{p}.toml");
+        let path = here.join("scenarios").join(&file);
+        let own = answer(&scenario::load(&path).unwrap());
+        let fitted = dir.path().join(&file);
+        std::fs::write(
+            &fitted,
+            format!(
+                "base = {:?}\nfrom_posterior = {:?}\n",
+                path.display().to_string(),
+                here.join(library::POSTERIOR).display().to_string()
+            ),
+        )
+        .unwrap();
+        let post = answer(&scenario::load(&fitted).unwrap_or_else(|e| panic!("{p}: {e}")));
+        assert!(
+            post.draws.is_some(),
+            "{p}: the posterior's draws are reported"
+        );
+        rows.push((file, own, post));
+    }
+    current(
+        &library::posterior_table(&rows),
+        POSTERIOR_START,
+        POSTERIOR_END,
+    );
 }

@@ -205,8 +205,10 @@ pub struct CalibrateArgs {
     /// The next tolerance is this quantile of the last population's distances.
     #[arg(long, default_value_t = 0.5)]
     pub quantile: f64,
-    /// Runs whose means are a particle's statistics.
-    #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u64).range(1..=100_000))]
+    /// Runs whose means are a particle's statistics. 1, the default, compares the record (one
+    /// history) with one simulated history, as ABC assumes; more compare it with the mean
+    /// history, which leaves out the chance in a single history.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..=100_000))]
     pub runs: u64,
     /// The most proposals a population may take, per particle; a population that does not
     /// fill in them ends the calibration (the table says so).

@@ -94,7 +94,7 @@ impl Config {
         if let Some(u) = &loaded.scenario.uncertainty {
             let keys: Vec<&str> = u.values.iter().map(|v| v.key.as_str()).collect();
             return Err(Error::input(format!(
-                "{}: calibration fits settings given as numbers; this scenario gives {} as distributions",
+                "{}: calibration fits settings given as numbers; this scenario gives {} as distributions or draws them from a posterior",
                 loaded.path,
                 keys.join(", ")
             )));
@@ -238,6 +238,7 @@ fn statistics(
     rebuild: &Rebuild,
     theta: &[f64],
     index: u64,
+    runs: u64,
 ) -> Result<Vec<f64>, Error> {
     let u = &cfg.uncertainty;
     let mut values: Vec<f64> = u.values.iter().map(|v| v.dist.nominal()).collect();
@@ -248,7 +249,7 @@ fn statistics(
         .at(&values)
         .map_err(|e| Error::input(e.to_string()))?;
     let seed = crate::rng::run_seed(cfg.settings.seed ^ 0xCA1B, index);
-    let agg = super::run_arms(sc, &[cfg.arm], false, seed, cfg.runs)?;
+    let agg = super::run_arms(sc, &[cfg.arm], false, seed, runs)?;
     Ok(cfg
         .metrics
         .iter()
@@ -276,7 +277,7 @@ fn run(cfg: Config) -> Result<(), Error> {
             batch
                 .par_iter()
                 .enumerate()
-                .map(|(j, t)| statistics(&cfg, &rebuild, t, first + j as u64))
+                .map(|(j, t)| statistics(&cfg, &rebuild, t, first + j as u64, cfg.runs))
                 .collect()
         });
         results
@@ -294,6 +295,10 @@ fn run(cfg: Config) -> Result<(), Error> {
     if let Some(e) = failure {
         return Err(e);
     }
+    let last = gens
+        .last()
+        .ok_or_else(|| Error::Failed("no population".into()))?;
+    let reps = pool.install(|| replicates(&cfg, &rebuild, last, done))?;
     let keys: Vec<String> = cfg.fitted.iter().map(|f| f.1.clone()).collect();
     let stats: Vec<String> = cfg
         .record
@@ -301,9 +306,6 @@ fn run(cfg: Config) -> Result<(), Error> {
         .iter()
         .map(|s| s.metric.clone())
         .collect();
-    let last = gens
-        .last()
-        .ok_or_else(|| Error::Failed("no population".into()))?;
     write_atomic(
         staging.dir(),
         "posterior.csv",
@@ -317,7 +319,7 @@ fn run(cfg: Config) -> Result<(), Error> {
     write_atomic(
         staging.dir(),
         "predictive.csv",
-        &out::predictive_csv(&cfg.record, last),
+        &out::predictive_csv(&cfg.record, &reps),
     )?;
     let sc = &cfg.loaded.scenario;
     let manifest = super::analysis_manifest(
@@ -345,11 +347,46 @@ fn run(cfg: Config) -> Result<(), Error> {
     let dir = staging.commit()?;
     if !cfg.quiet {
         let priors: Vec<(f64, f64)> = cfg.fitted.iter().map(|f| f.2.support()).collect();
-        let mut t = out::table(&keys, &priors, &gens, &cfg.record, cfg.settings.generations);
+        let mut t = out::table(
+            &keys,
+            &priors,
+            &gens,
+            &reps,
+            &cfg.record,
+            cfg.settings.generations,
+        );
         t += &format!("\nresults in {}\n", dir.display());
         print(t)?;
     }
     Ok(())
+}
+
+/// Replicate histories of the last population, for the posterior predictive checks: `runs`
+/// single runs of each particle, each with a share of its weight. The record is one history,
+/// so it is compared with single runs, not with the means a particle is fitted on.
+fn replicates(
+    cfg: &Config,
+    rebuild: &Rebuild,
+    last: &abc::Generation,
+    first: u64,
+) -> Result<Vec<abc::Particle>, Error> {
+    let r = cfg.runs;
+    let jobs: Vec<(usize, u64)> = (0..last.particles.len())
+        .flat_map(|k| (0..r).map(move |j| (k, j)))
+        .collect();
+    jobs.par_iter()
+        .map(|&(k, j)| {
+            let p = &last.particles[k];
+            let index = first + k as u64 * r + j;
+            let stats = statistics(cfg, rebuild, &p.theta, index, 1)?;
+            Ok(abc::Particle {
+                theta: p.theta.clone(),
+                weight: p.weight / r as f64,
+                distance: f64::NAN,
+                stats,
+            })
+        })
+        .collect()
 }
 
 /// `detente calibrate`.

@@ -55,6 +55,18 @@ impl Config {
                 loaded.path
             )));
         };
+        if let Some(j) = &u.joint {
+            return Err(Error::input(format!(
+                "{}: it draws {} together from the posterior {}; Sobol indices need settings drawn independently, so give the settings to analyse as distributions instead",
+                loaded.path,
+                u.values[j.first..]
+                    .iter()
+                    .map(|v| v.key.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                j.file
+            )));
+        }
         let k = u.values.len();
         let baseline = sc.experiment.arms[sc.experiment.baseline].id.clone();
         let arm_id = super::sweep::compared_arm(a.arm, sc, &baseline, &loaded.path)?;

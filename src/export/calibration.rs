@@ -82,8 +82,9 @@ pub fn spread(ps: &[Particle], j: usize, param: bool) -> (f64, f64, f64) {
 }
 
 /// `predictive.csv`: each statistic of the record against its posterior predictive 90%
-/// interval (the last population's simulated statistics, weighted), and whether it falls in.
-pub fn predictive_csv(record: &Record, g: &Generation) -> Vec<u8> {
+/// interval (single replicate histories of the last population's particles, weighted), and
+/// whether it falls in.
+pub fn predictive_csv(record: &Record, reps: &[Particle]) -> Vec<u8> {
     csv_bytes(
         &[
             "metric",
@@ -94,7 +95,7 @@ pub fn predictive_csv(record: &Record, g: &Generation) -> Vec<u8> {
             "inside",
         ],
         record.statistics.iter().enumerate().map(|(j, s)| {
-            let (m, lo, hi) = spread(&g.particles, j, false);
+            let (m, lo, hi) = spread(reps, j, false);
             vec![
                 s.metric.clone(),
                 num(s.value),
@@ -113,6 +114,7 @@ pub fn table(
     keys: &[String],
     priors: &[(f64, f64)],
     gens: &[Generation],
+    reps: &[Particle],
     record: &Record,
     asked: usize,
 ) -> String {
@@ -152,9 +154,9 @@ pub fn table(
             }
         );
     }
-    s += "\nposterior predictive checks (observed against the 90% interval):\n";
+    s += "\nposterior predictive checks (observed against the 90% interval of replicate histories):\n";
     for (j, st) in record.statistics.iter().enumerate() {
-        let (m, lo, hi) = spread(&last.particles, j, false);
+        let (m, lo, hi) = spread(reps, j, false);
         let inside = lo <= st.value && st.value <= hi;
         s += &format!(
             "  {}: observed {} predicted {m:.3} [{lo:.3}, {hi:.3}]{}\n",

@@ -95,13 +95,7 @@ impl Answer {
                 100.0 * self.high
             )
         } else {
-            // Enough decimals to show the interval's width (at least 3, at most 6).
-            let half = (self.high - self.low).abs() / 2.0;
-            let d = if half > 0.0 && half.is_finite() {
-                ((-half.log10()).ceil() as i64 + 1).clamp(3, 6) as usize
-            } else {
-                3
-            };
+            let d = decimals(self.low, self.high, 3);
             format!("{:+.d$} [{:+.d$}, {:+.d$}]", self.mean, self.low, self.high)
         }
     }
@@ -133,7 +127,7 @@ impl Answer {
 
     /// "Over the parameter draws, incremental does better in 66.8% and worse in 5.5%; 90% of
     /// the draws' differences lie in [-2.1, +88.2]."
-    fn over_draws(&self, d: &Draws) -> String {
+    pub fn over_draws(&self, d: &Draws) -> String {
         let (better, worse) = if lower_is_better(self.index) {
             (d.below, d.above)
         } else {
@@ -141,13 +135,24 @@ impl Answer {
         };
         let k = if is_share(self.index) { 100.0 } else { 1.0 };
         let unit = if is_share(self.index) { " points" } else { "" };
+        let p = decimals(k * d.low, k * d.high, 1);
         format!(
-            "Over the parameter draws, {} does better in {:.1}% and worse in {:.1}%; 90% of the draws' differences lie in [{:+.1}, {:+.1}]{unit}.",
+            "Over the parameter draws, {} does better in {:.1}% and worse in {:.1}%; 90% of the draws' differences lie in [{:+.p$}, {:+.p$}]{unit}.",
             self.arm,
             100.0 * better,
             100.0 * worse,
             k * d.low,
             k * d.high
         )
+    }
+}
+
+/// Enough decimals to show the width of [low, high] (at least `least`, at most 6).
+fn decimals(low: f64, high: f64, least: usize) -> usize {
+    let half = (high - low).abs() / 2.0;
+    if half > 0.0 && half.is_finite() {
+        ((-half.log10()).ceil() as i64 + 1).clamp(least as i64, 6) as usize
+    } else {
+        least
     }
 }

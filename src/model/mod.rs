@@ -529,6 +529,9 @@ impl Uncertain {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Uncertainty {
     pub values: Vec<Uncertain>,
+    /// Settings drawn together from a fitted posterior (`from_posterior`): the last of
+    /// `values`, from `Joint::first` on.
+    pub joint: Option<Joint>,
     /// The scenario's path (for messages) and its whole text (the merged document for a
     /// scenario that builds on others).
     pub path: String,
@@ -539,13 +542,77 @@ impl Uncertainty {
     /// The values of draw `draw` of a batch with master seed `master`: the `parameters`
     /// stream of the run seed of index `draw` (so with one run per draw, each run draws from
     /// its own stream). Every arm of the draw's runs uses them.
+    /// The distributions are drawn first, in order, then one particle of the posterior.
     pub fn draw(&self, master: u64, draw: u64) -> Vec<f64> {
         let seed = crate::rng::run_seed(master, draw);
         let mut rng = crate::rng::stream(seed, crate::rng::subsystem::PARAMETERS);
-        self.values
+        let own = self.joint.as_ref().map_or(self.values.len(), |j| j.first);
+        let mut out: Vec<f64> = self.values[..own]
             .iter()
             .map(|u| u.value(u.dist.sample(&mut rng)))
-            .collect()
+            .collect();
+        if let Some(j) = &self.joint {
+            let k = j.pick(&mut rng);
+            let rest = self.values[own..].iter().zip(&j.particles[k]);
+            out.extend(rest.map(|(u, &x)| u.value(x)));
+        }
+        out
+    }
+}
+
+/// Settings drawn together, a weighted particle at a time, from the posterior of a
+/// calibration (`from_posterior`): the draws keep the correlations the fit found.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Joint {
+    /// Where its settings start in `Uncertainty::values` (they run to the end).
+    pub first: usize,
+    /// The posterior file as the scenario names it.
+    pub file: String,
+    /// Each particle's values, in the order of the settings.
+    pub particles: Vec<Vec<f64>>,
+    /// Running sums of the particles' weights; the last is the total, above 0.
+    pub cumulative: Vec<f64>,
+}
+
+impl Joint {
+    /// The particles and their weights (finite, not negative, summing above 0).
+    pub fn new(first: usize, file: String, particles: Vec<Vec<f64>>, weights: &[f64]) -> Self {
+        let mut sum = 0.0;
+        let cumulative = weights
+            .iter()
+            .map(|w| {
+                sum += w;
+                sum
+            })
+            .collect();
+        Joint {
+            first,
+            file,
+            particles,
+            cumulative,
+        }
+    }
+
+    /// A particle drawn with probability proportional to its weight.
+    pub fn pick(&self, rng: &mut rand_chacha::ChaCha8Rng) -> usize {
+        use rand::RngExt;
+        let total = self.cumulative.last().copied().unwrap_or(0.0);
+        let u = rng.random::<f64>() * total;
+        let k = self.cumulative.partition_point(|&c| c <= u);
+        k.min(self.particles.len().saturating_sub(1))
+    }
+
+    /// Kish's effective number of particles, (sum w)^2 / sum w^2.
+    pub fn effective(&self) -> f64 {
+        let mut last = 0.0;
+        let (mut s, mut s2) = (0.0, 0.0);
+        for &c in &self.cumulative {
+            let w = c - last;
+            last = c;
+            s += w;
+            s2 += w * w;
+        }
+        if s2 > 0.0 { s * s / s2 } else { 0.0 }
     }
 }
 

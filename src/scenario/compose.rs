@@ -32,6 +32,8 @@ pub(crate) struct Source {
     pub path: String,
     pub text: String,
     offset: usize,
+    /// The folder of the file it was read from (None: a text given as such).
+    dir: Option<PathBuf>,
 }
 
 /// The files a scenario is read from: the scenario first, then its base, its base's base, ...
@@ -48,6 +50,7 @@ impl Sources {
             path: path.to_string(),
             text,
             offset: 0,
+            dir: None,
         }])
     }
 
@@ -55,6 +58,7 @@ impl Sources {
     pub fn read(path: &Path) -> R<Self> {
         let text = super::read_text(path)?;
         let mut sources = Sources::single(&path.display().to_string(), text);
+        sources.0[0].dir = Some(path.parent().unwrap_or(Path::new("")).to_path_buf());
         let mut seen = vec![canonical(path)];
         let mut here = path.to_path_buf();
         while let Some((name, span)) = sources.base_of_last()? {
@@ -83,6 +87,7 @@ impl Sources {
                 path: next.display().to_string(),
                 text,
                 offset,
+                dir: Some(next.parent().unwrap_or(Path::new("")).to_path_buf()),
             });
             seen.push(key);
             here = next;
@@ -113,6 +118,11 @@ impl Sources {
             .find(|s| s.offset <= at)
             .unwrap_or(&self.0[0]);
         (file, at - file.offset)
+    }
+
+    /// The folder of the file a span is in, if it was read from a file.
+    pub fn dir_of(&self, at: usize) -> Option<&Path> {
+        self.locate(at).0.dir.as_deref()
     }
 
     /// An error at a span of the shared span space.
@@ -426,9 +436,7 @@ fn shift_value(v: Spanned<DeValue<'_>>, by: usize) -> Spanned<DeValue<'_>> {
 /// The merged document as TOML text: what the manifest keeps, so that a result can be
 /// reproduced from it alone.
 pub(crate) fn flatten(sources: &Sources, doc: &Doc<'_>) -> R<String> {
-    use serde::Deserialize;
-    let table = toml::Table::deserialize(toml::de::Deserializer::from(doc.clone()))
-        .map_err(|e| sources.err(e.span().unwrap_or(0..0), e.message().trim_end().to_string()))?;
+    let table = table(sources, doc)?;
     let body = toml::to_string(&table).map_err(|e| sources.err(0..0, e.to_string()))?;
     let files: Vec<&str> = sources.files().iter().map(|s| s.path.as_str()).collect();
     Ok(format!(
@@ -440,4 +448,11 @@ pub(crate) fn flatten(sources: &Sources, doc: &Doc<'_>) -> R<String> {
             format!(" {}", files[1])
         }
     ))
+}
+
+/// The merged document as a TOML table.
+pub(crate) fn table(sources: &Sources, doc: &Doc<'_>) -> R<toml::Table> {
+    use serde::Deserialize;
+    toml::Table::deserialize(toml::de::Deserializer::from(doc.clone()))
+        .map_err(|e| sources.err(e.span().unwrap_or(0..0), e.message().trim_end().to_string()))
 }

@@ -4,6 +4,7 @@
 mod build;
 pub mod compose;
 pub mod game;
+pub mod posterior;
 pub mod raw;
 pub mod uncertain;
 pub mod vary;
@@ -169,7 +170,12 @@ fn from_sources(src: &Sources) -> Result<Any, ScenarioError> {
             text,
         })
     } else {
-        let scenario = uncertain::build(&cx, &path, &text)?;
+        let posterior = posterior::find(&cx)?;
+        let text = match &posterior {
+            Some(p) if p.read_from_file() => posterior::inlined(src, &doc, p)?,
+            _ => text,
+        };
+        let scenario = uncertain::build(&cx, &path, &text, posterior.as_ref())?;
         Ok(Any::Negotiation(Box::new(Loaded {
             scenario,
             path,
@@ -186,7 +192,8 @@ pub fn parse(text: &str, path: &str) -> Result<Scenario, ScenarioError> {
         src: &src,
         doc: &doc,
     };
-    uncertain::build(&cx, path, text)
+    let posterior = posterior::find(&cx)?;
+    uncertain::build(&cx, path, text, posterior.as_ref())
 }
 
 /// Byte offset to 1-based line and column (in characters).

@@ -49,6 +49,8 @@ pub struct RawScenario {
     pub experiment: Spanned<RawExperiment>,
     pub third_party: Option<Spanned<RawThirdParty>>,
     pub output: Option<Spanned<RawOutput>>,
+    /// Settings drawn from a fitted posterior: read by `scenario::posterior`.
+    pub from_posterior: Option<serde::de::IgnoredAny>,
 }
 
 /// `[[indices]]`: an index an agreement is measured by.

@@ -9,9 +9,10 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 use super::compose::{Sources, entry_mut};
+use super::posterior::Posterior;
 use super::{Cx, Doc, R, ScenarioError, Seg};
 use crate::model::dist::{Dist, KINDS};
-use crate::model::{PathStep, Scenario, Uncertain, Uncertainty};
+use crate::model::{Joint, PathStep, Scenario, Uncertain, Uncertainty};
 
 /// A distribution found in the document.
 struct Found {
@@ -25,71 +26,188 @@ struct Found {
 
 /// Build the scenario of a document. A scenario with distributions is built at their nominal
 /// values, after it has been built at both ends of each one's range (one at a time, then all
-/// at once), so every value a draw can take is known to be valid on its own.
-pub(super) fn build(cx: &Cx, path: &str, text: &str) -> R<Scenario> {
-    let found = find(cx)?;
-    if found.is_empty() {
+/// at once), so every value a draw can take is known to be valid on its own. A scenario that
+/// draws from a posterior is built at every particle too.
+pub(super) fn build(cx: &Cx, path: &str, text: &str, posterior: Option<&Posterior>) -> R<Scenario> {
+    let mut found = find(cx)?;
+    if found.is_empty() && posterior.is_none() {
         let sc = cx.build(cx.de()?).map_err(hint)?;
         let key = [Seg::Key("experiment"), Seg::Key("runs_per_draw")];
         return match cx.span_at_exactly(&key) {
             Some(span) => Err(cx.err(
                 span,
-                "runs_per_draw needs a setting given as a distribution (docs/model.md 7.20); remove it",
+                "runs_per_draw needs a setting given as a distribution or drawn from a posterior (docs/model.md 7.20); remove it",
             )),
             None => Ok(sc),
         };
     }
-    let integer = integers(cx, &found)?;
-    let nominal: Vec<f64> = found.iter().map(|f| f.dist.nominal()).collect();
-    let mut ends: Vec<(Vec<f64>, String)> = Vec::new();
-    for (k, f) in found.iter().enumerate() {
-        let (lo, hi) = f.dist.support();
-        for (x, word) in [(lo, "low"), (hi, "high")] {
+    let own = found.len();
+    if let Some(p) = posterior {
+        found.extend(joint(cx, p, &found)?);
+    }
+    let nominal = nominal(&found, posterior);
+    let mut integer = integers(cx, &found, &nominal)?;
+    for (v, what) in ends(&found[..own], &nominal) {
+        at(cx, &found, &integer, &v).map_err(|e| within(e, &what))?;
+    }
+    if let Some(p) = posterior {
+        for (k, row) in p.particles.iter().enumerate() {
             let mut v = nominal.clone();
-            v[k] = x;
-            ends.push((v, format!("{} at the {word} end of its range ({x})", f.key)));
+            v[own..].copy_from_slice(row);
+            at(cx, &found, &integer, &v).map_err(|e| {
+                let place = |f: &Found| location(&cx.err(f.span.clone(), ""));
+                let key = found[own..].iter().find(|f| place(f) == location(&e));
+                let what = key.map_or(String::new(), |f| format!("{}: ", f.key));
+                p.err(cx, k, format!("{what}{}", message(e)))
+            })?;
         }
-    }
-    if found.len() > 1 {
-        for (pick, word) in [(0, "low"), (1, "high")] {
-            let v = found
-                .iter()
-                .map(|f| [f.dist.support().0, f.dist.support().1][pick])
-                .collect();
-            ends.push((
-                v,
-                format!("every distribution at the {word} end of its range"),
-            ));
-        }
-    }
-    for (v, what) in &ends {
-        at(cx, &found, &integer, v).map_err(|e| within(e, what))?;
     }
     let mut sc = at(cx, &found, &integer, &nominal)?;
+    let joint = posterior.map(|p| Joint::new(own, p.file.clone(), p.particles.clone(), &p.weights));
+    let values = found
+        .into_iter()
+        .zip(integer.drain(..))
+        .map(|(f, integer)| Uncertain {
+            key: f.key,
+            path: f.path,
+            dist: f.dist,
+            integer,
+        })
+        .collect();
     sc.uncertainty = Some(Arc::new(Uncertainty {
-        values: found
-            .into_iter()
-            .zip(integer)
-            .map(|(f, integer)| Uncertain {
-                key: f.key,
-                path: f.path,
-                dist: f.dist,
-                integer,
-            })
-            .collect(),
+        values,
+        joint,
         path: path.to_string(),
         text: text.to_string(),
     }));
     Ok(sc)
 }
 
+/// The values a scenario is built at: each distribution's nominal value, each posterior
+/// setting's weighted mean.
+fn nominal(found: &[Found], posterior: Option<&Posterior>) -> Vec<f64> {
+    let means = posterior.map(Posterior::means).unwrap_or_default();
+    let own = found.len() - means.len();
+    found[..own]
+        .iter()
+        .map(|f| f.dist.nominal())
+        .chain(means)
+        .collect()
+}
+
+/// The value vectors checked besides the nominal one: each distribution at each end of its
+/// range, then all of them at their low ends and at their high ends.
+fn ends(found: &[Found], nominal: &[f64]) -> Vec<(Vec<f64>, String)> {
+    let mut ends: Vec<(Vec<f64>, String)> = Vec::new();
+    for (k, f) in found.iter().enumerate() {
+        let (lo, hi) = f.dist.support();
+        for (x, word) in [(lo, "low"), (hi, "high")] {
+            let mut v = nominal.to_vec();
+            v[k] = x;
+            ends.push((v, format!("{} at the {word} end of its range ({x})", f.key)));
+        }
+    }
+    if found.len() > 1 {
+        for (pick, word) in [(0, "low"), (1, "high")] {
+            let mut v = nominal.to_vec();
+            for (k, f) in found.iter().enumerate() {
+                v[k] = [f.dist.support().0, f.dist.support().1][pick];
+            }
+            ends.push((
+                v,
+                format!("every distribution at the {word} end of its range"),
+            ));
+        }
+    }
+    ends
+}
+
+/// The settings a posterior draws, resolved in the document; none may also be a
+/// distribution, or be named twice.
+fn joint(cx: &Cx, p: &Posterior, found: &[Found]) -> R<Vec<Found>> {
+    let mut table = super::compose::table(cx.src, cx.doc)?;
+    // The distributions as numbers, so that a key naming one resolves (and is refused below).
+    for f in found {
+        put(&mut table, &f.path, toml::Value::Float(f.dist.nominal()));
+    }
+    let mut out: Vec<Found> = Vec::new();
+    for (j, key) in p.keys.iter().enumerate() {
+        let k = super::vary::resolve(&table, key)
+            .map_err(|e| cx.err(p.span.clone(), format!("from_posterior '{}': {e}", p.file)))?;
+        let path = k.steps();
+        let twice = |what: &str| {
+            cx.err(
+                p.span.clone(),
+                format!(
+                    "from_posterior '{}': {key} is drawn from the posterior and also {what}; give it once",
+                    p.file
+                ),
+            )
+        };
+        if found.iter().any(|f| f.path == path) {
+            return Err(twice("given as a distribution"));
+        }
+        if out.iter().any(|f| f.path == path) {
+            return Err(twice("named by another of its columns"));
+        }
+        let segs: Vec<Seg> = path
+            .iter()
+            .map(|s| match s {
+                PathStep::Key(k) => Seg::Key(k),
+                PathStep::Index(i) => Seg::Index(*i),
+            })
+            .collect();
+        let span = cx.span_at_exactly(&segs).unwrap_or(p.span.clone());
+        let column: Vec<f64> = p.particles.iter().map(|r| r[j]).collect();
+        out.push(Found {
+            key: key.clone(),
+            path,
+            dist: Dist::Choice(column),
+            // Whether the setting takes whole numbers is found by building it (`integers`).
+            whole: true,
+            span,
+        });
+    }
+    Ok(out)
+}
+
+/// Put `value` at `path` in a table, if the path is there.
+fn put(table: &mut toml::Table, path: &[PathStep], value: toml::Value) {
+    let Some((PathStep::Key(last), init)) = path.split_last() else {
+        return;
+    };
+    let mut here = table;
+    let mut steps = init.iter().peekable();
+    while let Some(step) = steps.next() {
+        let PathStep::Key(k) = step else { return };
+        let next = match (here.get_mut(k.as_str()), steps.peek()) {
+            (Some(toml::Value::Array(items)), Some(PathStep::Index(j))) => {
+                let j = *j;
+                steps.next();
+                items.get_mut(j).and_then(toml::Value::as_table_mut)
+            }
+            (Some(toml::Value::Table(t)), _) => Some(t),
+            _ => None,
+        };
+        let Some(next) = next else { return };
+        here = next;
+    }
+    here.insert(last.clone(), value);
+}
+
+/// An error's message without its place (the place is a particle's).
+fn message(e: ScenarioError) -> String {
+    match e {
+        ScenarioError::At { message, .. } | ScenarioError::Read { message, .. } => message,
+    }
+}
+
 /// Which distributions stand for whole-number settings: a distribution of whole numbers whose
 /// setting refuses a fractional value.
-fn integers(cx: &Cx, found: &[Found]) -> R<Vec<bool>> {
-    let nominal: Vec<f64> = found.iter().map(|f| f.dist.nominal()).collect();
+fn integers(cx: &Cx, found: &[Found], nominal: &[f64]) -> R<Vec<bool>> {
     let mut integer = vec![false; found.len()];
     loop {
-        let Err(e) = at(cx, found, &integer, &nominal) else {
+        let Err(e) = at(cx, found, &integer, nominal) else {
             return Ok(integer);
         };
         let place = |f: &Found| location(&cx.err(f.span.clone(), ""));
@@ -205,7 +323,8 @@ fn rebuild(
     cx.build(cx.de()?)
 }
 
-/// Put `value` at `path` in a document.
+/// Put `value` at `path` in a document, adding the key (and any table on the way) if the
+/// document leaves it out (a model parameter left at its default, say).
 fn set_at<'t>(doc: &mut DeTable<'t>, path: &[PathStep], value: Spanned<DeValue<'t>>) {
     let Some((PathStep::Key(last), init)) = path.split_last() else {
         return;
@@ -214,6 +333,13 @@ fn set_at<'t>(doc: &mut DeTable<'t>, path: &[PathStep], value: Spanned<DeValue<'
     let mut steps = init.iter().peekable();
     while let Some(step) = steps.next() {
         let PathStep::Key(k) = step else { return };
+        if entry_mut(table, k).is_none() {
+            let empty = DeValue::Table(DeTable::new());
+            table.insert(
+                Spanned::new(0..0, k.clone().into()),
+                Spanned::new(0..0, empty),
+            );
+        }
         let Some(v) = entry_mut(table, k) else { return };
         let next = match (v.get_mut(), steps.peek()) {
             (DeValue::Array(items), Some(PathStep::Index(j))) => {
@@ -228,8 +354,11 @@ fn set_at<'t>(doc: &mut DeTable<'t>, path: &[PathStep], value: Spanned<DeValue<'
         };
         table = t;
     }
-    if let Some(v) = entry_mut(table, last) {
-        *v = value;
+    match entry_mut(table, last) {
+        Some(v) => *v = value,
+        None => {
+            table.insert(Spanned::new(0..0, last.clone().into()), value);
+        }
     }
 }
 
