@@ -9,6 +9,15 @@ use std::path::Path;
 use predicates::prelude::*;
 
 fn calibrate(out: &Path, threads: &str) -> assert_cmd::assert::Assert {
+    calibrate_with(out, threads, "3", &[])
+}
+
+fn calibrate_with(
+    out: &Path,
+    threads: &str,
+    generations: &str,
+    extra: &[&str],
+) -> assert_cmd::assert::Assert {
     common::detente()
         .args(["calibrate", "scenarios/history-1991-2023.toml"])
         .args(["--fit", "params.keep_base=uniform:0.5:4"])
@@ -18,12 +27,14 @@ fn calibrate(out: &Path, threads: &str) -> assert_cmd::assert::Assert {
             "--particles",
             "20",
             "--generations",
-            "3",
+            generations,
             "--runs",
             "3",
             "-q",
         ])
-        .args(["--seed", "5", "--threads", threads, "--out"])
+        .args(["--seed", "5", "--threads", threads])
+        .args(extra)
+        .arg("--out")
         .arg(out)
         .assert()
 }
@@ -34,13 +45,15 @@ fn a_calibration_writes_its_particles_and_checks_the_same_on_any_thread_count() 
     let (one, two) = (dir.path().join("one"), dir.path().join("two"));
     calibrate(&one, "1").success();
     calibrate(&two, "2").success();
-    for f in ["posterior.csv", "generations.csv", "predictive.csv"] {
+    for f in FILES {
         assert_eq!(
             std::fs::read(one.join(f)).unwrap(),
             std::fs::read(two.join(f)).unwrap(),
             "{f}"
         );
     }
+    let svg = std::fs::read_to_string(one.join("posterior.svg")).unwrap();
+    assert!(svg.contains("params.keep_base") && svg.contains("<circle"));
     let post = std::fs::read_to_string(one.join("posterior.csv")).unwrap();
     let mut lines = post.lines();
     assert_eq!(
@@ -66,6 +79,50 @@ fn a_calibration_writes_its_particles_and_checks_the_same_on_any_thread_count() 
     assert!(eps.windows(2).all(|w| w[1] <= w[0]), "{gens}");
     let pred = std::fs::read_to_string(one.join("predictive.csv")).unwrap();
     assert!(pred.contains("months:verified_freeze,119"), "{pred}");
+}
+
+const FILES: [&str; 5] = [
+    "posterior.csv",
+    "generations.csv",
+    "predictive.csv",
+    "posterior.svg",
+    "checkpoint.json",
+];
+
+#[test]
+fn a_calibration_taken_further_gives_the_files_of_one_run_through() {
+    let dir = tempfile::tempdir().unwrap();
+    let (whole, parts) = (dir.path().join("whole"), dir.path().join("parts"));
+    calibrate(&whole, "2").success();
+    calibrate_with(&parts, "2", "1", &[]).success();
+    // Nothing is left beside the folder once it is in place.
+    let beside: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(beside.len(), 2, "{beside:?}");
+    calibrate_with(&parts, "1", "3", &["--resume", "--force"]).success();
+    for f in FILES {
+        assert_eq!(
+            std::fs::read(whole.join(f)).unwrap(),
+            std::fs::read(parts.join(f)).unwrap(),
+            "{f}"
+        );
+    }
+    // Another seed is another calibration: its checkpoint is not resumed.
+    common::detente()
+        .args(["calibrate", "scenarios/history-1991-2023.toml"])
+        .args(["--fit", "params.keep_base=uniform:0.5:4"])
+        .args(["--fit", "actors.DPRK.prior_sincere=beta:2:2"])
+        .args(["--target", "data/record-1991-2023.toml"])
+        .args(["--particles", "20", "--generations", "3", "--runs", "3"])
+        .args(["--seed", "6", "--resume", "--force", "--out"])
+        .arg(&parts)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "the checkpoint of another calibration",
+        ));
 }
 
 #[test]

@@ -3,7 +3,7 @@
 //! cover the true settings at about the nominal rate, narrower than the prior where the
 //! statistic is informative and about as wide as the prior where it is not.
 
-use detente::engine::{Discard, Workspace, simulate};
+use detente::engine::{Discard, Prepared, ShockDraws, Workspace, simulate_with};
 use detente::model::Scenario;
 use detente::model::dist::Dist;
 use detente::sweep::abc::{self, Settings};
@@ -23,18 +23,19 @@ fn scenario() -> Scenario {
 /// Histories of the DPRK's type: the share of `HISTORIES` runs in which it seeks security,
 /// with the prior `prior` of that type and the inclusion effect `effect` (which does nothing
 /// while inclusion is 0).
-fn history(sc: &Scenario, prior: f64, effect: f64, seed: u64) -> f64 {
-    let mut sc = sc.clone();
+fn history(sc: &mut Scenario, prior: f64, effect: f64, seed: u64) -> f64 {
     let dprk = sc.actor_ix("DPRK").unwrap();
     sc.actors[dprk].prior_sincere = prior;
     sc.params.inclusion_effect = effect;
+    let prep = Prepared::new(sc, &sc.experiment.arms[0]);
     let mut ws = Workspace::new();
+    let mut shocks = ShockDraws::default();
     let total: u32 = (0..HISTORIES)
         .map(|r| {
             let seed = detente::rng::run_seed(seed, r);
-            u32::from(
-                simulate(&sc, &sc.experiment.arms[0], seed, &mut ws, &mut Discard).sincere[dprk],
-            )
+            shocks.draw(sc, seed);
+            let run = simulate_with(&prep, seed, &shocks, &mut ws, &mut Discard);
+            u32::from(run.sincere[dprk])
         })
         .sum();
     f64::from(total) / HISTORIES as f64
@@ -54,7 +55,7 @@ fn interval(g: &abc::Generation, j: usize) -> (f64, f64) {
 
 #[test]
 fn credible_intervals_cover_the_truth_and_say_what_the_record_does_not_pin_down() {
-    let sc = scenario();
+    let mut sc = scenario();
     let priors = [
         Dist::new("uniform", &[0.05, 0.95], None).unwrap(),
         Dist::new("uniform", &[0.0, 1.0], None).unwrap(),
@@ -64,7 +65,7 @@ fn credible_intervals_cover_the_truth_and_say_what_the_record_does_not_pin_down(
     let (mut covered, mut width, mut width_inert) = (0, 0.0, 0.0);
     for trial in 0..trials {
         let truth = [0.05 + 0.9 * rng.random::<f64>(), rng.random::<f64>()];
-        let observed = [history(&sc, truth[0], truth[1], 1_000_000 + trial)];
+        let observed = [history(&mut sc, truth[0], truth[1], 1_000_000 + trial)];
         let mut calls = 0u64;
         let mut simulate = |batch: &[Vec<f64>]| -> Vec<Vec<f64>> {
             let first = calls;
@@ -72,7 +73,7 @@ fn credible_intervals_cover_the_truth_and_say_what_the_record_does_not_pin_down(
             batch
                 .iter()
                 .enumerate()
-                .map(|(i, t)| vec![history(&sc, t[0], t[1], first + i as u64)])
+                .map(|(i, t)| vec![history(&mut sc, t[0], t[1], first + i as u64)])
                 .collect()
         };
         let settings = Settings {

@@ -105,6 +105,37 @@ pub fn run_one(
     records
 }
 
+/// The means over the runs `0..runs` (master seed `seed`) of the run metrics `metrics` of arm
+/// `arm`, as a batch of that arm alone reports them (the same seeds, the same fixed-point
+/// sums), without its trajectories or twins: what each particle of a calibration needs, with
+/// none of an aggregate's memory to map and release.
+pub fn means(
+    sc: &Scenario,
+    arm: usize,
+    seed: u64,
+    runs: u64,
+    metrics: &[usize],
+) -> Result<Vec<f64>, NonFinite> {
+    let prep = engine::Prepared::new(sc, &sc.experiment.arms[arm]);
+    let mut ws = Workspace::new();
+    let mut shocks = ShockDraws::default();
+    let mut sums = vec![stats::Moments::default(); metrics.len()];
+    for r in 0..runs {
+        let s = run_seed(seed, r);
+        shocks.draw(sc, s);
+        let record = engine::simulate_with(&prep, s, &shocks, &mut ws, &mut engine::Discard);
+        let values = aggregate::run_values(&record);
+        for (m, &k) in sums.iter_mut().zip(metrics) {
+            match values[k] {
+                Some(x) if !x.is_finite() => return Err(NonFinite { count: 1 }),
+                Some(x) => m.add(x),
+                None => {}
+            }
+        }
+    }
+    Ok(sums.iter().map(stats::Moments::mean).collect())
+}
+
 /// Each arm without administration or leader changes, if it has any (the twins that measure
 /// what politics changes).
 fn quiet_arms(sc: &Scenario) -> Vec<Option<Arm>> {

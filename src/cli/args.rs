@@ -214,6 +214,11 @@ pub struct CalibrateArgs {
     /// fill in them ends the calibration (the table says so).
     #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u64).range(1..=100_000))]
     pub max_proposals_per_particle: u64,
+    /// Continue an interrupted calibration of the same command from its last complete
+    /// population (its checkpoint, beside the output folder); the files are those an
+    /// uninterrupted run writes.
+    #[arg(long)]
+    pub resume: bool,
     #[command(flatten)]
     pub common: CommonArgs,
 }

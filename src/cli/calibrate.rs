@@ -4,13 +4,14 @@
 //! means over `--runs` runs of one arm. Writes the weighted particles, the generations and the
 //! posterior predictive checks.
 
+use std::cell::Cell;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
 use super::args::CalibrateArgs;
 use super::output::{Staging, write_atomic};
-use super::{Error, limits, now, print};
+use super::{Error, checkpoint, limits, now, print};
 use crate::batch;
 use crate::batch::aggregate::run_metric_names;
 use crate::export::calibration as out;
@@ -70,6 +71,10 @@ struct Config {
     quiet: bool,
     command_line: Vec<String>,
     input: Vec<PathBuf>,
+    /// Continue from the checkpoint.
+    resume: bool,
+    /// What the populations depend on, hashed: a checkpoint is resumed only under its key.
+    key: String,
 }
 
 fn read(path: &Path) -> Result<String, Error> {
@@ -205,14 +210,30 @@ impl Config {
             &out,
             "use fewer --particles, --generations, --max-proposals-per-particle or --runs",
         )?;
+        let settings = Settings {
+            particles: a.particles as usize,
+            generations: a.generations as usize,
+            quantile: a.quantile,
+            max_proposals,
+            seed: c.seed.unwrap_or(sc.experiment.seed),
+        };
+        let key = super::checkpoint::key(&serde_json::json!({
+            "program": env!("CARGO_PKG_VERSION"),
+            "scenario": loaded.text,
+            "fit": fits_key(&uncertainty, &fitted),
+            "target": spec,
+            "events": events,
+            "arm": arm,
+            "runs": a.runs,
+            "particles": settings.particles,
+            "quantile": settings.quantile,
+            "max_proposals": max_proposals,
+            "seed": settings.seed,
+        }));
         Ok(Config {
-            settings: Settings {
-                particles: a.particles as usize,
-                generations: a.generations as usize,
-                quantile: a.quantile,
-                max_proposals,
-                seed: c.seed.unwrap_or(sc.experiment.seed),
-            },
+            settings,
+            resume: a.resume,
+            key,
             uncertainty,
             fitted,
             arm,
@@ -229,6 +250,14 @@ impl Config {
             loaded,
         })
     }
+}
+
+/// The fitted settings and their priors, as the checkpoint's key takes them.
+fn fits_key(u: &Uncertainty, fitted: &[(usize, String, Dist)]) -> Vec<String> {
+    fitted
+        .iter()
+        .map(|(at, key, prior)| format!("{key} {:?} {prior:?}", u.values[*at].path))
+        .collect()
 }
 
 /// The statistics of one parameter vector: the means over the runs of the arm, with the runs'
@@ -249,12 +278,7 @@ fn statistics(
         .at(&values)
         .map_err(|e| Error::input(e.to_string()))?;
     let seed = crate::rng::run_seed(cfg.settings.seed ^ 0xCA1B, index);
-    let agg = super::run_arms(sc, &[cfg.arm], false, seed, runs)?;
-    Ok(cfg
-        .metrics
-        .iter()
-        .map(|&k| agg.summary_at(0, 0, k).mean())
-        .collect())
+    Ok(batch::means(&sc, cfg.arm, seed, runs, &cfg.metrics)?)
 }
 
 fn run(cfg: Config) -> Result<(), Error> {
@@ -268,11 +292,21 @@ fn run(cfg: Config) -> Result<(), Error> {
         .build()
         .map_err(|e| Error::Failed(e.to_string()))?;
     let priors: Vec<Dist> = cfg.fitted.iter().map(|f| f.2.clone()).collect();
-    let mut done = 0u64;
+    let saved = checkpoint::path(&cfg.out);
+    let (evaluated, earlier) = if cfg.resume {
+        // An interrupted run's checkpoint, else a finished run's (to take it further).
+        let finished = cfg.out.join(checkpoint::FINISHED);
+        let from = if saved.exists() { &saved } else { &finished };
+        let dims = (cfg.settings.particles, priors.len(), cfg.metrics.len());
+        checkpoint::read(from, &cfg.key, dims)?
+    } else {
+        (0, Vec::new())
+    };
+    let done = Cell::new(evaluated);
     let mut failure: Option<Error> = None;
     let mut simulate = |batch: &[Vec<f64>]| -> Vec<Vec<f64>> {
-        let first = done;
-        done += batch.len() as u64;
+        let first = done.get();
+        done.set(first + batch.len() as u64);
         let results: Vec<Result<Vec<f64>, Error>> = pool.install(|| {
             batch
                 .par_iter()
@@ -291,14 +325,29 @@ fn run(cfg: Config) -> Result<(), Error> {
             })
             .collect()
     };
-    let gens = abc::smc(&priors, &cfg.observed, cfg.settings, &mut simulate);
-    if let Some(e) = failure {
+    let mut unsaved: Option<Error> = None;
+    let mut save = |gens: &[abc::Generation]| {
+        let text = checkpoint::text(&cfg.key, done.get(), gens);
+        if let Err(e) = checkpoint::write(&saved, &text) {
+            unsaved.get_or_insert(e);
+        }
+    };
+    let gens = abc::resume(
+        &priors,
+        &cfg.observed,
+        cfg.settings,
+        &mut simulate,
+        earlier,
+        &mut save,
+    );
+    if let Some(e) = failure.or(unsaved) {
         return Err(e);
     }
     let last = gens
         .last()
         .ok_or_else(|| Error::Failed("no population".into()))?;
-    let reps = pool.install(|| replicates(&cfg, &rebuild, last, done))?;
+    let first = done.get();
+    let reps = pool.install(|| replicates(&cfg, &rebuild, last, first))?;
     let keys: Vec<String> = cfg.fitted.iter().map(|f| f.1.clone()).collect();
     let stats: Vec<String> = cfg
         .record
@@ -315,6 +364,16 @@ fn run(cfg: Config) -> Result<(), Error> {
         staging.dir(),
         "generations.csv",
         &out::generations_csv(&gens, cfg.settings.particles),
+    )?;
+    write_atomic(
+        staging.dir(),
+        checkpoint::FINISHED,
+        checkpoint::text(&cfg.key, done.get(), &gens).as_bytes(),
+    )?;
+    write_atomic(
+        staging.dir(),
+        "posterior.svg",
+        crate::report::posterior::svg_text(&keys, &priors, &last.particles).as_bytes(),
     )?;
     write_atomic(
         staging.dir(),
@@ -339,12 +398,14 @@ fn run(cfg: Config) -> Result<(), Error> {
                 "quantile": cfg.settings.quantile,
                 "max_proposals": cfg.settings.max_proposals,
                 "runs_per_particle": cfg.runs,
-                "method": "ABC-SMC (Toni et al. 2009; Beaumont et al. 2009): tolerance the quantile of the last population's distances, Gaussian kernel of twice the weighted variance, distance Euclidean on statistics scaled by their sd over the first population",
+                "method": "ABC-SMC (Toni et al. 2009; Beaumont et al. 2009): tolerance adaptive (Del Moral et al. 2012): the smallest distance within which the last population keeps the share `quantile` of its effective sample size, Gaussian kernel of twice the weighted variance, distance Euclidean on statistics scaled by their sd over the first population",
             }),
         ),
     );
     write_atomic(staging.dir(), "manifest.json", manifest.as_bytes())?;
     let dir = staging.commit()?;
+    // The results are in place: the checkpoint has done its work.
+    let _ = std::fs::remove_file(&saved);
     if !cfg.quiet {
         let priors: Vec<(f64, f64)> = cfg.fitted.iter().map(|f| f.2.support()).collect();
         let mut t = out::table(

@@ -5,6 +5,7 @@
 
 pub mod args;
 pub mod calibrate;
+pub mod checkpoint;
 pub mod limits;
 pub mod list;
 pub mod merge;

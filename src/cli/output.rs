@@ -24,6 +24,8 @@ pub const RESULT_NAMES: &[&str] = &[
     "posterior.csv",
     "generations.csv",
     "predictive.csv",
+    "posterior.svg",
+    "checkpoint.json",
     "sensitivity.csv",
     "sensitivity.svg",
     "trajectories.csv",

@@ -5,6 +5,7 @@ pub mod charts;
 pub mod comparison;
 pub mod flip;
 pub mod html;
+pub mod posterior;
 pub mod sensitivity;
 
 use std::collections::BTreeMap;
