@@ -1,6 +1,7 @@
 //! `detente sensitivity`: Sobol indices and Morris effects of a scenario's distributions on
 //! the headline difference; independent of the thread count; a factor that cannot matter gets
-//! nothing; a scenario without distributions is refused.
+//! nothing; a scenario without distributions is refused; each point's means are those a
+//! batch reports.
 
 mod common;
 
@@ -104,4 +105,42 @@ fn a_scenario_without_distributions_is_refused() {
             "no setting is given as a distribution",
         ));
     assert!(!dir.path().join("x").exists());
+}
+
+/// The shortcut analyses take (`batch::means`) reports what a batch reports: every run
+/// metric's mean and paired difference, twins included.
+#[test]
+fn the_means_of_an_analysis_point_are_a_batch_s() {
+    let sc = detente::scenario::parse(common::KOREA, "korea.toml").unwrap();
+    let runs = 40;
+    let agg = detente::batch::run::<()>(&sc, 7, 0..runs, &|_| {}, &mut |_| Ok(())).unwrap();
+    let base = sc.experiment.baseline;
+    let names = detente::batch::aggregate::run_metric_names(&sc);
+    for arm in (0..sc.experiment.arms.len()).filter(|&a| a != base) {
+        let what: Vec<detente::batch::Mean> = (0..names.len())
+            .flat_map(|metric| {
+                [
+                    detente::batch::Mean {
+                        arm: 1,
+                        metric,
+                        less: Some(0),
+                    },
+                    detente::batch::Mean {
+                        arm: 0,
+                        metric,
+                        less: None,
+                    },
+                ]
+            })
+            .collect();
+        let m = detente::batch::means(&sc, &[base, arm], true, 7, runs, &what).unwrap();
+        for (k, name) in names.iter().enumerate() {
+            let same = |a: f64, b: f64| a == b || (a.is_nan() && b.is_nan());
+            assert!(same(m[2 * k], agg.diff_at(arm, k).mean()), "diff:{name}");
+            assert!(
+                same(m[2 * k + 1], agg.summary_at(base, 0, k).mean()),
+                "{name}"
+            );
+        }
+    }
 }

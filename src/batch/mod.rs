@@ -105,31 +105,71 @@ pub fn run_one(
     records
 }
 
-/// The means over the runs `0..runs` (master seed `seed`) of the run metrics `metrics` of arm
-/// `arm`, as a batch of that arm alone reports them (the same seeds, the same fixed-point
-/// sums), without its trajectories or twins: what each particle of a calibration needs, with
-/// none of an aggregate's memory to map and release.
+/// A mean [`means`] computes: run metric `metric` of the arm at `arm` (an index into the arms
+/// run), less the same metric of the arm at `less` in the same run, if given (a paired
+/// difference, as a batch's `diff:` rows).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Mean {
+    pub arm: usize,
+    pub metric: usize,
+    pub less: Option<usize>,
+}
+
+/// The means over the runs `0..runs` (master seed `seed`) of the scenario's arms `arms`, as a
+/// batch of those arms alone reports them (the same seeds, twins for the first `[output]
+/// politics_runs` runs when `twins`, the same fixed-point sums), without its trajectories:
+/// what each point of a calibration or a sensitivity analysis needs, with none of an
+/// aggregate's memory to map and release.
 pub fn means(
     sc: &Scenario,
-    arm: usize,
+    arms: &[usize],
+    twins: bool,
     seed: u64,
     runs: u64,
-    metrics: &[usize],
+    what: &[Mean],
 ) -> Result<Vec<f64>, NonFinite> {
-    let prep = engine::Prepared::new(sc, &sc.experiment.arms[arm]);
+    let prep: Vec<engine::Prepared> = arms
+        .iter()
+        .map(|&a| engine::Prepared::new(sc, &sc.experiment.arms[a]))
+        .collect();
+    let quiet_arms: Vec<Option<Arm>> = if twins {
+        let all = quiet_arms(sc);
+        arms.iter().map(|&a| all[a].clone()).collect()
+    } else {
+        Vec::new()
+    };
+    let quiet: Vec<Option<engine::Prepared>> = quiet_arms
+        .iter()
+        .map(|a| a.as_ref().map(|arm| engine::Prepared::new(sc, arm)))
+        .collect();
     let mut ws = Workspace::new();
     let mut shocks = ShockDraws::default();
-    let mut sums = vec![stats::Moments::default(); metrics.len()];
+    let mut sums = vec![stats::Moments::default(); what.len()];
+    let mut values = Vec::with_capacity(arms.len());
     for r in 0..runs {
         let s = run_seed(seed, r);
         shocks.draw(sc, s);
-        let record = engine::simulate_with(&prep, s, &shocks, &mut ws, &mut engine::Discard);
-        let values = aggregate::run_values(&record);
-        for (m, &k) in sums.iter_mut().zip(metrics) {
-            match values[k] {
-                Some(x) if !x.is_finite() => return Err(NonFinite { count: 1 }),
-                Some(x) => m.add(x),
-                None => {}
+        values.clear();
+        for (a, p) in prep.iter().enumerate() {
+            let mut record = engine::simulate_with(p, s, &shocks, &mut ws, &mut engine::Discard);
+            if let Some(Some(q)) = quiet.get(a).filter(|_| with_twins(sc, r)) {
+                let twin = engine::simulate_with(q, s, &shocks, &mut ws, &mut engine::Discard);
+                record.without_politics = Some(twin.outcome);
+            }
+            values.push(aggregate::run_values(&record));
+        }
+        for (m, w) in sums.iter_mut().zip(what) {
+            let Some(x) = values[w.arm][w.metric] else {
+                continue;
+            };
+            let base = w.less.map(|l| values[l][w.metric]);
+            if !x.is_finite() || base.flatten().is_some_and(|b| !b.is_finite()) {
+                return Err(NonFinite { count: 1 });
+            }
+            match base {
+                None => m.add(x),
+                Some(Some(b)) => m.add(x - b),
+                Some(None) => {}
             }
         }
     }

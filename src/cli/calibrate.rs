@@ -278,7 +278,16 @@ fn statistics(
         .at(&values)
         .map_err(|e| Error::input(e.to_string()))?;
     let seed = crate::rng::run_seed(cfg.settings.seed ^ 0xCA1B, index);
-    Ok(batch::means(&sc, cfg.arm, seed, runs, &cfg.metrics)?)
+    let what: Vec<batch::Mean> = cfg
+        .metrics
+        .iter()
+        .map(|&metric| batch::Mean {
+            arm: 0,
+            metric,
+            less: None,
+        })
+        .collect();
+    Ok(batch::means(&sc, &[cfg.arm], false, seed, runs, &what)?)
 }
 
 fn run(cfg: Config) -> Result<(), Error> {

@@ -151,26 +151,6 @@ pub fn print(text: impl AsRef<[u8]>) -> Result<(), Error> {
     }
 }
 
-/// The aggregate of `runs` runs (master seed `seed`) of only the arms `keep` of `sc`, the first
-/// as the baseline and without a headline; with the twins without politics only if `twins`.
-/// What an analysis evaluates at each of its points.
-pub(crate) fn run_arms(
-    mut sc: crate::model::Scenario,
-    keep: &[usize],
-    twins: bool,
-    seed: u64,
-    runs: u64,
-) -> Result<batch::Aggregate, Error> {
-    let arms = std::mem::take(&mut sc.experiment.arms);
-    sc.experiment.arms = keep.iter().map(|&a| arms[a].clone()).collect();
-    sc.experiment.baseline = 0;
-    sc.experiment.headline = None;
-    if !twins {
-        sc.output.politics_runs = 0;
-    }
-    batch::run::<Error>(&sc, seed, 0..runs, &|_| {}, &mut |_| Ok(()))
-}
-
 /// The manifest of an analysis of one scenario (`sensitivity`, `calibrate`): the scenario,
 /// seed, runs per point and threads, and the analysis's own entry.
 pub(crate) fn analysis_manifest(

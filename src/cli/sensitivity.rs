@@ -11,6 +11,7 @@ use rayon::prelude::*;
 use super::args::SensitivityArgs;
 use super::output::{Staging, write_atomic};
 use super::{Error, limits, negotiation, now, print};
+use crate::batch;
 use crate::batch::aggregate::run_metric_names;
 use crate::export::sensitivity as out;
 use crate::model::{Scenario, Uncertainty};
@@ -148,8 +149,12 @@ fn evaluate(cfg: &Config, rebuild: &Rebuild, u: &Uncertainty, x: &[f64]) -> Resu
     })?;
     let twins = run_metric_names(&sc)[cfg.metric].starts_with("politics:");
     let keep = [sc.experiment.baseline, cfg.arm];
-    let agg = super::run_arms(sc, &keep, twins, cfg.seed, cfg.runs)?;
-    Ok(agg.diff_at(1, cfg.metric).mean())
+    let diff = batch::Mean {
+        arm: 1,
+        metric: cfg.metric,
+        less: Some(0),
+    };
+    Ok(batch::means(&sc, &keep, twins, cfg.seed, cfg.runs, &[diff])?[0])
 }
 
 /// Run the analysis and write sensitivity.csv, sensitivity.svg and manifest.json.
