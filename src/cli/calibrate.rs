@@ -260,23 +260,9 @@ fn fits_key(u: &Uncertainty, fitted: &[(usize, String, Dist)]) -> Vec<String> {
         .collect()
 }
 
-/// The statistics of one parameter vector: the means over the runs of the arm, with the runs'
-/// seeds those of evaluation `index` (each particle meets its own chance).
-fn statistics(
-    cfg: &Config,
-    rebuild: &Rebuild,
-    theta: &[f64],
-    index: u64,
-    runs: u64,
-) -> Result<Vec<f64>, Error> {
-    let u = &cfg.uncertainty;
-    let mut values: Vec<f64> = u.values.iter().map(|v| v.dist.nominal()).collect();
-    for ((at, _, _), &x) in cfg.fitted.iter().zip(theta) {
-        values[*at] = u.values[*at].value(x);
-    }
-    let sc: Scenario = rebuild
-        .at(&values)
-        .map_err(|e| Error::input(e.to_string()))?;
+/// The statistics of a particle's scenario: the means over `runs` runs of the arm, with the
+/// runs' seeds those of evaluation `index` (each evaluation meets its own chance).
+fn statistics(cfg: &Config, sc: &Scenario, index: u64, runs: u64) -> Result<Vec<f64>, Error> {
     let seed = crate::rng::run_seed(cfg.settings.seed ^ 0xCA1B, index);
     let what: Vec<batch::Mean> = cfg
         .metrics
@@ -287,7 +273,17 @@ fn statistics(
             less: None,
         })
         .collect();
-    Ok(batch::means(&sc, &[cfg.arm], false, seed, runs, &what)?)
+    Ok(batch::means(sc, &[cfg.arm], false, seed, runs, &what)?)
+}
+
+/// The scenario with the fitted settings at `theta` (the others at their values).
+fn scenario_at(cfg: &Config, rebuild: &Rebuild, theta: &[f64]) -> Result<Scenario, Error> {
+    let u = &cfg.uncertainty;
+    let mut values: Vec<f64> = u.values.iter().map(|v| v.dist.nominal()).collect();
+    for ((at, _, _), &x) in cfg.fitted.iter().zip(theta) {
+        values[*at] = u.values[*at].value(x);
+    }
+    rebuild.at(&values).map_err(|e| Error::input(e.to_string()))
 }
 
 fn run(cfg: Config) -> Result<(), Error> {
@@ -320,7 +316,10 @@ fn run(cfg: Config) -> Result<(), Error> {
             batch
                 .par_iter()
                 .enumerate()
-                .map(|(j, t)| statistics(&cfg, &rebuild, t, first + j as u64, cfg.runs))
+                .map(|(j, t)| {
+                    let sc = scenario_at(&cfg, &rebuild, t)?;
+                    statistics(&cfg, &sc, first + j as u64, cfg.runs)
+                })
                 .collect()
         });
         results
@@ -441,22 +440,26 @@ fn replicates(
     first: u64,
 ) -> Result<Vec<abc::Particle>, Error> {
     let r = cfg.runs;
-    let jobs: Vec<(usize, u64)> = (0..last.particles.len())
-        .flat_map(|k| (0..r).map(move |j| (k, j)))
-        .collect();
-    jobs.par_iter()
-        .map(|&(k, j)| {
-            let p = &last.particles[k];
-            let index = first + k as u64 * r + j;
-            let stats = statistics(cfg, rebuild, &p.theta, index, 1)?;
-            Ok(abc::Particle {
-                theta: p.theta.clone(),
-                weight: p.weight / r as f64,
-                distance: f64::NAN,
-                stats,
-            })
+    let each: Vec<Vec<abc::Particle>> = last
+        .particles
+        .par_iter()
+        .enumerate()
+        .map(|(k, p)| {
+            let sc = scenario_at(cfg, rebuild, &p.theta)?;
+            (0..r)
+                .map(|j| {
+                    let stats = statistics(cfg, &sc, first + k as u64 * r + j, 1)?;
+                    Ok(abc::Particle {
+                        theta: p.theta.clone(),
+                        weight: p.weight / r as f64,
+                        distance: f64::NAN,
+                        stats,
+                    })
+                })
+                .collect()
         })
-        .collect()
+        .collect::<Result<_, Error>>()?;
+    Ok(each.into_iter().flatten().collect())
 }
 
 /// `detente calibrate`.

@@ -601,19 +601,6 @@ impl Joint {
         let k = self.cumulative.partition_point(|&c| c <= u);
         k.min(self.particles.len().saturating_sub(1))
     }
-
-    /// Kish's effective number of particles, (sum w)^2 / sum w^2.
-    pub fn effective(&self) -> f64 {
-        let mut last = 0.0;
-        let (mut s, mut s2) = (0.0, 0.0);
-        for &c in &self.cumulative {
-            let w = c - last;
-            last = c;
-            s += w;
-            s2 += w * w;
-        }
-        if s2 > 0.0 { s * s / s2 } else { 0.0 }
-    }
 }
 
 impl Scenario {

@@ -436,18 +436,24 @@ fn shift_value(v: Spanned<DeValue<'_>>, by: usize) -> Spanned<DeValue<'_>> {
 /// The merged document as TOML text: what the manifest keeps, so that a result can be
 /// reproduced from it alone.
 pub(crate) fn flatten(sources: &Sources, doc: &Doc<'_>) -> R<String> {
-    let table = table(sources, doc)?;
-    let body = toml::to_string(&table).map_err(|e| sources.err(0..0, e.to_string()))?;
     let files: Vec<&str> = sources.files().iter().map(|s| s.path.as_str()).collect();
-    Ok(format!(
-        "# The scenario {}, with the base{} it builds on merged in.\n\n{body}",
-        files[0],
-        if files.len() > 2 {
-            format!("s {}", files[1..].join(", "))
-        } else {
-            format!(" {}", files[1])
-        }
-    ))
+    let what = if files.len() > 2 {
+        format!(
+            "with the bases {} it builds on merged in",
+            files[1..].join(", ")
+        )
+    } else {
+        format!("with the base {} it builds on merged in", files[1])
+    };
+    written(sources, &table(sources, doc)?, &what)
+}
+
+/// A document as TOML text, headed by a comment naming the scenario's file and `what` was done
+/// to it.
+pub(crate) fn written(sources: &Sources, table: &toml::Table, what: &str) -> R<String> {
+    let body = toml::to_string(table).map_err(|e| sources.err(0..0, e.to_string()))?;
+    let first = sources.files()[0].path.as_str();
+    Ok(format!("# The scenario {first}, {what}.\n\n{body}"))
 }
 
 /// The merged document as a TOML table.

@@ -306,16 +306,15 @@ fn shape(p: &Posterior) -> Result<(), String> {
 pub(super) fn inlined(src: &Sources, doc: &Doc<'_>, p: &Posterior) -> R<String> {
     let mut table = super::compose::table(src, doc)?;
     table.insert("from_posterior".into(), p.to_toml());
-    let body = toml::to_string(&table).map_err(|e| src.err(0..0, e.to_string()))?;
     let files: Vec<&str> = src.files().iter().map(|s| s.path.as_str()).collect();
-    Ok(format!(
-        "# The scenario {}{}, with the particles of its posterior {} inline.\n\n{body}",
-        files[0],
-        if files.len() > 1 {
-            format!(" (its bases {} merged in)", files[1..].join(", "))
-        } else {
-            String::new()
-        },
+    let bases = if files.len() > 1 {
+        format!(" (its bases {} merged in)", files[1..].join(", "))
+    } else {
+        String::new()
+    };
+    let what = format!(
+        "with the particles of its posterior {} inline{bases}",
         p.file
-    ))
+    );
+    super::compose::written(src, &table, &what)
 }

@@ -128,7 +128,7 @@ fn joint(cx: &Cx, p: &Posterior, found: &[Found]) -> R<Vec<Found>> {
     let mut table = super::compose::table(cx.src, cx.doc)?;
     // The distributions as numbers, so that a key naming one resolves (and is refused below).
     for f in found {
-        put(&mut table, &f.path, toml::Value::Float(f.dist.nominal()));
+        super::vary::set_path(&mut table, &f.path, toml::Value::Float(f.dist.nominal()));
     }
     let mut out: Vec<Found> = Vec::new();
     for (j, key) in p.keys.iter().enumerate() {
@@ -169,30 +169,6 @@ fn joint(cx: &Cx, p: &Posterior, found: &[Found]) -> R<Vec<Found>> {
         });
     }
     Ok(out)
-}
-
-/// Put `value` at `path` in a table, if the path is there.
-fn put(table: &mut toml::Table, path: &[PathStep], value: toml::Value) {
-    let Some((PathStep::Key(last), init)) = path.split_last() else {
-        return;
-    };
-    let mut here = table;
-    let mut steps = init.iter().peekable();
-    while let Some(step) = steps.next() {
-        let PathStep::Key(k) = step else { return };
-        let next = match (here.get_mut(k.as_str()), steps.peek()) {
-            (Some(toml::Value::Array(items)), Some(PathStep::Index(j))) => {
-                let j = *j;
-                steps.next();
-                items.get_mut(j).and_then(toml::Value::as_table_mut)
-            }
-            (Some(toml::Value::Table(t)), _) => Some(t),
-            _ => None,
-        };
-        let Some(next) = next else { return };
-        here = next;
-    }
-    here.insert(last.clone(), value);
 }
 
 /// An error's message without its place (the place is a particle's).

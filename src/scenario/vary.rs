@@ -225,10 +225,17 @@ pub fn set(doc: &mut toml::Table, key: &Key, value: f64) {
 
 /// Put any TOML value (a distribution table, say) at a resolved key.
 pub fn set_value(doc: &mut toml::Table, key: &Key, v: toml::Value) {
+    set_path(doc, &key.steps(), v);
+}
+
+/// Put any TOML value at a path of the tree, adding missing tables on the way; a path through
+/// a missing list element or a value that is not a table puts nothing.
+pub fn set_path(doc: &mut toml::Table, path: &[crate::model::PathStep], v: toml::Value) {
+    use crate::model::PathStep;
     let mut table = doc;
-    let mut steps = key.path.iter().peekable();
+    let mut steps = path.iter().peekable();
     while let Some(step) = steps.next() {
-        let Step::Field(name) = step else { return };
+        let PathStep::Key(name) = step else { return };
         if steps.peek().is_none() {
             table.insert(name.clone(), v);
             return;
@@ -237,7 +244,7 @@ pub fn set_value(doc: &mut toml::Table, key: &Key, v: toml::Value) {
             .entry(name.clone())
             .or_insert_with(|| toml::Value::Table(toml::Table::new()));
         let next = match (entry, steps.peek()) {
-            (toml::Value::Array(items), Some(Step::Element(k))) => {
+            (toml::Value::Array(items), Some(PathStep::Index(k))) => {
                 let k = *k;
                 steps.next();
                 items.get_mut(k).and_then(toml::Value::as_table_mut)
