@@ -7,7 +7,7 @@ fn main() -> ExitCode {
     let command_line: Vec<String> = std::env::args().collect();
     let result = detente::cli::parse(std::env::args_os()).and_then(|parsed| match parsed {
         detente::cli::Parsed::Info(text) => detente::cli::print(text.as_bytes()),
-        detente::cli::Parsed::Command(cli) => detente::cli::execute(cli, command_line),
+        detente::cli::Parsed::Command(cli) => detente::cli::execute(*cli, command_line),
     });
     match result {
         Ok(()) => ExitCode::SUCCESS,

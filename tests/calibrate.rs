@@ -126,6 +126,41 @@ fn a_calibration_taken_further_gives_the_files_of_one_run_through() {
 }
 
 #[test]
+fn a_calibration_split_into_shards_gives_the_files_of_one_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let (whole, parts) = (dir.path().join("whole"), dir.path().join("parts"));
+    calibrate(&whole, "2").success();
+    // Each population in three shards, finishing in any order; the last puts it together.
+    for order in [
+        ["1/3", "0/3", "2/3"],
+        ["2/3", "1/3", "0/3"],
+        ["0/3", "2/3", "1/3"],
+    ] {
+        for k in order {
+            calibrate_with(&parts, "1", "3", &["--shard", k]).success();
+        }
+    }
+    // Every population is done: a shard has nothing left to do.
+    calibrate_with(&parts, "1", "3", &["--shard", "0/3"])
+        .code(2)
+        .stderr(predicate::str::contains("holds all 3 populations"));
+    calibrate_with(&parts, "2", "3", &["--resume"]).success();
+    for f in FILES {
+        assert_eq!(
+            std::fs::read(whole.join(f)).unwrap(),
+            std::fs::read(parts.join(f)).unwrap(),
+            "{f}"
+        );
+    }
+    // The parts and the checkpoint beside the folder are gone.
+    let beside: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(beside.len(), 2, "{beside:?}");
+}
+
+#[test]
 fn bad_fits_are_refused_before_anything_runs() {
     let dir = tempfile::tempdir().unwrap();
     for (fit, want) in [

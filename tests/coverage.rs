@@ -66,14 +66,10 @@ fn credible_intervals_cover_the_truth_and_say_what_the_record_does_not_pin_down(
     for trial in 0..trials {
         let truth = [0.05 + 0.9 * rng.random::<f64>(), rng.random::<f64>()];
         let observed = [history(&mut sc, truth[0], truth[1], 1_000_000 + trial)];
-        let mut calls = 0u64;
-        let mut simulate = |batch: &[Vec<f64>]| -> Vec<Vec<f64>> {
-            let first = calls;
-            calls += batch.len() as u64;
+        let mut simulate = |batch: &[(u64, Vec<f64>)]| -> Vec<Vec<f64>> {
             batch
                 .iter()
-                .enumerate()
-                .map(|(i, t)| vec![history(&mut sc, t[0], t[1], first + i as u64)])
+                .map(|(id, t)| vec![history(&mut sc, t[0], t[1], *id)])
                 .collect()
         };
         let settings = Settings {

@@ -53,7 +53,9 @@ fn a_grid_writes_every_point_and_arm_with_the_flip_map() {
     let svg = read(&out.join("flip.svg"));
     assert!(svg.starts_with("<svg") && svg.contains("incremental better"));
     let sens = read(&out.join("sensitivity.csv"));
-    assert!(sens.starts_with("rank,parameter,src,r_squared\n1,"));
+    assert!(sens.starts_with(
+        "rank,parameter,first_order,first_order_low,first_order_high,correlation,classes\n1,"
+    ));
     assert_eq!(sens.lines().count(), 3);
     let spec: serde_json::Value = serde_json::from_str(&read(&out.join("sweep.json"))).unwrap();
     assert_eq!(spec["points"], 6);

@@ -283,3 +283,67 @@ fn shards_of_a_scenario_with_distributions_merge_exactly() {
     let summary = std::fs::read_to_string(whole.join("summary.csv")).unwrap();
     assert!(summary.contains("incremental,draws:diff:months:verified_freeze,10,"));
 }
+
+/// The exact quantile of a sample, interpolated between order statistics.
+fn quantile(mut v: Vec<f64>, p: f64) -> f64 {
+    v.sort_by(f64::total_cmp);
+    let h = (v.len() - 1) as f64 * p;
+    let i = h as usize;
+    let j = (i + 1).min(v.len() - 1);
+    v[i] + (h - i as f64) * (v[j] - v[i])
+}
+
+#[test]
+fn the_summary_gives_each_metrics_spread_over_runs_including_the_draws() {
+    use detente::batch::aggregate::{run_metric_names, run_values};
+    let sc = parse(&uncertain("{ beta = [2, 2] }"));
+    let runs = 300;
+    let all = rows(&sc, runs, 2);
+    let agg = batch::run::<()>(&sc, 5, 0..runs, &|_| {}, &mut |_| Ok(())).unwrap();
+    let summary = detente::export::summary::rows(&sc, &agg);
+    let names = run_metric_names(&sc);
+    let base = sc.experiment.baseline;
+    // Freeze months (integers: exact), final trust (continuous: within 2^-8), a share
+    // (breakdown, counted from its moments: exact) and paired differences.
+    for (k, diff, tolerance) in [
+        (9, false, 0.0),
+        (5, false, 1.0 / 256.0),
+        (9, true, 0.0),
+        (2, false, 0.0),
+        (2, true, 0.0),
+    ] {
+        for (a, arm) in sc.experiment.arms.iter().enumerate() {
+            if diff && a == base {
+                continue;
+            }
+            let values: Vec<f64> = all
+                .iter()
+                .map(|r| {
+                    let x = run_values(&r.records[a])[k].unwrap();
+                    let b = run_values(&r.records[base])[k].unwrap();
+                    if diff { x - b } else { x }
+                })
+                .collect();
+            let metric = format!("{}{}", if diff { "diff:" } else { "" }, names[k]);
+            let row = summary
+                .iter()
+                .find(|r| r.arm == arm.id && r.metric == metric)
+                .unwrap();
+            for (got, p) in [(row.p05, 0.05), (row.p95, 0.95)] {
+                let want = quantile(values.clone(), p);
+                assert!(
+                    (got - want).abs() <= want.abs() * tolerance,
+                    "{} {metric} p{p}: {got} vs {want}",
+                    arm.id
+                );
+            }
+            // The spread over runs is wider than the interval of the mean (a share's runs are
+            // all 0 or 1, so its spread can be a point while its Wilson interval is not).
+            assert!(
+                k == 2 || row.p95 - row.p05 >= row.high - row.low,
+                "{} {metric}",
+                arm.id
+            );
+        }
+    }
+}

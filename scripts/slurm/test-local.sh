@@ -2,7 +2,9 @@
 # The Slurm scripts on a real (one-node, loopback) Slurm cluster: start it with
 # scripts/slurm/local-cluster.sh (or the script named by $SLURM_LOCAL_CLUSTER), submit a 4-task
 # array and the dependent merge with submit.sh, wait for both, and compare the merged
-# trajectories.csv, summary.csv and runs.csv with a single run, byte for byte. A cluster this
+# trajectories.csv, summary.csv and runs.csv with a single run, byte for byte; then a
+# calibration of three populations in three shards each (calibrate.sh), against one run. A
+# cluster this
 # script started is stopped on every exit, failure included; one that was already running is
 # left alone. Run by .ci/run.
 set -euo pipefail
@@ -41,3 +43,19 @@ for k in 0 1 2 3; do
   grep -q "\"index\": $k" "$work/out/shard-$k/manifest.json"
 done
 echo "slurm test: 4 array tasks merged byte-identical to one run"
+cal=("$root/scenarios/history-1991-2023.toml" --fit params.keep_base=uniform:0.5:4
+  --fit actors.DPRK.prior_sincere=beta:2:2 --target "$root/data/record-1991-2023.toml"
+  --particles 30 --runs 2 --seed 7)
+ids=$(cd "$work" && DETENTE=$bin "$root/scripts/slurm/calibrate.sh" 3 3 "$work/cal" -- "${cal[@]}")
+echo "slurm test: submitted a sharded calibration: $ids"
+# shellcheck disable=SC2086
+if ! bash "$cluster" wait $ids; then
+  echo "slurm test: calibration jobs failed; their logs:" >&2
+  tail -n 20 "$work"/detente-calibrate-*.out >&2 || true
+  exit 1
+fi
+"$bin" calibrate "${cal[@]}" --generations 3 --out "$work/cal-one" --quiet
+for f in posterior.csv generations.csv predictive.csv checkpoint.json posterior.svg; do
+  cmp "$work/cal-one/$f" "$work/cal/$f"
+done
+echo "slurm test: a calibration in 3 x 3 shards is byte-identical to one run"

@@ -2,6 +2,9 @@
 //! type pair, and paired differences from the baseline. Memory depends on arms and months,
 //! never on the number of runs; two aggregates merge exactly.
 
+use std::borrow::Cow;
+
+use super::sketch::Sketch;
 use super::stats::{self, Moments};
 use crate::engine::{MonthRecord, Outcome, RunRecord, Status, record::TYPE_PAIRS};
 use crate::model::{Scenario, Uncertainty};
@@ -152,6 +155,9 @@ pub struct Aggregate {
     pub summary: Vec<Moments>,
     /// [arm][NRUN]: paired differences arm - baseline.
     pub diffs: Vec<Moments>,
+    /// [arm][2][NRUN]: the spread over runs of each run metric (all runs), then of its paired
+    /// difference.
+    pub spread: Vec<Sketch>,
     /// Runs added.
     pub runs: u64,
     /// Non-finite values met (NaN or infinite trust, tension, stock or run metric). They
@@ -195,6 +201,7 @@ impl Aggregate {
             status: vec![0; arms * months * STATUSES],
             summary: vec![Moments::default(); arms * GROUPS * NRUN],
             diffs: vec![Moments::default(); arms * NRUN],
+            spread: vec![Sketch::default(); arms * 2 * NRUN],
             runs: 0,
             nonfinite: 0,
             draw_error: None,
@@ -363,8 +370,15 @@ impl Aggregate {
                     }
                     self.summary[(arm * GROUPS) * NRUN + k].add(*x);
                     self.summary[(arm * GROUPS + g) * NRUN + k].add(*x);
+                    let binned = !is_share(k);
+                    if binned {
+                        self.spread[arm * 2 * NRUN + k].add(*x);
+                    }
                     if let Some(b) = base_values[k] {
                         self.diffs[arm * NRUN + k].add(x - b);
+                        if binned && arm != baseline {
+                            self.spread[(arm * 2 + 1) * NRUN + k].add(x - b);
+                        }
                     }
                 }
             }
@@ -387,6 +401,9 @@ impl Aggregate {
             a.merge(b);
         }
         for (a, b) in self.diffs.iter_mut().zip(&o.diffs) {
+            a.merge(b);
+        }
+        for (a, b) in self.spread.iter_mut().zip(&o.spread) {
             a.merge(b);
         }
         self.runs += o.runs;
@@ -422,6 +439,29 @@ impl Aggregate {
 
     pub fn diff_at(&self, arm: usize, k: usize) -> &Moments {
         &self.diffs[arm * NRUN + k]
+    }
+
+    /// The spread over runs of run metric `k` of arm `arm` (`diff`: of its paired difference
+    /// from the baseline; empty for the baseline itself). A share's values (0 or 1, and -1, 0
+    /// or 1 for its differences) are counted from its exact moments rather than binned.
+    pub fn spread_at(&self, arm: usize, k: usize, diff: bool) -> Cow<'_, Sketch> {
+        if !is_share(k) {
+            return Cow::Borrowed(&self.spread[(arm * 2 + usize::from(diff)) * NRUN + k]);
+        }
+        let m = if diff {
+            self.diff_at(arm, k)
+        } else {
+            self.summary_at(arm, 0, k)
+        };
+        // For values in {-1, 0, 1} in fixed point: sum = S (up - down), sumsq = S^2 (up + down).
+        let s = stats::SCALE as i128;
+        let (sum, both) = (m.sum / s, m.sumsq / (s * s));
+        let (up, down) = ((both + sum) / 2, (both - sum) / 2);
+        let mut out = Sketch::default();
+        for (x, count) in [(-1.0, down), (0.0, m.n as i128 - up - down), (1.0, up)] {
+            out.add_many(x, count.clamp(0, u32::MAX as i128) as u32);
+        }
+        Cow::Owned(out)
     }
 }
 

@@ -54,6 +54,16 @@ pub fn aggregate_bytes(sc: &Scenario) -> u64 {
         + arms * (GROUPS as u64 + 1) * NRUN as u64 * moments
 }
 
+/// Bytes of the spreads over runs of one aggregate of at most `runs` runs: each run metric
+/// and paired difference of every arm allocates a page of bins for each power of two its
+/// values reach, at most one new page per run (see [`super::sketch`]).
+pub fn spread_bytes(sc: &Scenario, runs: u64) -> u64 {
+    use super::sketch::{PAGE_BYTES, PAGES, Sketch};
+    let sketches = sc.experiment.arms.len() as u64 * 2 * NRUN as u64;
+    let pages = runs.min(2 * PAGES as u64);
+    sketches * (std::mem::size_of::<Sketch>() as u64 + 2 * PAGES as u64 * 8 + pages * PAGE_BYTES)
+}
+
 /// A row of runs.csv is at most this long, beside the arm id (18 numbers of at most 20
 /// characters would be longer, but the columns are counts, shares and seeds: measured rows
 /// are 90 to 130 bytes).
@@ -71,7 +81,7 @@ pub fn negotiation(sc: &Scenario, runs: u64, workers: usize, concurrent: usize) 
     let row_bytes = arms * ROW_BYTES + ids;
     // The block's records and its runs.csv text, held at once.
     let block = block_runs * (arms * std::mem::size_of::<RunRecord>() as u64 + row_bytes);
-    let one = (workers + 1) * agg + block;
+    let one = (workers + 1) * (agg + spread_bytes(sc, runs)) + block;
     Estimate {
         memory: one.saturating_mul(concurrent.max(1) as u64),
         output: if sc.output.runs_csv {

@@ -8,6 +8,7 @@
 pub mod aggregate;
 pub mod budget;
 pub mod game;
+pub mod sketch;
 pub mod stats;
 
 use std::sync::Mutex;

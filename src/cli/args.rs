@@ -219,6 +219,12 @@ pub struct CalibrateArgs {
     /// uninterrupted run writes.
     #[arg(long)]
     pub resume: bool,
+    /// Compute only shard K of M of the next population (K from 0), for a cluster: each
+    /// population's M shards write their parts beside the output folder, the last to finish
+    /// puts the population together, and the command with --resume and without --shard then
+    /// writes the files one run would (docs/output.md).
+    #[arg(long, value_name = "K/M")]
+    pub shard: Option<String>,
     #[command(flatten)]
     pub common: CommonArgs,
 }

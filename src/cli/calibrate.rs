@@ -4,7 +4,6 @@
 //! means over `--runs` runs of one arm. Writes the weighted particles, the generations and the
 //! posterior predictive checks.
 
-use std::cell::Cell;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -17,6 +16,7 @@ use crate::batch::aggregate::run_metric_names;
 use crate::export::calibration as out;
 use crate::model::dist::{Dist, KINDS};
 use crate::model::{Scenario, Uncertainty};
+use crate::scenario::compose::Sources;
 use crate::scenario::uncertain::{Rebuild, sources};
 use crate::scenario::{self, Loaded, vary};
 use crate::sweep::abc::{self, Settings};
@@ -73,6 +73,8 @@ struct Config {
     input: Vec<PathBuf>,
     /// Continue from the checkpoint.
     resume: bool,
+    /// Compute only this shard's slots of the next population.
+    shard: Option<batch::Shard>,
     /// What the populations depend on, hashed: a checkpoint is resumed only under its key.
     key: String,
 }
@@ -219,6 +221,9 @@ impl Config {
         };
         let key = super::checkpoint::key(&serde_json::json!({
             "program": env!("CARGO_PKG_VERSION"),
+            // Each particle from a stream of its own (a checkpoint of the sampler that drew
+            // particles from one stream is not resumed).
+            "sampler": "slots",
             "scenario": loaded.text,
             "fit": fits_key(&uncertainty, &fitted),
             "target": spec,
@@ -233,6 +238,12 @@ impl Config {
         Ok(Config {
             settings,
             resume: a.resume,
+            shard: a
+                .shard
+                .as_deref()
+                .map(batch::Shard::parse)
+                .transpose()
+                .map_err(Error::input)?,
             key,
             uncertainty,
             fitted,
@@ -261,9 +272,9 @@ fn fits_key(u: &Uncertainty, fitted: &[(usize, String, Dist)]) -> Vec<String> {
 }
 
 /// The statistics of a particle's scenario: the means over `runs` runs of the arm, with the
-/// runs' seeds those of evaluation `index` (each evaluation meets its own chance).
-fn statistics(cfg: &Config, sc: &Scenario, index: u64, runs: u64) -> Result<Vec<f64>, Error> {
-    let seed = crate::rng::run_seed(cfg.settings.seed ^ 0xCA1B, index);
+/// runs' seeds those of evaluation `id` (each evaluation meets its own chance).
+fn statistics(cfg: &Config, sc: &Scenario, id: u64, runs: u64) -> Result<Vec<f64>, Error> {
+    let seed = crate::rng::run_seed(cfg.settings.seed ^ 0xCA1B, id);
     let what: Vec<batch::Mean> = cfg
         .metrics
         .iter()
@@ -286,39 +297,43 @@ fn scenario_at(cfg: &Config, rebuild: &Rebuild, theta: &[f64]) -> Result<Scenari
     rebuild.at(&values).map_err(|e| Error::input(e.to_string()))
 }
 
-fn run(cfg: Config) -> Result<(), Error> {
-    let started = now();
-    let inputs: Vec<&Path> = cfg.input.iter().map(PathBuf::as_path).collect();
-    let staging = Staging::prepare(&cfg.out, cfg.force, &inputs)?;
-    let src = sources(&cfg.uncertainty);
-    let rebuild = Rebuild::new(&src, &cfg.uncertainty)?;
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(cfg.threads)
-        .build()
-        .map_err(|e| Error::Failed(e.to_string()))?;
-    let priors: Vec<Dist> = cfg.fitted.iter().map(|f| f.2.clone()).collect();
-    let saved = checkpoint::path(&cfg.out);
-    let (evaluated, earlier) = if cfg.resume {
-        // An interrupted run's checkpoint, else a finished run's (to take it further).
-        let finished = cfg.out.join(checkpoint::FINISHED);
-        let from = if saved.exists() { &saved } else { &finished };
-        let dims = (cfg.settings.particles, priors.len(), cfg.metrics.len());
-        checkpoint::read(from, &cfg.key, dims)?
-    } else {
-        (0, Vec::new())
-    };
-    let done = Cell::new(evaluated);
-    let mut failure: Option<Error> = None;
-    let mut simulate = |batch: &[Vec<f64>]| -> Vec<Vec<f64>> {
-        let first = done.get();
-        done.set(first + batch.len() as u64);
-        let results: Vec<Result<Vec<f64>, Error>> = pool.install(|| {
+/// What simulating needs: the scenario rebuilt at each particle, the thread pool, the priors.
+struct Model<'a> {
+    rebuild: Rebuild<'a>,
+    pool: rayon::ThreadPool,
+    priors: Vec<Dist>,
+    /// The populations' shapes a checkpoint or part must have: (particles, settings, statistics).
+    dims: (usize, usize, usize),
+}
+
+impl<'a> Model<'a> {
+    fn new(cfg: &'a Config, src: &'a Sources) -> Result<Self, Error> {
+        let priors: Vec<Dist> = cfg.fitted.iter().map(|f| f.2.clone()).collect();
+        Ok(Model {
+            rebuild: Rebuild::new(src, &cfg.uncertainty)?,
+            pool: rayon::ThreadPoolBuilder::new()
+                .num_threads(cfg.threads)
+                .build()
+                .map_err(|e| Error::Failed(e.to_string()))?,
+            dims: (cfg.settings.particles, priors.len(), cfg.metrics.len()),
+            priors,
+        })
+    }
+
+    /// The statistics of each proposal of a batch, in parallel; the first error is kept in
+    /// `failure` (its proposals get NaN statistics, and the caller fails).
+    fn simulate(
+        &self,
+        cfg: &Config,
+        batch: &[(u64, Vec<f64>)],
+        failure: &mut Option<Error>,
+    ) -> Vec<Vec<f64>> {
+        let results: Vec<Result<Vec<f64>, Error>> = self.pool.install(|| {
             batch
                 .par_iter()
-                .enumerate()
-                .map(|(j, t)| {
-                    let sc = scenario_at(&cfg, &rebuild, t)?;
-                    statistics(&cfg, &sc, first + j as u64, cfg.runs)
+                .map(|(id, t)| {
+                    let sc = scenario_at(cfg, &self.rebuild, t)?;
+                    statistics(cfg, &sc, *id, cfg.runs)
                 })
                 .collect()
         });
@@ -332,30 +347,141 @@ fn run(cfg: Config) -> Result<(), Error> {
                 }
             })
             .collect()
+    }
+}
+
+/// `--shard K/M`: shard K's slots of the next population after the checkpoint beside the
+/// output folder, written beside it as a part; the shard that finds every part of its split
+/// written puts the population together into the checkpoint.
+fn run_shard(cfg: &Config, shard: batch::Shard) -> Result<(), Error> {
+    let src = sources(&cfg.uncertainty);
+    let model = Model::new(cfg, &src)?;
+    let saved = checkpoint::path(&cfg.out);
+    let mut gens = if saved.exists() {
+        checkpoint::read(&saved, &cfg.key, model.dims)?
+    } else {
+        Vec::new()
     };
+    let g = gens.len();
+    if g >= cfg.settings.generations {
+        return Err(Error::input(format!(
+            "--shard: the checkpoint {} holds all {g} populations; run the command with --resume and without --shard to write the results",
+            saved.display()
+        )));
+    }
+    let path = checkpoint::part_path(&cfg.out, g, shard.index, shard.count);
+    if !path.exists() {
+        let n = cfg.settings.particles as u64;
+        let slots = (n * shard.index / shard.count) as usize
+            ..(n * (shard.index + 1) / shard.count) as usize;
+        let mut failure = None;
+        let part = abc::part(
+            &model.priors,
+            &cfg.observed,
+            cfg.settings,
+            &gens,
+            slots,
+            &mut |batch| model.simulate(cfg, batch, &mut failure),
+        );
+        if let Some(e) = failure {
+            return Err(e);
+        }
+        checkpoint::write(&path, &checkpoint::part_text(&cfg.key, &part))?;
+    }
+    let (k, m) = (shard.index, shard.count);
+    let said = match checkpoint::complete_parts(&cfg.out, &cfg.key, g, model.dims)? {
+        None => format!(
+            "population {g}: shard {k}/{m} written; the last shard of the split to finish puts the population together"
+        ),
+        Some(parts) => {
+            match abc::assemble(&model.priors, &cfg.observed, cfg.settings, &gens, parts) {
+                Ok(Some(next)) => {
+                    gens.push(next);
+                    checkpoint::write(&saved, &checkpoint::text(&cfg.key, &gens))?;
+                    format!(
+                        "population {g} of {} put together in {}",
+                        cfg.settings.generations,
+                        saved.display()
+                    )
+                }
+                Ok(None) => format!(
+                    "population {g} took more proposals than allowed: the calibration ends at population {}",
+                    g.saturating_sub(1)
+                ),
+                Err(e) => return Err(Error::Failed(format!("{}: {e}", path.display()))),
+            }
+        }
+    };
+    if !cfg.quiet {
+        print(format!(
+            "{said}\n(when every population is done, run the command with --resume and without --shard to write the results)\n"
+        ))?;
+    }
+    Ok(())
+}
+
+fn run(cfg: Config) -> Result<(), Error> {
+    if let Some(shard) = cfg.shard {
+        return run_shard(&cfg, shard);
+    }
+    let started = now();
+    let inputs: Vec<&Path> = cfg.input.iter().map(PathBuf::as_path).collect();
+    let staging = Staging::prepare(&cfg.out, cfg.force, &inputs)?;
+    let src = sources(&cfg.uncertainty);
+    let model = Model::new(&cfg, &src)?;
+    let priors = &model.priors;
+    let saved = checkpoint::path(&cfg.out);
+    let earlier = if cfg.resume {
+        // An interrupted or sharded run's checkpoint, else a finished run's (to take it
+        // further).
+        let finished = cfg.out.join(checkpoint::FINISHED);
+        let from = if saved.exists() { &saved } else { &finished };
+        if from.exists() || checkpoint::complete_parts(&cfg.out, &cfg.key, 0, model.dims)?.is_none()
+        {
+            checkpoint::read(from, &cfg.key, model.dims)?
+        } else {
+            Vec::new()
+        }
+    } else {
+        Vec::new()
+    };
+    let mut failure: Option<Error> = None;
     let mut unsaved: Option<Error> = None;
-    let mut save = |gens: &[abc::Generation]| {
-        let text = checkpoint::text(&cfg.key, done.get(), gens);
-        if let Err(e) = checkpoint::write(&saved, &text) {
+    // With --resume, a population the shards have all written is put together from them.
+    let mut ready = |g: usize| -> Option<Vec<abc::Part>> {
+        if !cfg.resume {
+            return None;
+        }
+        checkpoint::complete_parts(&cfg.out, &cfg.key, g, model.dims).unwrap_or_else(|e| {
             unsaved.get_or_insert(e);
+            None
+        })
+    };
+    let mut unsaved_checkpoint: Option<Error> = None;
+    let mut save = |gens: &[abc::Generation]| {
+        let text = checkpoint::text(&cfg.key, gens);
+        if let Err(e) = checkpoint::write(&saved, &text) {
+            unsaved_checkpoint.get_or_insert(e);
         }
     };
     let gens = abc::resume(
-        &priors,
+        priors,
         &cfg.observed,
         cfg.settings,
-        &mut simulate,
+        &mut |batch| model.simulate(&cfg, batch, &mut failure),
         earlier,
+        &mut ready,
         &mut save,
     );
-    if let Some(e) = failure.or(unsaved) {
+    if let Some(e) = failure.or(unsaved).or(unsaved_checkpoint) {
         return Err(e);
     }
+    let rebuild = &model.rebuild;
+    let pool = &model.pool;
     let last = gens
         .last()
         .ok_or_else(|| Error::Failed("no population".into()))?;
-    let first = done.get();
-    let reps = pool.install(|| replicates(&cfg, &rebuild, last, first))?;
+    let reps = pool.install(|| replicates(&cfg, rebuild, last))?;
     let keys: Vec<String> = cfg.fitted.iter().map(|f| f.1.clone()).collect();
     let stats: Vec<String> = cfg
         .record
@@ -376,12 +502,12 @@ fn run(cfg: Config) -> Result<(), Error> {
     write_atomic(
         staging.dir(),
         checkpoint::FINISHED,
-        checkpoint::text(&cfg.key, done.get(), &gens).as_bytes(),
+        checkpoint::text(&cfg.key, &gens).as_bytes(),
     )?;
     write_atomic(
         staging.dir(),
         "posterior.svg",
-        crate::report::posterior::svg_text(&keys, &priors, &last.particles).as_bytes(),
+        crate::report::posterior::svg_text(&keys, priors, &last.particles).as_bytes(),
     )?;
     write_atomic(
         staging.dir(),
@@ -412,8 +538,9 @@ fn run(cfg: Config) -> Result<(), Error> {
     );
     write_atomic(staging.dir(), "manifest.json", manifest.as_bytes())?;
     let dir = staging.commit()?;
-    // The results are in place: the checkpoint has done its work.
+    // The results are in place: the checkpoint and any shards' parts have done their work.
     let _ = std::fs::remove_file(&saved);
+    checkpoint::remove_parts(&cfg.out);
     if !cfg.quiet {
         let priors: Vec<(f64, f64)> = cfg.fitted.iter().map(|f| f.2.support()).collect();
         let mut t = out::table(
@@ -437,7 +564,6 @@ fn replicates(
     cfg: &Config,
     rebuild: &Rebuild,
     last: &abc::Generation,
-    first: u64,
 ) -> Result<Vec<abc::Particle>, Error> {
     let r = cfg.runs;
     let each: Vec<Vec<abc::Particle>> = last
@@ -448,7 +574,8 @@ fn replicates(
             let sc = scenario_at(cfg, rebuild, &p.theta)?;
             (0..r)
                 .map(|j| {
-                    let stats = statistics(cfg, &sc, first + k as u64 * r + j, 1)?;
+                    let id = abc::proposal_id(abc::REPLICATES, k, j as usize);
+                    let stats = statistics(cfg, &sc, id, 1)?;
                     Ok(abc::Particle {
                         theta: p.theta.clone(),
                         weight: p.weight / r as f64,

@@ -77,7 +77,7 @@ impl From<scenario::ScenarioError> for Error {
 /// What `main` should do after parsing.
 pub enum Parsed {
     /// Run this command.
-    Command(Cli),
+    Command(Box<Cli>),
     /// Help or version text to print on stdout, then exit 0.
     Info(String),
 }
@@ -85,7 +85,7 @@ pub enum Parsed {
 /// Parse arguments; a usage error becomes one line.
 pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Parsed, Error> {
     match Cli::try_parse_from(args) {
-        Ok(cli) => Ok(Parsed::Command(cli)),
+        Ok(cli) => Ok(Parsed::Command(Box::new(cli))),
         Err(e) => match e.kind() {
             clap::error::ErrorKind::DisplayHelp
             | clap::error::ErrorKind::DisplayVersion

@@ -51,7 +51,7 @@ pub const RESULT_NAMES: &[&str] = &[
 ];
 
 /// This machine's name, as temporaries record it.
-fn host() -> String {
+pub(crate) fn host() -> String {
     #[cfg(unix)]
     {
         let mut buf = [0u8; 256];

@@ -18,7 +18,11 @@ use crate::export::{manifest, sweep as out};
 use crate::model::Scenario;
 use crate::report::flip::{FlipSpec, svg_text};
 use crate::scenario::{ScenarioError, vary};
+use crate::sweep::given::{self, Given, Placement};
 use crate::sweep::{self, Axis, Design, Verdict};
+
+/// Bootstrap replicates of the sensitivity indices.
+const RESAMPLES: usize = 500;
 
 /// The most points one sweep may have.
 pub const MAX_POINTS: usize = 100_000;
@@ -540,8 +544,8 @@ struct Findings {
     lower_is_better: bool,
     /// Each point's difference between the arm and the baseline, with its interval.
     results: Vec<out::PointResult>,
-    /// The settings' standardized regression coefficients, when they can be estimated.
-    sens: Option<sweep::Sensitivity>,
+    /// The settings' first-order Sobol indices from the points, when they can be estimated.
+    sens: Option<Vec<Option<Given>>>,
 }
 
 /// The findings read back from `all`, the text of `sweep.csv`.
@@ -554,7 +558,11 @@ fn findings(cfg: &SweepConfig, all: &[u8]) -> Result<Findings, Error> {
     let x: Vec<Vec<f64>> = results.iter().map(|p| p.values.clone()).collect();
     let y: Vec<f64> = results.iter().map(|p| p.diff).collect();
     let sens = if y.iter().all(|v| v.is_finite()) {
-        sweep::sensitivity(&x, &y)
+        let placement = match cfg.design {
+            Design::Grid => Placement::Grid,
+            Design::Lhs { .. } => Placement::Random,
+        };
+        given::first_order(&x, &y, placement, RESAMPLES, cfg.seed)
     } else {
         None
     };
@@ -591,7 +599,7 @@ fn write_outputs(cfg: &SweepConfig, dir: &Path, all: &[u8], f: &Findings) -> Res
     write_atomic(
         dir,
         "sensitivity.csv",
-        &out::sensitivity_csv(&f.keys, f.sens.as_ref()),
+        &out::sensitivity_csv(&f.keys, f.sens.as_deref()),
     )
 }
 
@@ -625,16 +633,35 @@ fn summary(cfg: &SweepConfig, f: &Findings, resumed: usize) -> String {
     match &f.sens {
         Some(se) => {
             s.push_str(&format!(
-                "sensitivity of diff:{metric_name} (standardized regression coefficients, R^2 {:.2}):\n",
-                se.r_squared
+                "sensitivity of diff:{metric_name} (first-order Sobol indices from the points{}; direction from the correlation):\n",
+                if cfg.design == Design::Grid {
+                    ""
+                } else {
+                    ", 95% bootstrap intervals"
+                }
             ));
             for j in out::ranked(se) {
-                if let Some(c) = se.src[j] {
-                    s.push_str(&format!("  {:+.3}  {}\n", c, f.keys[j]));
+                if let Some(g) = se[j] {
+                    let ci = if g.ci.0.is_finite() {
+                        format!(" [{:.3}, {:.3}]", g.ci.0, g.ci.1)
+                    } else {
+                        String::new()
+                    };
+                    s.push_str(&format!(
+                        "  {:.3}{ci}  {}  {}\n",
+                        g.first,
+                        if g.correlation < 0.0 { '-' } else { '+' },
+                        f.keys[j]
+                    ));
                 }
             }
+            let sum: f64 = se.iter().flatten().map(|g| g.first).sum();
+            s.push_str(&format!(
+                "  the settings alone explain {:.0}% of the variance; the rest is their interactions and the runs' noise\n",
+                100.0 * sum.clamp(0.0, 1.0)
+            ));
         }
-        None => s.push_str("sensitivity: none (the difference is the same at every point, or there are fewer points than settings + 2)\n"),
+        None => s.push_str("sensitivity: none (the difference is the same at every point)\n"),
     }
     s
 }

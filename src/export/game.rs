@@ -21,7 +21,7 @@ pub fn metric_names(sc: &GameScenario) -> Vec<String> {
     ]
 }
 
-/// `summary.csv`, with the negotiation's columns: `arm,metric,n,mean,ci95_low,ci95_high`.
+/// `summary.csv`, with the negotiation's first six columns: `arm,metric,n,mean,ci95_low,ci95_high`.
 pub fn summary_csv(sc: &GameScenario, agg: &GameAggregate) -> Vec<u8> {
     let names = metric_names(sc);
     let mut rows = Vec::new();
@@ -39,7 +39,7 @@ pub fn summary_csv(sc: &GameScenario, agg: &GameAggregate) -> Vec<u8> {
             ]);
         }
     }
-    csv_bytes(&summary::HEADER, rows)
+    csv_bytes(&summary::HEADER[..6], rows)
 }
 
 /// The header of a game's `runs.csv`.

@@ -29,7 +29,7 @@ pub const POSTERIOR_END: &str = "<!-- end of posterior table -->";
 pub const POSTERIOR: &str = "data/posterior-1991-2023.csv";
 
 /// Runs per arm at each point of the robustness table.
-pub const ROBUST_RUNS: u64 = 200;
+pub const ROBUST_RUNS: u64 = 100;
 
 /// The robustness table: per scenario, its headline at its own values, the range over ±50% of
 /// its five most influential judgement parameters, whether the sign holds, and the five.
@@ -50,46 +50,45 @@ pub fn robustness_table(
     };
     let mut out = String::new();
     out.push_str(ROBUST_START);
-    out.push_str("\n\n| scenario | headline comparison | answer | range over ±50% | sign holds | the five judgement parameters that move it most (value tried: answer) |\n|---|---|---|---|---|---|\n");
+    out.push_str("\n\n| scenario | headline comparison | answer | 90% of answers over ±50% | same sign | what explains the answers' spread: first-order index [95%], direction |\n|---|---|---|---|---|---|\n");
     for (file, comparison, share, r) in rows {
         let (lo, hi) = r.range();
         let unit = if *share { " points" } else { "" };
         let small = r.answer.abs() < 0.1;
         let num = |share: bool, x: f64| num(share, small, x);
-        let five: Vec<String> = r
+        let top: Vec<String> = r
             .top
             .iter()
             .map(|e| {
                 format!(
-                    "`{}` {}: {}, {}: {}",
+                    "`{}` {:.2} [{:.2}, {:.2}] {}",
                     e.name,
-                    short(e.values[0]),
-                    num(*share, e.answers[0]),
-                    short(e.values[1]),
-                    num(*share, e.answers[1])
+                    e.first,
+                    e.ci.0,
+                    e.ci.1,
+                    if e.rises { "↑" } else { "↓" }
                 )
             })
             .collect();
         let name = file.trim_end_matches(".toml");
+        let same = r.same_sign();
         out.push_str(&format!(
             "| [`{name}`]({file}) | {} | {}{unit} | [{}, {}] | {} | {} |\n",
             cell(comparison),
             num(*share, r.answer),
             num(*share, lo),
             num(*share, hi),
-            if r.sign_holds() { "yes" } else { "**no**" },
-            five.join("; ")
+            if r.sign_holds() {
+                "100%".to_string()
+            } else {
+                format!("**{}%**", (100.0 * same).floor())
+            },
+            top.join("; ")
         ));
     }
     out.push('\n');
     out.push_str(ROBUST_END);
     out
-}
-
-/// A parameter value as a reader writes it: at most six decimals, no trailing zeros.
-fn short(x: f64) -> String {
-    let s = format!("{x:.6}");
-    s.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
 /// One row of the table.

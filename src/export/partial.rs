@@ -5,13 +5,14 @@
 
 use crate::batch::Aggregate;
 use crate::batch::game::GameAggregate;
+use crate::batch::sketch::{KEYS, Sketch};
 use crate::batch::stats::Moments;
 use crate::model::Scenario;
 use crate::scenario::game::GameScenario;
 
-const MAGIC: &[u8; 8] = b"DTNTAGG2";
-/// The format before the draws of distributions were added.
-const MAGIC_1: &[u8; 8] = b"DTNTAGG1";
+const MAGIC: &[u8; 8] = b"DTNTAGG3";
+/// The formats before the draws of distributions (1) and the spreads over runs (2) were added.
+const OLDER: [&[u8; 8]; 2] = [b"DTNTAGG1", b"DTNTAGG2"];
 
 struct Writer(Vec<u8>);
 
@@ -51,6 +52,21 @@ impl Writer {
             self.0.extend_from_slice(&x.to_le_bytes());
         }
     }
+    /// Sketches: their count, then per sketch its extremes, its number of non-empty bins and
+    /// each as (key, count).
+    fn sketches(&mut self, v: &[Sketch]) {
+        self.u64(v.len() as u64);
+        for s in v {
+            self.u64(s.min.to_bits());
+            self.u64(s.max.to_bits());
+            let entries: Vec<(u32, u32)> = s.entries().collect();
+            self.u64(entries.len() as u64);
+            for (k, c) in entries {
+                self.0.extend_from_slice(&k.to_le_bytes());
+                self.0.extend_from_slice(&c.to_le_bytes());
+            }
+        }
+    }
 }
 
 struct Reader<'a> {
@@ -59,7 +75,7 @@ struct Reader<'a> {
 
 impl<'a> Reader<'a> {
     fn new(b: &'a [u8], kind: u8) -> Result<(Self, u64), String> {
-        if b.starts_with(MAGIC_1) {
+        if OLDER.iter().any(|m| b.starts_with(*m)) {
             return Err("the aggregate was written by an older detente; rerun that shard".into());
         }
         let rest = b
@@ -120,6 +136,30 @@ impl<'a> Reader<'a> {
         }
         Ok(())
     }
+    fn u32(&mut self) -> Result<u32, String> {
+        let mut a = [0u8; 4];
+        a.copy_from_slice(self.take(4)?);
+        Ok(u32::from_le_bytes(a))
+    }
+    fn sketches(&mut self, out: &mut [Sketch], what: &str) -> Result<(), String> {
+        self.len(out.len(), what)?;
+        for s in out.iter_mut() {
+            s.min = f64::from_bits(self.u64()?);
+            s.max = f64::from_bits(self.u64()?);
+            let n = self.u64()?;
+            if n > KEYS as u64 {
+                return Err(format!(
+                    "the aggregate's {what} have {n} bins in one metric"
+                ));
+            }
+            for _ in 0..n {
+                let (k, c) = (self.u32()?, self.u32()?);
+                s.add_entry(k, c)
+                    .map_err(|e| format!("the aggregate's {what}: {e}"))?;
+            }
+        }
+        Ok(())
+    }
     fn u64s(&mut self, out: &mut [u64], what: &str) -> Result<(), String> {
         self.len(out.len(), what)?;
         for x in out.iter_mut() {
@@ -156,6 +196,7 @@ pub fn encode(agg: &Aggregate) -> Vec<u8> {
     w.u64s(&agg.status);
     w.moments(&agg.summary);
     w.moments(&agg.diffs);
+    w.sketches(&agg.spread);
     w.i128s(&agg.draws);
     w.0
 }
@@ -170,11 +211,12 @@ pub fn decode(sc: &Scenario, bytes: &[u8]) -> Result<Aggregate, String> {
     r.u64s(&mut agg.status, "status counts")?;
     r.moments(&mut agg.summary, "run summaries")?;
     r.moments(&mut agg.diffs, "paired differences")?;
+    r.sketches(&mut agg.spread, "spreads over runs")?;
     // At most one draw per run, 4 numbers per arm.
     let stride = 4 * sc.experiment.arms.len();
     agg.draws = r.i128s(stride, runs.saturating_mul(stride as u64), "draws")?;
     r.end()?;
-    consistent(&agg)?;
+    consistent(&agg, sc.experiment.baseline)?;
     Ok(agg)
 }
 
@@ -190,7 +232,7 @@ fn possible(m: &Moments, runs: u64) -> bool {
 /// Counts that a batch of `runs` runs can have: at most [`crate::scenario::MAX_RUNS`] runs,
 /// exactly `runs` statuses in every arm and month, and no moment or histogram counting more
 /// values than there are runs (so sums of merged shards cannot overflow either).
-fn consistent(agg: &Aggregate) -> Result<(), String> {
+fn consistent(agg: &Aggregate, baseline: usize) -> Result<(), String> {
     use crate::batch::aggregate::{BINS, CONTINUOUS, STATUSES};
     let runs = agg.runs;
     if runs > crate::scenario::MAX_RUNS {
@@ -222,6 +264,9 @@ fn consistent(agg: &Aggregate) -> Result<(), String> {
     {
         return over("moments");
     }
+    if !spreads_match(agg, baseline) {
+        return Err("the aggregate's spreads over runs do not count its run metrics".into());
+    }
     let q = crate::batch::stats::fixed(2.0 * crate::model::params::MAX_MAGNITUDE) as i128;
     let draw_ok = |c: &[i128]| {
         (0..=runs as i128).contains(&c[0])
@@ -234,6 +279,32 @@ fn consistent(agg: &Aggregate) -> Result<(), String> {
     }
     debug_assert_eq!(agg.hist.len() % (CONTINUOUS * BINS), 0);
     Ok(())
+}
+
+/// Whether every binned spread over runs counts as many values as the moments of its metric
+/// (all runs, or the paired difference), with extremes it could have seen; shares and the
+/// baseline's differences are not binned.
+fn spreads_match(agg: &Aggregate, baseline: usize) -> bool {
+    use crate::batch::aggregate::{GROUPS, NRUN, is_share};
+    (0..agg.arms).all(|a| {
+        (0..NRUN).all(|k| {
+            let binned = |n: u64| if is_share(k) { 0 } else { n };
+            let diffs = if a == baseline {
+                0
+            } else {
+                agg.diff_at(a, k).n
+            };
+            [
+                (a * 2, binned(agg.summary[a * GROUPS * NRUN + k].n)),
+                (a * 2 + 1, binned(diffs)),
+            ]
+            .iter()
+            .all(|&(i, n)| {
+                let s = &agg.spread[i * NRUN + k];
+                s.count() == n && s.consistent()
+            })
+        })
+    })
 }
 
 /// A repeated-game batch's aggregate as bytes.

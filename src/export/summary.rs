@@ -1,6 +1,6 @@
-//! `summary.csv`: per arm, every per-run metric with its 95% interval (Wilson for outcome
-//! shares), the same by type pair (`metric@S/G`), and the paired difference from the baseline
-//! arm (`diff:metric`).
+//! `summary.csv`: per arm, every per-run metric with the 95% interval of its mean (Wilson for
+//! outcome shares) and its spread over runs (5% and 95% quantiles), the same by type pair
+//! (`metric@S/G`), and the paired difference from the baseline arm (`diff:metric`).
 
 use super::{csv_bytes, num};
 use crate::batch::Aggregate;
@@ -9,9 +9,19 @@ use crate::batch::stats::{Moments, SCALE, wilson};
 use crate::engine::record::TYPE_PAIRS;
 use crate::model::Scenario;
 
-pub const HEADER: [&str; 6] = ["arm", "metric", "n", "mean", "ci95_low", "ci95_high"];
+pub const HEADER: [&str; 8] = [
+    "arm",
+    "metric",
+    "n",
+    "mean",
+    "ci95_low",
+    "ci95_high",
+    "p5",
+    "p95",
+];
 
-/// One summary row: a metric's mean and interval.
+/// One summary row: a metric's mean and the interval of the mean; for all runs and paired
+/// differences, also the 5% and 95% quantiles of the per-run values (NaN otherwise).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Row {
     pub arm: String,
@@ -20,6 +30,8 @@ pub struct Row {
     pub mean: f64,
     pub low: f64,
     pub high: f64,
+    pub p05: f64,
+    pub p95: f64,
 }
 
 pub(crate) fn stat(m: &Moments, proportion: bool) -> (f64, f64, f64) {
@@ -42,6 +54,9 @@ pub fn chosen(sc: &Scenario) -> Vec<(usize, String)> {
     }
 }
 
+/// The quantiles of the spread over runs.
+const SPREAD: [f64; 2] = [0.05, 0.95];
+
 /// Every summary row, in file order.
 pub fn rows(sc: &Scenario, agg: &Aggregate) -> Vec<Row> {
     let names = chosen(sc);
@@ -52,10 +67,10 @@ pub fn rows(sc: &Scenario, agg: &Aggregate) -> Vec<Row> {
             for &(k, ref name) in &names {
                 let m = agg.summary_at(a, g, k);
                 let (mean, low, high) = stat(m, is_share(k));
-                let metric = if g == 0 {
-                    name.clone()
+                let (metric, [p05, p95]) = if g == 0 {
+                    (name.clone(), agg.spread_at(a, k, false).quantiles(SPREAD))
                 } else {
-                    format!("{name}@{}", TYPE_PAIRS[g - 1])
+                    (format!("{name}@{}", TYPE_PAIRS[g - 1]), [f64::NAN; 2])
                 };
                 out.push(Row {
                     arm: arm.id.clone(),
@@ -64,6 +79,8 @@ pub fn rows(sc: &Scenario, agg: &Aggregate) -> Vec<Row> {
                     mean,
                     low,
                     high,
+                    p05,
+                    p95,
                 });
             }
         }
@@ -71,6 +88,7 @@ pub fn rows(sc: &Scenario, agg: &Aggregate) -> Vec<Row> {
             for &(k, ref name) in &names {
                 let m = agg.diff_at(a, k);
                 let (mean, low, high) = stat(m, false);
+                let [p05, p95] = agg.spread_at(a, k, true).quantiles(SPREAD);
                 out.push(Row {
                     arm: arm.id.clone(),
                     metric: format!("diff:{name}"),
@@ -78,6 +96,8 @@ pub fn rows(sc: &Scenario, agg: &Aggregate) -> Vec<Row> {
                     mean,
                     low,
                     high,
+                    p05,
+                    p95,
                 });
             }
         }
@@ -108,6 +128,8 @@ fn draw_rows(sc: &Scenario, agg: &Aggregate) -> Vec<Row> {
                 mean,
                 low,
                 high,
+                p05: f64::NAN,
+                p95: f64::NAN,
             });
         };
         spread(format!("draws:{name}"), &d.values);
@@ -132,6 +154,8 @@ fn draw_rows(sc: &Scenario, agg: &Aggregate) -> Vec<Row> {
                 },
                 low,
                 high,
+                p05: f64::NAN,
+                p95: f64::NAN,
             });
         }
     }
@@ -160,6 +184,8 @@ pub fn csv(sc: &Scenario, agg: &Aggregate) -> Vec<u8> {
                 num(r.mean),
                 num(r.low),
                 num(r.high),
+                num(r.p05),
+                num(r.p95),
             ]
         }),
     )

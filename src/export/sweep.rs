@@ -1,13 +1,14 @@
 //! Sweep outputs: `sweep.csv` (a row per point and arm: the varied settings and the key metrics
 //! with intervals, and paired differences from the baseline), `flip.csv` (the verdict at each
-//! point) and `sensitivity.csv` (settings ranked by their standardized regression coefficient).
+//! point) and `sensitivity.csv` (settings ranked by their first-order Sobol index).
 
 use super::summary::stat;
 use super::{csv_bytes, num};
 use crate::batch::Aggregate;
 use crate::batch::aggregate::{is_share, run_metric_names};
 use crate::model::Scenario;
-use crate::sweep::{Sensitivity, Verdict};
+use crate::sweep::Verdict;
+use crate::sweep::given::Given;
 
 /// The header of `sweep.csv`.
 pub fn header(keys: &[String], metric_names: &[String]) -> Vec<String> {
@@ -134,30 +135,44 @@ pub fn flip_csv(keys: &[String], points: &[PointResult], lower_is_better: bool) 
     )
 }
 
-/// `sensitivity.csv`: settings ranked by |SRC| of the paired difference.
-pub fn sensitivity_csv(keys: &[String], s: Option<&Sensitivity>) -> Vec<u8> {
-    let header = ["rank", "parameter", "src", "r_squared"];
+/// `sensitivity.csv`: settings ranked by their first-order Sobol index of the paired
+/// difference, estimated from the points (`sweep::given`).
+pub fn sensitivity_csv(keys: &[String], s: Option<&[Option<Given>]>) -> Vec<u8> {
+    let header = [
+        "rank",
+        "parameter",
+        "first_order",
+        "first_order_low",
+        "first_order_high",
+        "correlation",
+        "classes",
+    ];
     let Some(s) = s else {
         return csv_bytes(&header, std::iter::empty());
     };
     csv_bytes(
         &header,
         ranked(s).into_iter().enumerate().map(|(i, j)| {
+            let v = |f: fn(&Given) -> f64| s[j].as_ref().map_or(String::new(), |g| num(f(g)));
             vec![
                 (i + 1).to_string(),
                 keys[j].clone(),
-                s.src[j].map_or(String::new(), num),
-                num(s.r_squared),
+                v(|g| g.first),
+                v(|g| g.ci.0),
+                v(|g| g.ci.1),
+                v(|g| g.correlation),
+                s[j].map_or(String::new(), |g| g.classes.to_string()),
             ]
         }),
     )
 }
 
-/// Axis indices by decreasing |SRC| (axes that did not vary last, in order).
-pub fn ranked(s: &Sensitivity) -> Vec<usize> {
-    let mut order: Vec<usize> = (0..s.src.len()).collect();
+/// Setting indices by decreasing first-order index (settings that did not vary last, in
+/// order).
+pub fn ranked(s: &[Option<Given>]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..s.len()).collect();
     order.sort_by(|&a, &b| {
-        let v = |j: usize| s.src[j].map_or(-1.0, f64::abs);
+        let v = |j: usize| s[j].map_or(f64::NEG_INFINITY, |g| g.first);
         v(b).total_cmp(&v(a)).then(a.cmp(&b))
     });
     order

@@ -27,6 +27,10 @@ fn cell(r: &Results, arm: &str, metric: &str, as_pct: bool) -> String {
             pct(s.lo),
             pct(s.hi)
         ),
+        Some(s) if s.p05.is_finite() && s.p95.is_finite() => format!(
+            "{:.3} <small>[{:.3}, {:.3}]<br>runs: {:.3} to {:.3}</small>",
+            s.mean, s.lo, s.hi, s.p05, s.p95
+        ),
         Some(s) => format!("{:.3} <small>[{:.3}, {:.3}]</small>", s.mean, s.lo, s.hi),
         None => "&ndash;".to_string(),
     }
@@ -282,7 +286,7 @@ fn summary(r: &Results, trust_metric: &str) -> String {
     }
     let _ = writeln!(
         h,
-        "</table><p>Paired differences from the baseline (same runs, same shocks):</p><table><tr><th>arm</th><th>agreement</th><th>interim freeze</th><th>war</th></tr>"
+        "</table><p>Shares with their 95% intervals; other metrics with the 95% interval of the mean and, below it, the range of the middle 90% of runs (\"runs\": which includes the parameters' uncertainty when the scenario draws them).</p><p>Paired differences from the baseline (same runs, same shocks):</p><table><tr><th>arm</th><th>agreement</th><th>interim freeze</th><th>war</th></tr>"
     );
     for a in &r.arms {
         if !r
@@ -377,7 +381,7 @@ fn ledger(r: &Results) -> String {
     let mut h = String::new();
     let _ = writeln!(
         h,
-        "<h2>The ledger</h2><p>What each arm gained and what it gave away: verified and paper agreements, time under verified limits, concessions left unreciprocated, relief pocketed, the stock's growth while talks ran, each side's payoff and its calibrated belief about the other at the end (means, 95% intervals).</p>"
+        "<h2>The ledger</h2><p>What each arm gained and what it gave away: verified and paper agreements, time under verified limits, concessions left unreciprocated, relief pocketed, the stock's growth while talks ran, each side's payoff and its calibrated belief about the other at the end (means, 95% intervals of the means, and the range of the middle 90% of runs).</p>"
     );
     let diff_arms: Vec<&String> = r
         .arms

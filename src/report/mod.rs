@@ -32,6 +32,10 @@ pub struct Stat {
     pub mean: f64,
     pub lo: f64,
     pub hi: f64,
+    /// The 5% and 95% quantiles over runs (NaN where not written, as in results of older
+    /// versions).
+    pub p05: f64,
+    pub p95: f64,
 }
 
 /// The parsed results of a negotiation batch.
@@ -125,9 +129,20 @@ pub fn parse(trajectories: &str, summary: &str) -> Result<Results, String> {
     let mut rdr = csv::Reader::from_reader(summary.as_bytes());
     for rec in rdr.records() {
         let rec = rec.map_err(|e| format!("summary.csv: {e}"))?;
-        if rec.len() != 6 {
-            return Err("summary.csv: expected 6 columns".to_string());
+        if rec.len() != 8 && rec.len() != 6 {
+            return Err(format!(
+                "summary.csv:{}: expected 8 columns (arm, metric, n, mean, ci95_low, ci95_high, p5, p95), found {}",
+                rec.position().map_or(0, |p| p.line()),
+                rec.len()
+            ));
         }
+        let spread = |i: usize| {
+            if rec.len() > i {
+                cell(&rec, i, "summary.csv")
+            } else {
+                Ok(f64::NAN)
+            }
+        };
         r.summary.insert(
             (rec[0].to_string(), rec[1].to_string()),
             Stat {
@@ -141,6 +156,8 @@ pub fn parse(trajectories: &str, summary: &str) -> Result<Results, String> {
                 mean: cell(&rec, 3, "summary.csv")?,
                 lo: cell(&rec, 4, "summary.csv")?,
                 hi: cell(&rec, 5, "summary.csv")?,
+                p05: spread(6)?,
+                p95: spread(7)?,
             },
         );
     }

@@ -92,9 +92,24 @@ fn prior_density(priors: &[Dist], theta: &[f64]) -> f64 {
 
 use crate::model::dist::standard_normal as normal;
 
-/// What the sampler asks of the model: the summary statistics of each parameter vector of a
-/// batch.
-pub type Simulate<'a> = dyn FnMut(&[Vec<f64>]) -> Vec<Vec<f64>> + 'a;
+/// What the sampler asks of the model: the summary statistics of each proposal of a batch,
+/// given as (id, parameter vector). The id is the proposal's own (from its population, slot
+/// and place among the slot's proposals, [`proposal_id`]): seeding a proposal's chance from it
+/// makes the statistics independent of how proposals are batched or split.
+pub type Simulate<'a> = dyn FnMut(&[(u64, Vec<f64>)]) -> Vec<Vec<f64>> + 'a;
+
+/// The population number of the replicates a caller simulates after the last population
+/// (predictive checks): their ids are [`proposal_id`]`(REPLICATES, particle, replicate)`.
+pub const REPLICATES: usize = usize::MAX;
+
+/// The id of proposal `j` of slot `slot` of population `g`.
+pub fn proposal_id(g: usize, slot: usize, j: usize) -> u64 {
+    use crate::rng::run_seed;
+    run_seed(
+        run_seed(run_seed(0xAB_C5_3C, g as u64), slot as u64),
+        j as u64,
+    )
+}
 
 /// Run the sampler. `simulate` returns the summary statistics of each parameter vector of a
 /// batch (the same result for the same vectors, whatever the batch); `observed` are the
@@ -106,77 +121,175 @@ pub fn smc(
     s: Settings,
     simulate: &mut Simulate,
 ) -> Vec<Generation> {
-    resume(priors, observed, s, simulate, Vec::new(), &mut |_| {})
+    resume(
+        priors,
+        observed,
+        s,
+        simulate,
+        Vec::new(),
+        &mut |_| None,
+        &mut |_| {},
+    )
 }
 
 /// [`smc`] from the populations of an earlier run with the same settings (none: from the
-/// start), calling `done` with all populations after each new one. Every population draws
-/// from a stream of its own, so a resumed run gives the populations an uninterrupted one
-/// gives.
+/// start), calling `done` with all populations after each new one. A population whose slots
+/// `ready` has (computed by shards, [`part`]) is assembled from them instead of computed.
+/// Every particle draws from a stream of its own, so a resumed or sharded run gives the
+/// populations an uninterrupted one gives.
 pub fn resume(
     priors: &[Dist],
     observed: &[f64],
     s: Settings,
     simulate: &mut Simulate,
     earlier: Vec<Generation>,
+    ready: &mut dyn FnMut(usize) -> Option<Vec<Part>>,
     done: &mut dyn FnMut(&[Generation]),
 ) -> Vec<Generation> {
     let mut out = earlier;
-    if out.is_empty() {
-        out.push(first(priors, observed, s, simulate));
-        done(&out);
-    }
-    let scale = scale(&out[0].particles);
-    let distance = |x: &[f64]| distance(x, observed, &scale);
-    for g in out.len()..s.generations {
-        let last = &out[g - 1];
-        let epsilon = tolerance(&last.particles, s.quantile);
-        let Some(accepted) =
-            population(priors, s, g, &last.particles, epsilon, simulate, &distance)
-        else {
-            break;
-        };
-        let (particles, proposals) = accepted;
-        let ess = 1.0 / particles.iter().map(|p| p.weight * p.weight).sum::<f64>();
-        out.push(Generation {
-            epsilon,
-            proposals,
-            ess,
-            particles,
-        });
+    while out.len() < s.generations.max(1) {
+        let parts = ready(out.len())
+            .unwrap_or_else(|| vec![part(priors, observed, s, &out, 0..s.particles, simulate)]);
+        match assemble(priors, observed, s, &out, parts) {
+            Ok(Some(g)) => out.push(g),
+            _ => break,
+        }
         done(&out);
     }
     out
 }
 
-/// The first population, drawn from the priors; distances use the scale it sets.
-fn first(priors: &[Dist], observed: &[f64], s: Settings, simulate: &mut Simulate) -> Generation {
-    let mut rng = ChaCha8Rng::seed_from_u64(s.seed);
-    let thetas: Vec<Vec<f64>> = (0..s.particles)
-        .map(|_| priors.iter().map(|d| d.sample(&mut rng)).collect())
-        .collect();
-    let stats = simulate(&thetas);
-    let w0 = 1.0 / s.particles as f64;
-    let mut particles: Vec<Particle> = thetas
+/// Some slots of the next population after `earlier`, as one shard computes them: each
+/// accepted particle (unweighted) with the proposals it took, in slot order from `first`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Part {
+    pub generation: usize,
+    pub first: usize,
+    pub particles: Vec<(Particle, usize)>,
+    /// The slots took more proposals than the whole population may.
+    pub failed: bool,
+}
+
+/// The slots `slots` of the population after `earlier` (the first population when there is
+/// none): drawn from the priors, or from the last population within the tolerance it sets.
+pub fn part(
+    priors: &[Dist],
+    observed: &[f64],
+    s: Settings,
+    earlier: &[Generation],
+    slots: std::ops::Range<usize>,
+    simulate: &mut Simulate,
+) -> Part {
+    let g = earlier.len();
+    let first = slots.start;
+    let Some(last) = earlier.last() else {
+        let proposals: Vec<(u64, Vec<f64>)> = slots
+            .map(|i| {
+                let mut rng = slot_rng(s.seed, 0, i);
+                let theta = priors.iter().map(|d| d.sample(&mut rng)).collect();
+                (proposal_id(0, i, 0), theta)
+            })
+            .collect();
+        let stats = simulate(&proposals);
+        let particles = proposals
+            .into_iter()
+            .zip(stats)
+            .map(|((_, theta), stats)| {
+                let p = Particle {
+                    theta,
+                    weight: 0.0,
+                    // Set when the population is whole: its spread scales the distances.
+                    distance: f64::NAN,
+                    stats,
+                };
+                (p, 1)
+            })
+            .collect();
+        return Part {
+            generation: 0,
+            first,
+            particles,
+            failed: false,
+        };
+    };
+    let scale = scale(&earlier[0].particles);
+    let distance = |x: &[f64]| distance(x, observed, &scale);
+    let epsilon = tolerance(&last.particles, s.quantile);
+    let kernel = Kernel::new(&last.particles);
+    let filled = fill(priors, s, g, &kernel, epsilon, slots, simulate, &distance);
+    Part {
+        generation: g,
+        first,
+        failed: filled.is_none(),
+        particles: filled.unwrap_or_default(),
+    }
+}
+
+/// The population after `earlier` from parts covering its slots once: Ok(None) if it took
+/// more proposals than allowed, an error if the parts are not of it or do not cover it.
+pub fn assemble(
+    priors: &[Dist],
+    observed: &[f64],
+    s: Settings,
+    earlier: &[Generation],
+    mut parts: Vec<Part>,
+) -> Result<Option<Generation>, String> {
+    let g = earlier.len();
+    parts.sort_by_key(|p| p.first);
+    if parts.iter().any(|p| p.generation != g) {
+        return Err(format!("a part is not of population {g}"));
+    }
+    if parts.iter().any(|p| p.failed) {
+        return Ok(None);
+    }
+    let mut at = 0;
+    for p in &parts {
+        if p.first != at {
+            return Err(format!("the parts leave out or repeat slots from {at}"));
+        }
+        at += p.particles.len();
+    }
+    if at != s.particles {
+        return Err(format!("the parts hold {at} of {} slots", s.particles));
+    }
+    let proposals: usize = parts.iter().flat_map(|p| &p.particles).map(|a| a.1).sum();
+    if proposals > s.max_proposals {
+        return Ok(None);
+    }
+    let mut particles: Vec<Particle> = parts
         .into_iter()
-        .zip(stats)
-        .map(|(theta, st)| Particle {
-            weight: w0,
-            distance: 0.0,
-            theta,
-            stats: st,
-        })
+        .flat_map(|p| p.particles)
+        .map(|a| a.0)
         .collect();
-    let scale = scale(&particles);
-    for p in particles.iter_mut() {
-        p.distance = distance(&p.stats, observed, &scale);
-    }
-    Generation {
-        epsilon: f64::INFINITY,
-        proposals: s.particles,
-        ess: s.particles as f64,
+    let Some(last) = earlier.last() else {
+        let scale = scale(&particles);
+        let w0 = 1.0 / s.particles as f64;
+        for p in particles.iter_mut() {
+            p.weight = w0;
+            p.distance = distance(&p.stats, observed, &scale);
+        }
+        return Ok(Some(Generation {
+            epsilon: f64::INFINITY,
+            proposals,
+            ess: s.particles as f64,
+            particles,
+        }));
+    };
+    Kernel::new(&last.particles).weigh(priors, &mut particles);
+    let ess = 1.0 / particles.iter().map(|p| p.weight * p.weight).sum::<f64>();
+    Ok(Some(Generation {
+        epsilon: tolerance(&last.particles, s.quantile),
+        proposals,
+        ess,
         particles,
-    }
+    }))
+}
+
+/// The stream of slot `i` of population `g`: each particle is drawn from a stream of its
+/// own, so a population does not depend on how its slots are batched or split.
+fn slot_rng(seed: u64, g: usize, i: usize) -> ChaCha8Rng {
+    let population = crate::rng::run_seed(seed, g as u64);
+    ChaCha8Rng::seed_from_u64(crate::rng::run_seed(population, i as u64))
 }
 
 /// Each statistic's standard deviation over a population (1 where it is 0).
@@ -224,97 +337,165 @@ pub fn tolerance(last: &[Particle], keep: f64) -> f64 {
     by.last().map_or(f64::INFINITY, |x| x.0)
 }
 
-/// Population `g`: particles drawn from `last` by weight, perturbed, and accepted within
-/// `epsilon`, with their importance weights; None if it did not fill within the proposals
-/// allowed. Also the number of proposals made.
-fn population(
+/// Proposals simulated together at least, when few slots are left to fill.
+const BATCH: usize = 256;
+
+/// The perturbation kernel around a population: ancestors drawn by weight, moved by a
+/// Gaussian of twice the population's weighted variance in each setting.
+struct Kernel<'a> {
+    last: &'a [Particle],
+    sigma: Vec<f64>,
+    cum: Vec<f64>,
+}
+
+impl<'a> Kernel<'a> {
+    fn new(last: &'a [Particle]) -> Self {
+        let k = last.first().map_or(0, |p| p.theta.len());
+        let sigma = (0..k)
+            .map(|i| {
+                let m: f64 = last.iter().map(|p| p.weight * p.theta[i]).sum();
+                let v: f64 = last
+                    .iter()
+                    .map(|p| p.weight * (p.theta[i] - m).powi(2))
+                    .sum();
+                (2.0 * v).sqrt().max(1e-12)
+            })
+            .collect();
+        let cum = last
+            .iter()
+            .scan(0.0, |c, p| {
+                *c += p.weight;
+                Some(*c)
+            })
+            .collect();
+        Kernel { last, sigma, cum }
+    }
+
+    /// A proposal: an ancestor drawn by weight, perturbed.
+    fn propose(&self, rng: &mut ChaCha8Rng) -> Vec<f64> {
+        let u = rng.random::<f64>() * self.cum[self.cum.len() - 1];
+        let a = self
+            .cum
+            .partition_point(|&c| c <= u)
+            .min(self.last.len() - 1);
+        let theta = &self.last[a].theta;
+        (0..theta.len())
+            .map(|i| theta[i] + self.sigma[i] * normal(rng))
+            .collect()
+    }
+
+    /// Set the importance weights of accepted particles (prior over the kernel's mixture
+    /// density), normalized.
+    fn weigh(&self, priors: &[Dist], accepted: &mut [Particle]) {
+        for p in accepted.iter_mut() {
+            let mixture: f64 = self
+                .last
+                .iter()
+                .map(|q| {
+                    q.weight
+                        * (0..self.sigma.len())
+                            .map(|i| {
+                                math::exp(
+                                    -0.5 * ((p.theta[i] - q.theta[i]) / self.sigma[i]).powi(2),
+                                )
+                            })
+                            .product::<f64>()
+                })
+                .sum();
+            p.weight = prior_density(priors, &p.theta) / mixture.max(f64::MIN_POSITIVE);
+        }
+        let total: f64 = accepted.iter().map(|p| p.weight).sum();
+        for p in accepted.iter_mut() {
+            p.weight /= total;
+        }
+    }
+}
+
+/// The slots `slots` of population `g`, each with the proposals it took: slot i proposes from
+/// its own stream until a proposal falls within `epsilon` (a proposal outside the prior counts
+/// and is not simulated). None once the slots' proposals exceed the population's allowance.
+/// Slots are filled in rounds, each active slot proposing enough ahead for the round to
+/// simulate about [`BATCH`] at once; a slot's proposals after its accepted one are left out,
+/// so the result does not depend on the rounds.
+#[allow(clippy::too_many_arguments)]
+fn fill(
     priors: &[Dist],
     s: Settings,
     g: usize,
-    last: &[Particle],
+    kernel: &Kernel,
     epsilon: f64,
+    slots: std::ops::Range<usize>,
     simulate: &mut Simulate,
     distance: &dyn Fn(&[f64]) -> f64,
-) -> Option<(Vec<Particle>, usize)> {
-    let k = priors.len();
-    let sigma: Vec<f64> = (0..k)
-        .map(|i| {
-            let m: f64 = last.iter().map(|p| p.weight * p.theta[i]).sum();
-            let v: f64 = last
-                .iter()
-                .map(|p| p.weight * (p.theta[i] - m).powi(2))
-                .sum();
-            (2.0 * v).sqrt().max(1e-12)
+) -> Option<Vec<(Particle, usize)>> {
+    struct Slot {
+        index: usize,
+        rng: ChaCha8Rng,
+        /// Proposals drawn from the stream, and those up to the accepted one.
+        drawn: usize,
+        tried: usize,
+        done: Option<Particle>,
+    }
+    let mut all: Vec<Slot> = slots
+        .map(|i| Slot {
+            index: i,
+            rng: slot_rng(s.seed, g, i),
+            drawn: 0,
+            tried: 0,
+            done: None,
         })
         .collect();
-    let cum: Vec<f64> = last
-        .iter()
-        .scan(0.0, |c, p| {
-            *c += p.weight;
-            Some(*c)
-        })
-        .collect();
-    let mut accepted: Vec<Particle> = Vec::new();
-    let mut proposals = 0;
-    let mut rng = ChaCha8Rng::seed_from_u64(crate::rng::run_seed(s.seed, g as u64));
-    while accepted.len() < s.particles && proposals < s.max_proposals {
-        let batch = (s.particles - accepted.len())
-            .max(16)
-            .min(s.max_proposals - proposals);
-        let mut thetas = Vec::with_capacity(batch);
-        for _ in 0..batch {
-            let u = rng.random::<f64>() * cum[cum.len() - 1];
-            let a = cum.partition_point(|&c| c <= u).min(last.len() - 1);
-            thetas.push(
-                (0..k)
-                    .map(|i| last[a].theta[i] + sigma[i] * normal(&mut rng))
-                    .collect::<Vec<f64>>(),
-            );
+    loop {
+        let active: Vec<usize> = (0..all.len()).filter(|&i| all[i].done.is_none()).collect();
+        if active.is_empty() {
+            break;
         }
-        // Proposals outside the prior are rejected without simulating.
-        let inside: Vec<Vec<f64>> = thetas
-            .iter()
-            .filter(|t| prior_density(priors, t) > 0.0)
-            .cloned()
-            .collect();
+        let ahead = BATCH.div_ceil(active.len());
+        // Each active slot's next proposals, and which fall inside the prior.
+        let mut proposed: Vec<(usize, Vec<f64>)> = Vec::with_capacity(active.len() * ahead);
+        let mut inside: Vec<(u64, Vec<f64>)> = Vec::new();
+        for &i in &active {
+            let slot = &mut all[i];
+            for _ in 0..ahead {
+                let theta = kernel.propose(&mut slot.rng);
+                if prior_density(priors, &theta) > 0.0 {
+                    inside.push((proposal_id(g, slot.index, slot.drawn), theta.clone()));
+                }
+                slot.drawn += 1;
+                proposed.push((i, theta));
+            }
+        }
         let mut sims = simulate(&inside).into_iter();
-        for t in thetas {
-            proposals += 1;
-            if prior_density(priors, &t) <= 0.0 {
+        for (i, theta) in proposed {
+            let slot = &mut all[i];
+            let st = (prior_density(priors, &theta) > 0.0).then(|| sims.next().unwrap_or_default());
+            if slot.done.is_some() {
                 continue;
             }
-            let st = sims.next().unwrap_or_default();
-            let dist = distance(&st);
-            if dist <= epsilon && accepted.len() < s.particles {
-                accepted.push(Particle {
-                    theta: t,
-                    weight: 0.0,
-                    distance: dist,
-                    stats: st,
-                });
+            slot.tried += 1;
+            if let Some(st) = st {
+                let d = distance(&st);
+                if d <= epsilon {
+                    slot.done = Some(Particle {
+                        theta,
+                        weight: 0.0,
+                        distance: d,
+                        stats: st,
+                    });
+                }
             }
         }
+        // Every proposal counted is one the slots needed: over the allowance, they cannot
+        // fill within it.
+        if all.iter().map(|x| x.tried).sum::<usize>() > s.max_proposals {
+            return None;
+        }
     }
-    if accepted.len() < s.particles {
-        return None;
-    }
-    for p in accepted.iter_mut() {
-        let kernel: f64 = last
-            .iter()
-            .map(|q| {
-                q.weight
-                    * (0..k)
-                        .map(|i| math::exp(-0.5 * ((p.theta[i] - q.theta[i]) / sigma[i]).powi(2)))
-                        .product::<f64>()
-            })
-            .sum();
-        p.weight = prior_density(priors, &p.theta) / kernel.max(f64::MIN_POSITIVE);
-    }
-    let total: f64 = accepted.iter().map(|p| p.weight).sum();
-    for p in accepted.iter_mut() {
-        p.weight /= total;
-    }
-    Some((accepted, proposals))
+    Some(
+        all.into_iter()
+            .filter_map(|x| x.done.map(|p| (p, x.tried)))
+            .collect(),
+    )
 }
 
 #[cfg(test)]
@@ -323,21 +504,63 @@ mod tests {
 
     /// A normal model with known variance: the statistic is the mean of 20 draws of N(theta,
     /// 1); under a flat prior the posterior is close to N(observed, 1/20).
+    /// The mean of 20 draws of N(theta, 1), from the proposal's own stream.
+    fn normal_mean(batch: &[(u64, Vec<f64>)]) -> Vec<Vec<f64>> {
+        batch
+            .iter()
+            .map(|(id, t)| {
+                let mut r = ChaCha8Rng::seed_from_u64(*id);
+                vec![(0..20).map(|_| t[0] + normal(&mut r)).sum::<f64>() / 20.0]
+            })
+            .collect()
+    }
+
+    #[test]
+    fn populations_put_together_from_parts_are_the_populations_of_one_run() {
+        let priors = vec![Dist::new("uniform", &[-5.0, 5.0], None).unwrap()];
+        let s = Settings {
+            particles: 60,
+            generations: 4,
+            quantile: 0.5,
+            max_proposals: 100_000,
+            seed: 3,
+        };
+        let whole = smc(&priors, &[0.7], s, &mut normal_mean);
+        let mut split: Vec<Generation> = Vec::new();
+        for _ in 0..s.generations {
+            // Slots in three uneven parts, given in any order.
+            let parts: Vec<Part> = [(40, 60), (0, 7), (7, 40)]
+                .into_iter()
+                .map(|(a, b)| part(&priors, &[0.7], s, &split, a..b, &mut normal_mean))
+                .collect();
+            let g = assemble(&priors, &[0.7], s, &split, parts)
+                .unwrap()
+                .unwrap();
+            split.push(g);
+        }
+        assert_eq!(split, whole);
+        // Parts that leave a slot out are refused.
+        let gap = vec![part(&priors, &[0.7], s, &[], 1..60, &mut normal_mean)];
+        assert!(assemble(&priors, &[0.7], s, &[], gap).is_err());
+        // Over the allowance, the population fails, whole or in parts.
+        let tight = Settings {
+            max_proposals: 70,
+            ..s
+        };
+        let parts: Vec<Part> = [(0, 30), (30, 60)]
+            .into_iter()
+            .map(|(a, b)| part(&priors, &[0.7], tight, &whole[..1], a..b, &mut normal_mean))
+            .collect();
+        assert_eq!(
+            assemble(&priors, &[0.7], tight, &whole[..1], parts),
+            Ok(None)
+        );
+        assert_eq!(smc(&priors, &[0.7], tight, &mut normal_mean).len(), 1);
+    }
+
     #[test]
     fn the_sampler_finds_a_normal_mean() {
         let priors = vec![Dist::new("uniform", &[-5.0, 5.0], None).unwrap()];
-        let mut calls = 0u64;
-        let mut sim = |batch: &[Vec<f64>]| -> Vec<Vec<f64>> {
-            batch
-                .iter()
-                .map(|t| {
-                    calls += 1;
-                    let mut r = ChaCha8Rng::seed_from_u64(calls);
-                    let m = (0..20).map(|_| t[0] + normal(&mut r)).sum::<f64>() / 20.0;
-                    vec![m]
-                })
-                .collect()
-        };
         let s = Settings {
             particles: 500,
             generations: 6,
@@ -345,7 +568,7 @@ mod tests {
             max_proposals: 200_000,
             seed: 9,
         };
-        let gens = smc(&priors, &[1.3], s, &mut sim);
+        let gens = smc(&priors, &[1.3], s, &mut normal_mean);
         assert_eq!(gens.len(), 6);
         let last = &gens[5];
         let mean: f64 = last.particles.iter().map(|p| p.weight * p.theta[0]).sum();

@@ -113,7 +113,7 @@ fn estimate(y: &[f64], n: usize, k: usize, rows: &[usize]) -> Option<Vec<(f64, f
 }
 
 /// The 2.5% and 97.5% quantiles of bootstrap estimates.
-fn interval(mut v: Vec<f64>) -> (f64, f64) {
+pub(crate) fn interval(mut v: Vec<f64>) -> (f64, f64) {
     if v.is_empty() {
         return (f64::NAN, f64::NAN);
     }
