@@ -13,6 +13,8 @@ use toml::Spanned;
 pub struct Statistic {
     /// The run metric it is compared with (`months:verified_freeze`, `agreements`, ...).
     pub metric: String,
+    /// Whether a calibration fits it (else it is held out: only checked against the fit).
+    pub fitted: bool,
     pub what: String,
     pub value: f64,
     /// The events it counts, as rows of the events file (date, actor, move).
@@ -52,6 +54,13 @@ struct RawStatistic {
     /// event after the end), else 0.
     #[serde(default)]
     in_force_at_end: Option<Vec<[Spanned<String>; 2]>>,
+    /// Intervals from one event to another, the mean of their months.
+    #[serde(default)]
+    mean_months: Option<Vec<[Spanned<String>; 2]>>,
+    /// Whether a calibration fits the statistic (default true); false holds it out, so that
+    /// the posterior's predictions of it test the fit.
+    #[serde(default)]
+    fit: Option<bool>,
 }
 
 /// A row of the events file.
@@ -106,32 +115,29 @@ pub fn compute(spec: &str, events: &str) -> Result<Record, Problem> {
     let find = |r: &Spanned<String>| find(&rows, r, start, end);
     let mut statistics = Vec::new();
     for s in &raw.statistic {
-        let (value, used) = match (&s.count, &s.months, &s.in_force_at_end) {
-            (Some(list), None, None) => {
+        let (value, used) = match (&s.count, &s.months, &s.in_force_at_end, &s.mean_months) {
+            (Some(list), None, None, None) => {
                 let used = list.iter().map(find).collect::<Result<Vec<_>, _>>()?;
                 (used.len() as f64, used)
             }
-            (None, Some(pairs), None) => {
-                let mut total = 0;
-                let mut used = Vec::new();
-                for [a, b] in pairs {
-                    let (ea, eb) = (
-                        find_month(&rows, a, start, end)?,
-                        find_month(&rows, b, start, end)?,
-                    );
-                    let (ma, mb) = (month_of_date(&ea.date), month_of_date(&eb.date));
-                    if mb < ma {
-                        return Err(Problem::at(
-                            b.span(),
-                            "an interval's second event comes before its first",
-                        ));
-                    }
-                    total += mb - ma;
-                    used.extend([ea, eb]);
-                }
+            (None, Some(pairs), None, None) => {
+                let (total, used) = intervals(&rows, pairs, start, end)?;
                 (total as f64, used)
             }
-            (None, None, Some(pairs)) => {
+            (None, None, None, Some(pairs)) => {
+                let (total, used) = intervals(&rows, pairs, start, end)?;
+                if pairs.is_empty() {
+                    return Err(Problem {
+                        at: None,
+                        message: format!(
+                            "statistic '{}': mean_months needs at least one interval",
+                            s.metric
+                        ),
+                    });
+                }
+                (total as f64 / pairs.len() as f64, used)
+            }
+            (None, None, Some(pairs), None) => {
                 let mut open = false;
                 let mut used = Vec::new();
                 for [a, b] in pairs {
@@ -146,7 +152,7 @@ pub fn compute(spec: &str, events: &str) -> Result<Record, Problem> {
                 return Err(Problem {
                     at: None,
                     message: format!(
-                        "statistic '{}': give exactly one of count, months or in_force_at_end",
+                        "statistic '{}': give exactly one of count, months, mean_months or in_force_at_end",
                         s.metric
                     ),
                 });
@@ -154,6 +160,7 @@ pub fn compute(spec: &str, events: &str) -> Result<Record, Problem> {
         };
         statistics.push(Statistic {
             metric: s.metric.clone(),
+            fitted: s.fit.unwrap_or(true),
             what: s.what.clone(),
             value,
             events: used
@@ -167,6 +174,33 @@ pub fn compute(spec: &str, events: &str) -> Result<Record, Problem> {
         end: raw.end.into_inner(),
         statistics,
     })
+}
+
+/// The months the intervals between pairs of events span together, and the events.
+fn intervals(
+    rows: &[Event],
+    pairs: &[[Spanned<String>; 2]],
+    start: i64,
+    end: i64,
+) -> Result<(i64, Vec<Event>), Problem> {
+    let mut total = 0;
+    let mut used = Vec::new();
+    for [a, b] in pairs {
+        let (ea, eb) = (
+            find_month(rows, a, start, end)?,
+            find_month(rows, b, start, end)?,
+        );
+        let (ma, mb) = (month_of_date(&ea.date), month_of_date(&eb.date));
+        if mb < ma {
+            return Err(Problem::at(
+                b.span(),
+                "an interval's second event comes before its first",
+            ));
+        }
+        total += mb - ma;
+        used.extend([ea, eb]);
+    }
+    Ok((total, used))
 }
 
 fn read_events(text: &str) -> Result<Vec<Event>, Problem> {
@@ -344,11 +378,19 @@ in_force_at_end = [["1994-10-21", "2002-12-27"]]
 metric = "outcome:agreement"
 what = "Open at the end"
 in_force_at_end = [["2007-02-13", "2030-01"]]
+
+[[statistic]]
+metric = "agreement_lifetime"
+what = "Mean months in force"
+mean_months = [["1994-10-21", "2002-12-27"], ["2007-02-13", "2009-04-14"]]
+fit = false
 "#,
         );
         let r = compute(&s, EVENTS).unwrap();
         let v: Vec<f64> = r.statistics.iter().map(|s| s.value).collect();
-        assert_eq!(v, [2.0, 98.0 + 21.0, 0.0, 1.0]);
+        assert_eq!(v, [2.0, 98.0 + 21.0, 0.0, 1.0, (98.0 + 26.0) / 2.0]);
+        let fitted: Vec<bool> = r.statistics.iter().map(|s| s.fitted).collect();
+        assert_eq!(fitted, [true, true, true, true, false]);
         assert_eq!(
             r.statistics[0].events[0],
             "1994-10-21 joint: Agreed Framework"
@@ -367,6 +409,7 @@ in_force_at_end = [["2007-02-13", "2030-01"]]
                 "comes before its first",
             ),
             ("count = []\nmonths = []", "exactly one of"),
+            ("mean_months = []", "at least one interval"),
             (
                 "months = [[\"1996\", \"2002-12-27\"]]",
                 "dated to the year only",

@@ -79,6 +79,12 @@ fn a_calibration_writes_its_particles_and_checks_the_same_on_any_thread_count() 
     assert!(eps.windows(2).all(|w| w[1] <= w[0]), "{gens}");
     let pred = std::fs::read_to_string(one.join("predictive.csv")).unwrap();
     assert!(pred.contains("months:verified_freeze,119"), "{pred}");
+    // The held-out statistic is checked, not fitted.
+    let held = pred
+        .lines()
+        .find(|l| l.starts_with("agreement_lifetime,62.000000,"))
+        .unwrap_or_else(|| panic!("{pred}"));
+    assert!(held.ends_with(",false"), "{held}");
 }
 
 const FILES: [&str; 5] = [
@@ -158,6 +164,43 @@ fn a_calibration_split_into_shards_gives_the_files_of_one_run() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     assert_eq!(beside.len(), 2, "{beside:?}");
+}
+
+#[test]
+fn a_part_of_another_calibration_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let parts = dir.path().join("parts");
+    calibrate_with(&parts, "1", "3", &["--shard", "0/2"]).success();
+    // Shard 1 of another calibration (another quantile) finds shard 0's part, not of it.
+    calibrate_with(&parts, "1", "3", &["--shard", "1/2", "--quantile", "0.4"])
+        .code(2)
+        .stderr(predicate::str::contains(
+            "is not a shard's part of this calibration",
+        ));
+}
+
+#[test]
+fn a_statistic_without_a_value_in_every_run_is_not_fitted() {
+    let dir = tempfile::tempdir().unwrap();
+    let events = std::fs::canonicalize("data/dprk_events.csv").unwrap();
+    let spec = dir.path().join("spec.toml");
+    std::fs::write(
+        &spec,
+        format!(
+            "events = {:?}\nstart = \"1991-01\"\nend = \"2023-12\"\n\n[[statistic]]\nmetric = \"agreement_lifetime\"\nwhat = \"x\"\nmean_months = [[\"1994-10-21\", \"2002-12-12\"]]\n",
+            events.display().to_string()
+        ),
+    )
+    .unwrap();
+    common::detente()
+        .args(["calibrate", "scenarios/history-1991-2023.toml"])
+        .args(["--fit", "params.keep_base=uniform:0.5:4", "--target"])
+        .arg(&spec)
+        .arg("--out")
+        .arg(dir.path().join("out"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("hold it out with fit = false"));
 }
 
 #[test]

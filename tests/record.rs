@@ -27,6 +27,12 @@ fn the_shipped_record_counts_its_events() {
     assert_eq!(value("months:verified_freeze"), 98.0 + 21.0);
     assert_eq!(value("outcome:agreement"), 0.0);
     assert_eq!(value("outcome:war"), 0.0);
+    // Held out of calibrations: October 1994 to December 2002, February 2007 to April 2009.
+    assert_eq!(value("agreement_lifetime"), (98.0 + 26.0) / 2.0);
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("agreement_lifetime,") && l.ends_with(",false"))
+    );
     assert!(text.contains("Expels IAEA inspectors"));
 }
 

@@ -87,6 +87,7 @@ pub fn run_values(r: &RunRecord) -> [Option<f64>; NRUN] {
         politics(Outcome::Breakdown),
         politics(Outcome::War),
         politics(Outcome::Stalemate),
+        (r.agreements > 0).then(|| r.agreement_months as f64 / r.agreements as f64),
     ]
 }
 

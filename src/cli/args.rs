@@ -34,7 +34,7 @@ pub enum Command {
     Record {
         /// A record spec (TOML): the events file, the period, and each statistic's events.
         spec: Option<PathBuf>,
-        /// CSV on standard output (metric,value,what,events) instead of a table.
+        /// CSV on standard output (metric,value,what,events,fitted) instead of a table.
         #[arg(long)]
         csv: bool,
     },

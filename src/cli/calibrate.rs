@@ -60,7 +60,10 @@ struct Config {
     /// For each fitted setting, its place in `uncertainty.values`, its key and its prior.
     fitted: Vec<(usize, String, Dist)>,
     arm: usize,
+    /// The run metric of each statistic of the record, and of each fitted one.
     metrics: Vec<usize>,
+    fit_metrics: Vec<usize>,
+    /// The fitted statistics' values in the record.
     observed: Vec<f64>,
     record: crate::record::Record,
     settings: Settings,
@@ -189,7 +192,30 @@ impl Config {
                 ))
             })?);
         }
-        let observed = record.statistics.iter().map(|s| s.value).collect();
+        let fitted_stats = || {
+            record
+                .statistics
+                .iter()
+                .zip(&metrics)
+                .filter(|(s, _)| s.fitted)
+        };
+        if let Some((s, _)) =
+            fitted_stats().find(|(_, m)| !crate::model::metrics::in_every_run(**m))
+        {
+            return Err(Error::input(format!(
+                "{}: statistic '{}' has no value in some runs, so a distance cannot be taken; hold it out with fit = false",
+                a.target.display(),
+                s.metric
+            )));
+        }
+        let observed: Vec<f64> = fitted_stats().map(|(s, _)| s.value).collect();
+        let fit_metrics: Vec<usize> = fitted_stats().map(|(_, &m)| m).collect();
+        if observed.is_empty() {
+            return Err(Error::input(format!(
+                "{}: every statistic is held out (fit = false); a calibration needs one to fit",
+                a.target.display()
+            )));
+        }
         let c = a.common;
         let threads = limits::threads(c.threads)?;
         let out = c
@@ -249,6 +275,7 @@ impl Config {
             fitted,
             arm,
             metrics,
+            fit_metrics,
             observed,
             record,
             runs: a.runs,
@@ -271,12 +298,18 @@ fn fits_key(u: &Uncertainty, fitted: &[(usize, String, Dist)]) -> Vec<String> {
         .collect()
 }
 
-/// The statistics of a particle's scenario: the means over `runs` runs of the arm, with the
-/// runs' seeds those of evaluation `id` (each evaluation meets its own chance).
-fn statistics(cfg: &Config, sc: &Scenario, id: u64, runs: u64) -> Result<Vec<f64>, Error> {
+/// The statistics `which` (run metrics) of a particle's scenario: the means over `runs` runs
+/// of the arm, with the runs' seeds those of evaluation `id` (each evaluation meets its own
+/// chance).
+fn statistics(
+    cfg: &Config,
+    sc: &Scenario,
+    id: u64,
+    runs: u64,
+    which: &[usize],
+) -> Result<Vec<f64>, Error> {
     let seed = crate::rng::run_seed(cfg.settings.seed ^ 0xCA1B, id);
-    let what: Vec<batch::Mean> = cfg
-        .metrics
+    let what: Vec<batch::Mean> = which
         .iter()
         .map(|&metric| batch::Mean {
             arm: 0,
@@ -315,7 +348,7 @@ impl<'a> Model<'a> {
                 .num_threads(cfg.threads)
                 .build()
                 .map_err(|e| Error::Failed(e.to_string()))?,
-            dims: (cfg.settings.particles, priors.len(), cfg.metrics.len()),
+            dims: (cfg.settings.particles, priors.len(), cfg.fit_metrics.len()),
             priors,
         })
     }
@@ -333,7 +366,7 @@ impl<'a> Model<'a> {
                 .par_iter()
                 .map(|(id, t)| {
                     let sc = scenario_at(cfg, &self.rebuild, t)?;
-                    statistics(cfg, &sc, *id, cfg.runs)
+                    statistics(cfg, &sc, *id, cfg.runs, &cfg.fit_metrics)
                 })
                 .collect()
         });
@@ -343,7 +376,7 @@ impl<'a> Model<'a> {
                 Ok(s) => s,
                 Err(e) => {
                     failure.get_or_insert(e);
-                    vec![f64::NAN; cfg.metrics.len()]
+                    vec![f64::NAN; cfg.fit_metrics.len()]
                 }
             })
             .collect()
@@ -487,6 +520,7 @@ fn run(cfg: Config) -> Result<(), Error> {
         .record
         .statistics
         .iter()
+        .filter(|s| s.fitted)
         .map(|s| s.metric.clone())
         .collect();
     write_atomic(
@@ -525,7 +559,7 @@ fn run(cfg: Config) -> Result<(), Error> {
             serde_json::json!({
                 "arm": sc.experiment.arms[cfg.arm].id,
                 "fit": cfg.fitted.iter().map(|f| serde_json::json!({"key": f.1, "prior": format!("{:?}", f.2)})).collect::<Vec<_>>(),
-                "targets": cfg.record.statistics.iter().map(|s| serde_json::json!({"metric": s.metric, "value": s.value})).collect::<Vec<_>>(),
+                "targets": cfg.record.statistics.iter().map(|s| serde_json::json!({"metric": s.metric, "value": s.value, "fitted": s.fitted})).collect::<Vec<_>>(),
                 "particles": cfg.settings.particles,
                 "generations_asked": cfg.settings.generations,
                 "generations_run": gens.len(),
@@ -575,7 +609,7 @@ fn replicates(
             (0..r)
                 .map(|j| {
                     let id = abc::proposal_id(abc::REPLICATES, k, j as usize);
-                    let stats = statistics(cfg, &sc, id, 1)?;
+                    let stats = statistics(cfg, &sc, id, 1, &cfg.metrics)?;
                     Ok(abc::Particle {
                         theta: p.theta.clone(),
                         weight: p.weight / r as f64,

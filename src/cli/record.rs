@@ -28,7 +28,7 @@ fn located(path: &Path, text: &str, p: Problem) -> Error {
     }
 }
 
-/// The record's statistics: a table, or CSV (`metric,value,what,events`).
+/// The record's statistics: a table, or CSV (`metric,value,what,events,fitted`).
 pub fn run(spec: Option<&Path>, csv: bool) -> Result<(), Error> {
     let path = spec.unwrap_or(Path::new(DEFAULT_SPEC));
     let text = read(path)?;

@@ -7,7 +7,7 @@ use crate::record::Record;
 use crate::sweep::abc::{Generation, Particle};
 
 /// `posterior.csv`: `particle`, `weight`, `distance`, one `param:<key>` per fitted setting, one
-/// `stat:<metric>` per statistic.
+/// `stat:<metric>` per fitted statistic.
 pub fn posterior_csv(keys: &[String], stats: &[String], g: &Generation) -> Vec<u8> {
     let mut header = vec!["particle".to_string(), "weight".into(), "distance".into()];
     header.extend(keys.iter().map(|k| format!("param:{k}")));
@@ -69,9 +69,12 @@ pub fn weighted_quantile(mut v: Vec<(f64, f64)>, p: f64) -> f64 {
 /// The weighted mean, 5% and 95% quantiles of column `j` of the particles (a parameter when
 /// `param`, else a statistic).
 pub fn spread(ps: &[Particle], j: usize, param: bool) -> (f64, f64, f64) {
+    // A replicate without a value of the statistic (an agreement's lifetime in a history
+    // with none) is left out: the prediction is over the histories that have one.
     let v: Vec<(f64, f64)> = ps
         .iter()
         .map(|p| (if param { p.theta[j] } else { p.stats[j] }, p.weight))
+        .filter(|(x, _)| x.is_finite())
         .collect();
     let mean = v.iter().map(|(x, w)| x * w).sum::<f64>() / v.iter().map(|x| x.1).sum::<f64>();
     (
@@ -93,6 +96,7 @@ pub fn predictive_csv(record: &Record, reps: &[Particle]) -> Vec<u8> {
             "predicted_p05",
             "predicted_p95",
             "inside",
+            "fitted",
         ],
         record.statistics.iter().enumerate().map(|(j, s)| {
             let (m, lo, hi) = spread(reps, j, false);
@@ -103,6 +107,7 @@ pub fn predictive_csv(record: &Record, reps: &[Particle]) -> Vec<u8> {
                 num(lo),
                 num(hi),
                 (lo <= s.value && s.value <= hi).to_string(),
+                s.fitted.to_string(),
             ]
         }),
     )
@@ -159,10 +164,11 @@ pub fn table(
         let (m, lo, hi) = spread(reps, j, false);
         let inside = lo <= st.value && st.value <= hi;
         s += &format!(
-            "  {}: observed {} predicted {m:.3} [{lo:.3}, {hi:.3}]{}\n",
+            "  {}: observed {} predicted {m:.3} [{lo:.3}, {hi:.3}]{}{}\n",
             st.metric,
             num(st.value),
-            if inside { "" } else { "  OUTSIDE" }
+            if inside { "" } else { "  OUTSIDE" },
+            if st.fitted { "" } else { "  (held out)" }
         );
     }
     s

@@ -205,9 +205,25 @@ pub const RUN_METRICS: &[RunMetric] = &[
         doc: "what administration and leader changes add to the share ending in a stalemate",
         lower_is_better: true,
     },
+    RunMetric {
+        name: "agreement_lifetime",
+        doc: "months with an agreement in force per agreement formed (runs with one): how long an agreement lasts, counting one still in force at the end until then",
+        lower_is_better: false,
+    },
 ];
 /// The number of per-run metrics.
 pub const NRUN: usize = RUN_METRICS.len();
+
+/// Whether run metric `k` has a value in every run: not the month of a first irreversible
+/// step (runs with one), what politics changed (runs with a twin) or an agreement's lifetime
+/// (runs with an agreement).
+pub fn in_every_run(k: usize) -> bool {
+    RUN_METRICS.get(k).is_some_and(|m| {
+        !(m.name.starts_with("first_irreversible:")
+            || m.name.starts_with("politics:")
+            || m.name == "agreement_lifetime")
+    })
+}
 
 /// Whether run metric `k` is a share of runs (an outcome, or the share politics changed): its
 /// interval is Wilson's, and its differences are shown in percentage points.
