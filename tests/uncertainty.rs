@@ -284,15 +284,6 @@ fn shards_of_a_scenario_with_distributions_merge_exactly() {
     assert!(summary.contains("incremental,draws:diff:months:verified_freeze,10,"));
 }
 
-/// The exact quantile of a sample, interpolated between order statistics.
-fn quantile(mut v: Vec<f64>, p: f64) -> f64 {
-    v.sort_by(f64::total_cmp);
-    let h = (v.len() - 1) as f64 * p;
-    let i = h as usize;
-    let j = (i + 1).min(v.len() - 1);
-    v[i] + (h - i as f64) * (v[j] - v[i])
-}
-
 #[test]
 fn the_summary_gives_each_metrics_spread_over_runs_including_the_draws() {
     use detente::batch::aggregate::{run_metric_names, run_values};
@@ -330,7 +321,7 @@ fn the_summary_gives_each_metrics_spread_over_runs_including_the_draws() {
                 .find(|r| r.arm == arm.id && r.metric == metric)
                 .unwrap();
             for (got, p) in [(row.p05, 0.05), (row.p95, 0.95)] {
-                let want = quantile(values.clone(), p);
+                let [want] = detente::sweep::sobol::quantiles_of(&values, [p]);
                 assert!(
                     (got - want).abs() <= want.abs() * tolerance,
                     "{} {metric} p{p}: {got} vs {want}",

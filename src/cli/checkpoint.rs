@@ -15,13 +15,19 @@ pub const FINISHED: &str = "checkpoint.json";
 
 /// Where the checkpoint of a calibration writing to `out` lives: a hidden file beside it.
 pub fn path(out: &Path) -> PathBuf {
+    let (dir, prefix) = beside(out);
+    dir.join(format!("{prefix}checkpoint.json"))
+}
+
+/// The folder holding `out`, and the start of the name of the calibration's hidden files
+/// there (`.NAME.calibrate-`).
+fn beside(out: &Path) -> (PathBuf, String) {
     let name = out
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    out.parent()
-        .unwrap_or(Path::new("."))
-        .join(format!(".{name}.calibrate-checkpoint.json"))
+    let dir = out.parent().unwrap_or(Path::new(".")).to_path_buf();
+    (dir, format!(".{name}.calibrate-"))
 }
 
 fn num(x: f64) -> Value {
@@ -146,12 +152,8 @@ pub fn key(parts: &Value) -> String {
 
 /// The prefix of the parts shards write beside the output folder `out`.
 fn part_prefix(out: &Path) -> (PathBuf, String) {
-    let name = out
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let dir = out.parent().unwrap_or(Path::new(".")).to_path_buf();
-    (dir, format!(".{name}.calibrate-part-"))
+    let (dir, prefix) = beside(out);
+    (dir, format!("{prefix}part-"))
 }
 
 /// Where shard `index` of `count` writes its part of population `g`: a hidden file beside

@@ -11,7 +11,7 @@ use crate::model::Scenario;
 use crate::model::params::PARAM_DOCS;
 use crate::scenario::vary;
 use crate::sweep::given::{self, Placement};
-use crate::sweep::sobol::quantile;
+use crate::sweep::sobol::quantiles_of;
 use crate::sweep::{self, Axis, Design};
 
 /// Parameters reported per scenario.
@@ -49,12 +49,11 @@ pub struct Robustness {
 impl Robustness {
     /// The 5% and 95% quantiles of the answers over the points.
     pub fn range(&self) -> (f64, f64) {
-        let mut v = self.answers.clone();
-        v.sort_by(f64::total_cmp);
-        if v.is_empty() {
+        if self.answers.is_empty() {
             return (self.answer, self.answer);
         }
-        (quantile(&v, 0.05), quantile(&v, 0.95))
+        let [lo, hi] = quantiles_of(&self.answers, [0.05, 0.95]);
+        (lo, hi)
     }
 
     /// The share of points whose answer has the sign of the scenario's own (0 counts as a

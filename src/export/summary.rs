@@ -164,13 +164,8 @@ fn draw_rows(sc: &Scenario, agg: &Aggregate) -> Vec<Row> {
 
 /// The mean of some values and their 5% and 95% quantiles (linear between order statistics).
 fn spread(x: &[f64]) -> (f64, f64, f64) {
-    if x.is_empty() {
-        return (f64::NAN, f64::NAN, f64::NAN);
-    }
-    let mut v = x.to_vec();
-    v.sort_by(f64::total_cmp);
-    let q = |p: f64| crate::sweep::sobol::quantile(&v, p);
-    (x.iter().sum::<f64>() / x.len() as f64, q(0.05), q(0.95))
+    let [lo, hi] = crate::sweep::sobol::quantiles_of(x, [0.05, 0.95]);
+    (x.iter().sum::<f64>() / x.len() as f64, lo, hi)
 }
 
 pub fn csv(sc: &Scenario, agg: &Aggregate) -> Vec<u8> {

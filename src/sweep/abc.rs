@@ -452,23 +452,24 @@ fn fill(
         }
         let ahead = BATCH.div_ceil(active.len());
         // Each active slot's next proposals, and which fall inside the prior.
-        let mut proposed: Vec<(usize, Vec<f64>)> = Vec::with_capacity(active.len() * ahead);
+        let mut proposed: Vec<(usize, Vec<f64>, bool)> = Vec::with_capacity(active.len() * ahead);
         let mut inside: Vec<(u64, Vec<f64>)> = Vec::new();
         for &i in &active {
             let slot = &mut all[i];
             for _ in 0..ahead {
                 let theta = kernel.propose(&mut slot.rng);
-                if prior_density(priors, &theta) > 0.0 {
+                let within = prior_density(priors, &theta) > 0.0;
+                if within {
                     inside.push((proposal_id(g, slot.index, slot.drawn), theta.clone()));
                 }
                 slot.drawn += 1;
-                proposed.push((i, theta));
+                proposed.push((i, theta, within));
             }
         }
         let mut sims = simulate(&inside).into_iter();
-        for (i, theta) in proposed {
+        for (i, theta, within) in proposed {
             let slot = &mut all[i];
-            let st = (prior_density(priors, &theta) > 0.0).then(|| sims.next().unwrap_or_default());
+            let st = within.then(|| sims.next().unwrap_or_default());
             if slot.done.is_some() {
                 continue;
             }

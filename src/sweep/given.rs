@@ -8,7 +8,7 @@
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use super::sobol::{interval, quantile};
+use super::sobol::interval;
 
 /// How the points were placed, which decides what chance adds to a setting's index.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,11 +51,7 @@ pub fn classes(x: &[f64]) -> (Vec<usize>, usize) {
     let target = ((n as f64).sqrt().round() as usize).clamp(2, MAX_CLASSES);
     let mut order: Vec<usize> = (0..n).collect();
     order.sort_by(|&a, &b| x[a].total_cmp(&x[b]).then(a.cmp(&b)));
-    let distinct = 1 + order
-        .windows(2)
-        .filter(|w| x[w[0]] != x[w[1]])
-        .count()
-        .min(n.saturating_sub(1));
+    let distinct = 1 + order.windows(2).filter(|w| x[w[0]] != x[w[1]]).count();
     let mut label = vec![0; n];
     let mut class = 0;
     for (rank, &i) in order.iter().enumerate() {
@@ -176,16 +172,6 @@ pub fn first_order(
             })
             .collect(),
     )
-}
-
-/// The p-quantile of unsorted values (NaN if empty).
-pub fn quantile_of(v: &[f64], p: f64) -> f64 {
-    if v.is_empty() {
-        return f64::NAN;
-    }
-    let mut s = v.to_vec();
-    s.sort_by(f64::total_cmp);
-    quantile(&s, p)
 }
 
 #[cfg(test)]

@@ -113,12 +113,19 @@ fn estimate(y: &[f64], n: usize, k: usize, rows: &[usize]) -> Option<Vec<(f64, f
 }
 
 /// The 2.5% and 97.5% quantiles of bootstrap estimates.
-pub(crate) fn interval(mut v: Vec<f64>) -> (f64, f64) {
-    if v.is_empty() {
-        return (f64::NAN, f64::NAN);
+pub(crate) fn interval(v: Vec<f64>) -> (f64, f64) {
+    let [lo, hi] = quantiles_of(&v, [0.025, 0.975]);
+    (lo, hi)
+}
+
+/// The p-quantiles of values in any order ([`quantile`] of them sorted; NaN if empty).
+pub fn quantiles_of<const N: usize>(values: &[f64], ps: [f64; N]) -> [f64; N] {
+    if values.is_empty() {
+        return [f64::NAN; N];
     }
+    let mut v = values.to_vec();
     v.sort_by(f64::total_cmp);
-    (quantile(&v, 0.025), quantile(&v, 0.975))
+    ps.map(|p| quantile(&v, p))
 }
 
 /// The p-quantile of sorted values, linear between order statistics (Hyndman and Fan's type
