@@ -129,6 +129,21 @@ fn domain_declarations_are_checked() {
             "monthly_metric = \"tension\"",
             "stock monthly_metric 'tension' must be a metric name",
         ),
+        (
+            "name = \"strategic_tests\"",
+            "name = \"strategic tests\"",
+            "tally name 'strategic tests' must be letters, digits or '_'",
+        ),
+        (
+            "moves = [\"nuclear_test\", \"icbm_launch\"",
+            "moves = [\"nuclear_tests\", \"icbm_launch\"",
+            "nuclear_tests",
+        ),
+        (
+            "moves = [\"nuclear_test\", \"icbm_launch\"",
+            "moves = [\"freeze_yongbyon\", \"icbm_launch\"",
+            "tally move 'freeze_yongbyon' is not a hostile move",
+        ),
     ];
     for (from, to, want) in cases {
         assert!(KOREA.contains(from), "{from}");

@@ -336,3 +336,63 @@ fn a_dated_schedule_changes_course_in_its_months_in_every_run() {
         );
     }
 }
+
+/// The tally and the delay from a change of government to a collapse, as a run's events and
+/// months say they are: each act of a tally move counts in a process if its month began with
+/// an agreement or a verified freeze in force, and each agreement that collapses after a change
+/// made while it was in force adds the months since that change.
+#[test]
+fn the_tally_and_the_delay_to_a_collapse_follow_the_events() {
+    use detente::engine::{Status, simulate};
+    let sc = korea("successors = [{ strategy = \"hardline\", p = 0.5 }]\nlag = 3");
+    let arm = sc
+        .experiment
+        .arms
+        .iter()
+        .find(|a| a.id == "incremental")
+        .unwrap();
+    let tally = sc.tally.moves;
+    assert_eq!(sc.tally.name, "strategic_tests");
+    let mut ws = Workspace::new();
+    let (mut tallied, mut delays) = (0, 0);
+    for r in 0..400 {
+        let mut k = Keep::default();
+        let rec = simulate(&sc, arm, detente::rng::run_seed(5, r), &mut ws, &mut k);
+        let in_process = |t: u32| {
+            matches!(
+                k.months[t as usize - 1].status,
+                Status::Agreement | Status::Freeze
+            )
+        };
+        let mut acts = [0; 2];
+        let mut months = [0; 2];
+        for t in 1..=rec.end_month {
+            months[usize::from(in_process(t))] += 1;
+        }
+        let (mut since, mut change, mut sum, mut n) = (0, None, 0, 0);
+        for &(t, e) in &k.events {
+            match e {
+                Event::Hostile { mv, .. } if tally.contains(mv) => {
+                    acts[usize::from(in_process(t))] += 1;
+                }
+                Event::Flipped { .. } | Event::NewLeader { .. } => change = Some(t),
+                Event::AgreementFormed => since = t,
+                Event::AgreementCollapsed => {
+                    if let Some(c) = change.filter(|&c| c >= since) {
+                        sum += t - c;
+                        n += 1;
+                    }
+                }
+                _ => {}
+            }
+        }
+        assert_eq!((rec.tally, rec.process_months), (acts, months), "run {r}");
+        assert_eq!(rec.change_to_collapse, (sum, n), "run {r}");
+        tallied += acts[0] + acts[1];
+        delays += n;
+    }
+    assert!(
+        tallied > 100 && delays > 10,
+        "{tallied} acts, {delays} delays"
+    );
+}

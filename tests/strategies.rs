@@ -466,7 +466,9 @@ fn every_arm_runs_without_nan() {
             {
                 continue;
             }
-            if name.starts_with("first_irreversible:") && cell.is_empty() {
+            if (name.starts_with("first_irreversible:") || name == "change_to_collapse")
+                && cell.is_empty()
+            {
                 empty += 1;
                 continue;
             }
@@ -484,15 +486,17 @@ fn every_arm_runs_without_nan() {
             .first_irreversible
             .iter()
             .filter(|x| x.is_none())
-            .count();
+            .count()
+            + usize::from(rec.change_to_collapse.1 == 0)
+            + usize::from(rec.without_politics.is_none());
         assert_eq!(row.iter().filter(|c| c.is_empty()).count(), none, "{row:?}");
     }
-    // 26 always-numeric columns per row, plus the first irreversible months there were: the
-    // check above really looked at every number.
+    // 29 always-numeric columns per row, plus the first irreversible months and the delays to
+    // a collapse there were: the check above really looked at every number.
     let rows_out = n_runs as usize * arms;
-    assert_eq!(header.len(), 35);
-    assert_eq!(parsed + empty, rows_out * 28);
-    assert!(parsed >= rows_out * 26);
+    assert_eq!(header.len(), 39);
+    assert_eq!(parsed + empty, rows_out * 32);
+    assert!(parsed >= rows_out * 29);
 
     // summary.csv: mean and interval are finite numbers for every metric with data (n > 0);
     // a metric without data (n = 0) has them empty. Most metrics have data.

@@ -31,7 +31,7 @@ pub const KEY_METRICS: [usize; 8] = [0, 1, 2, 3, 5, 6, 8, 9];
 
 /// Metric names with the scenario's actor ids.
 pub fn run_metric_names(sc: &Scenario) -> Vec<String> {
-    crate::model::metrics::run_metric_names(&sc.actors, &sc.stock)
+    crate::model::metrics::run_metric_names(&sc.actors, &sc.stock, &sc.tally.name)
 }
 
 /// The per-run metric values of a run record, in [`RUN_METRICS`] order.
@@ -88,7 +88,18 @@ pub fn run_values(r: &RunRecord) -> [Option<f64>; NRUN] {
         politics(Outcome::War),
         politics(Outcome::Stalemate),
         (r.agreements > 0).then(|| r.agreement_months as f64 / r.agreements as f64),
+        per_year(r.tally[1], r.process_months[1]),
+        per_year(r.tally[0], r.process_months[0]),
+        {
+            let (sum, n) = r.change_to_collapse;
+            (n > 0).then(|| f64::from(sum) / f64::from(n))
+        },
     ]
+}
+
+/// Acts per year over some months (none without months).
+fn per_year(acts: u32, months: u32) -> Option<f64> {
+    (months > 0).then(|| 12.0 * f64::from(acts) / f64::from(months))
 }
 
 /// The monthly metrics on [0, 1] (both trusts and tension) come first; the stock is last.

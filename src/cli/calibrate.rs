@@ -82,13 +82,6 @@ struct Config {
     key: String,
 }
 
-fn read(path: &Path) -> Result<String, Error> {
-    let bytes = scenario::read_limited(path, scenario::MAX_FILE_BYTES)
-        .map_err(|e| Error::input(format!("{}: cannot read: {e}", path.display())))?;
-    String::from_utf8(bytes)
-        .map_err(|_| Error::input(format!("{}: not UTF-8 text", path.display())))
-}
-
 impl Config {
     fn from_args(a: CalibrateArgs, command_line: Vec<String>) -> Result<Self, Error> {
         if !(a.quantile > 0.0 && a.quantile < 1.0) {
@@ -170,17 +163,11 @@ impl Config {
             })?,
             None => sc.experiment.baseline,
         };
-        let spec = read(&a.target)?;
-        let events_name = crate::record::events_file(&spec)
-            .map_err(|p| Error::input(format!("{}: {}", a.target.display(), p.message)))?;
-        let events_path = a
-            .target
-            .parent()
-            .unwrap_or(Path::new("."))
-            .join(events_name);
-        let events = read(&events_path)?;
-        let record = crate::record::compute(&spec, &events)
-            .map_err(|p| Error::input(format!("{}: {}", a.target.display(), p.message)))?;
+        let super::record::Loaded {
+            spec,
+            events,
+            record,
+        } = super::record::load(&a.target)?;
         let names = run_metric_names(sc);
         let mut metrics = Vec::new();
         for s in &record.statistics {
@@ -221,7 +208,10 @@ impl Config {
         let out = c
             .out
             .unwrap_or_else(|| PathBuf::from("results").join(format!("{}-calibration", sc.name)));
-        let input = vec![a.scenario.clone(), a.target.clone(), events_path];
+        let input: Vec<PathBuf> = [a.scenario.clone(), a.target.clone()]
+            .into_iter()
+            .chain(events.iter().map(|(p, _)| p.clone()))
+            .collect();
         let inputs: Vec<&Path> = input.iter().map(PathBuf::as_path).collect();
         super::output::check_target(&out, c.force, &inputs)?;
         let max_proposals =
@@ -253,7 +243,7 @@ impl Config {
             "scenario": loaded.text,
             "fit": fits_key(&uncertainty, &fitted),
             "target": spec,
-            "events": events,
+            "events": events.iter().map(|(_, t)| t).collect::<Vec<_>>(),
             "arm": arm,
             "runs": a.runs,
             "particles": settings.particles,

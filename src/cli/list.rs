@@ -54,7 +54,7 @@ pub fn run(what: ListWhat, scenario_path: Option<&Path>) -> Result<(), Error> {
                 .into_iter()
                 .zip(batch::aggregate::RUN_METRICS)
             {
-                let doc = crate::model::metrics::fill(m.doc, &sc.actors, &sc.stock);
+                let doc = crate::model::metrics::fill(m.doc, &sc.actors, &sc.stock, &sc.tally.name);
                 let _ = writeln!(s, "{name:28} summary.csv       {doc}");
             }
         }

@@ -1,7 +1,7 @@
 //! `detente record`: the statistics of the real record that a spec names, each computed from
 //! the events it counts in the dated events file beside it.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use super::{Error, print};
 use crate::record::{self, Problem};
@@ -28,19 +28,48 @@ fn located(path: &Path, text: &str, p: Problem) -> Error {
     }
 }
 
+/// A record read from its spec and the events files the spec names.
+pub(super) struct Loaded {
+    /// The spec's text.
+    pub spec: String,
+    /// The events files, as found beside the spec, and their texts.
+    pub events: Vec<(PathBuf, String)>,
+    pub record: record::Record,
+}
+
+/// Read the spec at `path` and the events files it names (beside it), and compute the record.
+pub(super) fn load(path: &Path) -> Result<Loaded, Error> {
+    let spec = read(path)?;
+    let names = record::events_files(&spec).map_err(|p| located(path, &spec, p))?;
+    let folder = path.parent().unwrap_or(Path::new("."));
+    let mut events = Vec::new();
+    for name in names {
+        let at = folder.join(name);
+        let text = read(&at)?;
+        events.push((at, text));
+    }
+    let named: Vec<(String, String)> = events
+        .iter()
+        .map(|(p, t)| (p.display().to_string(), t.clone()))
+        .collect();
+    let record = record::compute(&spec, &named).map_err(|p| located(path, &spec, p))?;
+    Ok(Loaded {
+        spec,
+        events,
+        record,
+    })
+}
+
 /// The record's statistics: a table, or CSV (`metric,value,what,events,fitted`).
 pub fn run(spec: Option<&Path>, csv: bool) -> Result<(), Error> {
-    let path = spec.unwrap_or(Path::new(DEFAULT_SPEC));
-    let text = read(path)?;
-    let events_name = record::events_file(&text).map_err(|p| located(path, &text, p))?;
-    let events_path = path.parent().unwrap_or(Path::new(".")).join(events_name);
-    let events = read(&events_path)?;
-    let r = record::compute(&text, &events).map_err(|p| located(path, &text, p))?;
+    let l = load(spec.unwrap_or(Path::new(DEFAULT_SPEC)))?;
     if csv {
-        return print(crate::export::record::csv(&r));
+        return print(crate::export::record::csv(&l.record));
     }
-    print(crate::export::record::table(
-        &r,
-        &events_path.display().to_string(),
-    ))
+    let files: Vec<String> = l
+        .events
+        .iter()
+        .map(|(p, _)| p.display().to_string())
+        .collect();
+    print(crate::export::record::table(&l.record, &files.join(", ")))
 }

@@ -198,6 +198,9 @@ impl Run<'_> {
     ) {
         self.ws.acts[actor].push(Act::Hostile(mv, response));
         self.out.hostile_acts[actor] += 1;
+        if self.sc.tally.moves.contains(mv) {
+            self.out.tally[usize::from(self.in_process)] += 1;
+        }
         if shock {
             self.sides[actor].state.last_shock = Some(t);
         }

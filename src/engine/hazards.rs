@@ -75,8 +75,14 @@ impl Run<'_> {
         let agreement = self.derived.agreement;
         if agreement && !self.agreement {
             self.out.agreements += 1;
+            self.agreement_since = t;
             rec.event(t, &Event::AgreementFormed);
         } else if !agreement && self.agreement {
+            if let Some(c) = self.last_change.filter(|&c| c >= self.agreement_since) {
+                let (sum, n) = &mut self.out.change_to_collapse;
+                *sum += t - c;
+                *n += 1;
+            }
             self.collapsed = true;
             rec.event(t, &Event::AgreementCollapsed);
         }

@@ -232,6 +232,12 @@ struct Run<'a> {
     verified: bool,
     freeze_streak: u32,
     collapsed: bool,
+    /// A process (an agreement or a verified freeze) was in force when this month began.
+    in_process: bool,
+    /// The month the agreement in force formed.
+    agreement_since: u32,
+    /// The month of the latest change of government, on either side.
+    last_change: Option<u32>,
     out: RunRecord,
     survival: f64,
     /// Derived from the moves in force, recomputed only when they change.
@@ -353,6 +359,8 @@ impl<'a> Run<'a> {
         draws: &ShockDraws,
         rec: &mut impl Recorder,
     ) -> bool {
+        self.in_process = self.process_active();
+        self.out.process_months[usize::from(self.in_process)] += 1;
         let u_war = self.shocks(t, draws.month(t), draws.candidates(t), rec);
         if self.sc.third_party.is_some() {
             self.third_party(t, draws.month_track(t), rec);

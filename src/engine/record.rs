@@ -247,6 +247,15 @@ pub struct RunRecord {
     pub incidents: u32,
     /// Months with a standing step of the third party's track in force.
     pub track_months: u32,
+    /// Acts of the scenario's tally moves in months that began out of a process (index 0) and
+    /// in one (index 1): with an agreement or a verified freeze in force.
+    pub tally: [u32; 2],
+    /// Months that began out of a process (index 0) and in one (index 1).
+    pub process_months: [u32; 2],
+    /// Months from the latest change of government to each agreement's collapse, summed over
+    /// the collapses that followed a change made while the agreement was in force, and how
+    /// many there were.
+    pub change_to_collapse: (u32, u32),
 }
 
 impl RunRecord {

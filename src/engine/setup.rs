@@ -184,6 +184,9 @@ impl RunRecord {
             hostile_acts: [0; 2],
             incidents: 0,
             track_months: 0,
+            tally: [0; 2],
+            process_months: [0; 2],
+            change_to_collapse: (0, 0),
         }
     }
 }
@@ -230,6 +233,9 @@ impl<'a> Run<'a> {
             verified: false,
             freeze_streak: 0,
             collapsed: false,
+            in_process: false,
+            agreement_since: 0,
+            last_change: None,
             out: RunRecord::start(sincere),
             survival: 1.0,
             derived: Derived::stale(),

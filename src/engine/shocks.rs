@@ -116,7 +116,7 @@ impl Run<'_> {
         if candidates == 0 {
             return u_war;
         }
-        let process = self.process_active();
+        let process = self.in_process;
         for (k, (sh, &x)) in sc.shocks.iter().zip(draws).enumerate() {
             if candidate(candidates, k) {
                 self.shock(t, sh, x, process, rec);
@@ -252,6 +252,7 @@ impl Run<'_> {
         let s = &mut self.sides[i];
         s.locked = locked;
         s.review_until = t.saturating_add(pol.lag);
+        self.last_change = Some(t);
     }
 
     /// Actor i's government changed: the other's trust in it moves back toward its initial

@@ -10,9 +10,9 @@ use crate::batch::stats::Moments;
 use crate::model::Scenario;
 use crate::scenario::game::GameScenario;
 
-const MAGIC: &[u8; 8] = b"DTNTAGG3";
+const MAGIC: &[u8; 8] = b"DTNTAGG4";
 /// The formats before the draws of distributions (1) and the spreads over runs (2) were added.
-const OLDER: [&[u8; 8]; 2] = [b"DTNTAGG1", b"DTNTAGG2"];
+const OLDER: [&[u8; 8]; 3] = [b"DTNTAGG1", b"DTNTAGG2", b"DTNTAGG3"];
 
 struct Writer(Vec<u8>);
 

@@ -51,6 +51,10 @@ pub fn header(sc: &Scenario) -> Vec<String> {
         format!("payoff:{a}"),
         format!("payoff:{b}"),
         "outcome_without_politics".into(),
+        format!("{}:in_process", sc.tally.name),
+        format!("{}:out_of_process", sc.tally.name),
+        "months:in_process".into(),
+        "change_to_collapse".into(),
     ]
     .into_iter()
     .chain(sc.uncertainty.iter().flat_map(|u| {
@@ -152,6 +156,15 @@ pub fn rows_bytes(sc: &Scenario, rows: &[RunRows]) -> Vec<u8> {
             out.push(b',');
             if let Some(w) = rec.without_politics {
                 out.extend_from_slice(w.name().as_bytes());
+            }
+            let _ = write!(
+                out,
+                ",{},{},{},",
+                rec.tally[1], rec.tally[0], rec.process_months[1]
+            );
+            let (sum, n) = rec.change_to_collapse;
+            if n > 0 {
+                num_into(&mut out, f64::from(sum) / f64::from(n));
             }
             if !r.params.is_empty() {
                 let _ = write!(out, ",{}", r.run / sc.experiment.runs_per_draw());

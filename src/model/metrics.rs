@@ -210,18 +210,36 @@ pub const RUN_METRICS: &[RunMetric] = &[
         doc: "months with an agreement in force per agreement formed (runs with one): how long an agreement lasts, counting one still in force at the end until then",
         lower_is_better: false,
     },
+    RunMetric {
+        name: "{tally}_per_year:in_process",
+        doc: "acts of the tally's moves ({tally}) per year in months that began with an agreement or a verified freeze in force (runs with such months)",
+        lower_is_better: true,
+    },
+    RunMetric {
+        name: "{tally}_per_year:out_of_process",
+        doc: "acts of the tally's moves ({tally}) per year in months that began with neither in force (runs with such months)",
+        lower_is_better: true,
+    },
+    RunMetric {
+        name: "change_to_collapse",
+        doc: "months from the latest change of government (either side) to an agreement's collapse, on average over the agreements that collapsed after a change made while they were in force (runs with one)",
+        lower_is_better: false,
+    },
 ];
 /// The number of per-run metrics.
 pub const NRUN: usize = RUN_METRICS.len();
 
 /// Whether run metric `k` has a value in every run: not the month of a first irreversible
-/// step (runs with one), what politics changed (runs with a twin) or an agreement's lifetime
-/// (runs with an agreement).
+/// step (runs with one), what politics changed (runs with a twin), an agreement's lifetime
+/// (runs with an agreement), a tally's rate (runs with months of that kind) or the delay from
+/// a change of government to a collapse (runs with one).
 pub fn in_every_run(k: usize) -> bool {
     RUN_METRICS.get(k).is_some_and(|m| {
         !(m.name.starts_with("first_irreversible:")
             || m.name.starts_with("politics:")
-            || m.name == "agreement_lifetime")
+            || m.name.starts_with("{tally}_per_year:")
+            || m.name == "agreement_lifetime"
+            || m.name == "change_to_collapse")
     })
 }
 
@@ -233,20 +251,22 @@ pub fn is_share(k: usize) -> bool {
         .is_some_and(|m| m.name.starts_with("outcome:") || m.name == "politics:changed_outcome")
 }
 
-/// The run metrics' names for these actors and stock (`{0}` and `{1}` replaced by the actors'
-/// ids, `{stock}` by the stock's final metric).
-pub fn run_metric_names(actors: &[Actor; 2], stock: &StockNames) -> Vec<String> {
+/// The run metrics' names for these actors, stock and tally (`{0}` and `{1}` replaced by the
+/// actors' ids, `{stock}` by the stock's final metric, `{tally}` by the tally's name).
+pub fn run_metric_names(actors: &[Actor; 2], stock: &StockNames, tally: &str) -> Vec<String> {
     RUN_METRICS
         .iter()
-        .map(|m| fill(m.name, actors, stock))
+        .map(|m| fill(m.name, actors, stock, tally))
         .collect()
 }
 
-/// A metric's name or description with the actors' ids, the stock's name and unit filled in.
-pub fn fill(text: &str, actors: &[Actor; 2], stock: &StockNames) -> String {
+/// A metric's name or description with the actors' ids, the stock's name and unit and the
+/// tally's name filled in.
+pub fn fill(text: &str, actors: &[Actor; 2], stock: &StockNames, tally: &str) -> String {
     text.replace("{0}", &actors[0].id)
         .replace("{1}", &actors[1].id)
         .replace("{stock}", &stock.final_metric)
         .replace("{monthly}", &stock.monthly_metric)
         .replace("{unit}", &stock.unit)
+        .replace("{tally}", tally)
 }

@@ -69,6 +69,25 @@ impl Default for StockNames {
     }
 }
 
+/// The hostile moves whose acts the run counts per year with and without a process under way
+/// (an agreement or a verified freeze in force), to compare with a record (strategic tests
+/// during and outside agreements): declared by the scenario.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tally {
+    /// The prefix of its run metrics (`{name}_per_year:in_process`).
+    pub name: String,
+    pub moves: MoveSet,
+}
+
+impl Default for Tally {
+    fn default() -> Self {
+        Tally {
+            name: "tally".into(),
+            moves: MoveSet::EMPTY,
+        }
+    }
+}
+
 /// A hostile act's parameters.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Hostility {
@@ -486,6 +505,8 @@ pub struct Scenario {
     pub indices: Vec<AgreementIndex>,
     /// How the outputs name the actors' stock.
     pub stock: StockNames,
+    /// The hostile moves the tally metrics count, with and without a process under way.
+    pub tally: Tally,
     pub initial: InitialState,
     pub experiment: Experiment,
     /// An optional third actor with its own track.

@@ -89,8 +89,12 @@ impl Cx<'_> {
             Some(tp) => Some(self.third_party(tp, &actor_ids, &move_ids)?),
             None => None,
         };
-        let stock = self.stock_names(&raw.stock, &actors)?;
-        let names = model::metrics::run_metric_names(&actors, &stock);
+        let tally = match &raw.tally {
+            Some(t) => self.tally(t, &move_ids, &moves)?,
+            None => model::Tally::default(),
+        };
+        let stock = self.stock_names(&raw.stock, &actors, &tally.name)?;
+        let names = model::metrics::run_metric_names(&actors, &stock, &tally.name);
         let headline = self.headline(ex, &arm_ids, baseline, &names)?;
         let output = self.output(&raw, &names)?;
         let experiment = Experiment {
@@ -116,6 +120,7 @@ impl Cx<'_> {
             categories,
             indices,
             stock,
+            tally,
             initial,
             experiment,
             third_party,
@@ -855,15 +860,53 @@ impl Cx<'_> {
         Ok(out)
     }
 
+    /// `[tally]`: a name that makes metric names, and hostile moves of the catalogue.
+    fn tally(
+        &self,
+        raw: &Spanned<RawTally>,
+        move_ids: &Ids,
+        moves: &[model::Move],
+    ) -> R<model::Tally> {
+        let t = raw.get_ref();
+        let name = t.name.get_ref();
+        if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+            return Err(self.err(
+                t.name.span(),
+                format!("tally name '{name}' must be letters, digits or '_' (it names the metrics {name}_per_year:in_process and :out_of_process)"),
+            ));
+        }
+        for r in &t.moves {
+            let m = self.lookup(move_ids, r, "move")?;
+            if moves[m].hostile.is_none() {
+                return Err(self.err(
+                    r.span(),
+                    format!(
+                        "tally move '{}' is not a hostile move; a tally counts hostile acts",
+                        r.get_ref()
+                    ),
+                ));
+            }
+        }
+        Ok(model::Tally {
+            name: name.clone(),
+            moves: self.move_set(move_ids, &t.moves)?,
+        })
+    }
+
     /// `[stock]`: names that are metric names, distinct from every other metric.
-    fn stock_names(&self, raw: &RawStockNames, actors: &[Actor; 2]) -> R<model::StockNames> {
+    fn stock_names(
+        &self,
+        raw: &RawStockNames,
+        actors: &[Actor; 2],
+        tally: &str,
+    ) -> R<model::StockNames> {
         let names = model::StockNames {
             label: raw.label.clone(),
             unit: raw.unit.clone(),
             final_metric: raw.final_metric.get_ref().clone(),
             monthly_metric: raw.monthly_metric.get_ref().clone(),
         };
-        let run_metrics = model::metrics::run_metric_names(actors, &names);
+        let run_metrics = model::metrics::run_metric_names(actors, &names, tally);
         let trust = actors.iter().map(|a| format!("trust:{}", a.id));
         for (key, value, taken) in [
             (

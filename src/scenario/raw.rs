@@ -40,6 +40,8 @@ pub struct RawScenario {
     /// How the outputs name the actors' stock.
     #[serde(default)]
     pub stock: RawStockNames,
+    /// The hostile moves the tally metrics count.
+    pub tally: Option<Spanned<RawTally>>,
     pub moves: Vec<Spanned<RawMove>>,
     #[serde(default)]
     pub shocks: Vec<Spanned<RawShock>>,
@@ -85,6 +87,15 @@ impl Default for RawStockNames {
             monthly_metric: Spanned::new(0..0, d.monthly_metric),
         }
     }
+}
+
+/// `[tally]`: the hostile moves whose acts the run counts per year, with and without a
+/// process under way.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTally {
+    pub name: Spanned<String>,
+    pub moves: Vec<Spanned<String>>,
 }
 
 /// `[third_party]`: a third actor's own confidence-building track.
