@@ -43,6 +43,9 @@ pub enum Command {
     Calibrate(CalibrateArgs),
     /// Re-run one run from its seed and tell it month by month.
     Replay(ReplayArgs),
+    /// Serve the live classroom: a local web page with the scenario's levers, its runs to step
+    /// through, and its results to download.
+    Serve(ServeArgs),
     /// Rebuild the charts and report.html of a results folder from its CSV files.
     Report {
         /// A results folder written by `detente run`.
@@ -289,4 +292,23 @@ pub enum ListWhat {
     Metrics,
     /// Global model parameters with defaults and ranges.
     Params,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ServeArgs {
+    /// Scenario file (default: the embedded scenarios/korea-2019.toml).
+    pub scenario: Option<PathBuf>,
+    /// Address to listen on. The default answers this computer only; another (0.0.0.0 for a
+    /// classroom network) opens the page to every machine that can reach this one.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub bind: std::net::IpAddr,
+    /// Port to listen on (0: a free port, printed with the URL).
+    #[arg(long, default_value_t = 8080)]
+    pub port: u16,
+    /// Runs per arm of each rerun (at most 20,000; the page may ask for fewer).
+    #[arg(long, default_value_t = 2000)]
+    pub runs: u64,
+    /// Worker threads for the runs (default: all cores).
+    #[arg(long)]
+    pub threads: Option<u64>,
 }

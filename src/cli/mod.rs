@@ -15,6 +15,7 @@ pub mod replay;
 pub mod report;
 pub mod run;
 pub mod sensitivity;
+pub mod serve;
 pub mod sweep;
 pub mod validate;
 
@@ -133,6 +134,7 @@ pub fn execute(cli: Cli, command_line: Vec<String>) -> Result<(), Error> {
         Command::Record { spec, csv } => record::run(spec.as_deref(), csv),
         Command::Calibrate(a) => calibrate::command(a, command_line),
         Command::Replay(a) => replay::run(a),
+        Command::Serve(a) => serve::command(a),
         Command::Report { dir } => report::run(&dir),
         Command::List { what, scenario } => list::run(what, scenario.as_deref()),
     }

@@ -215,16 +215,28 @@ pub fn text(sc: &Scenario, arm: &Arm, run: u64, seed: u64, k: &Keep, rec: &RunRe
     s
 }
 
+/// Month `t` of a kept run as sentences, in the order its events happened, each marked true
+/// if it is what a side read into the other's moves (a misperception, a noticeable move in
+/// trust) rather than something done (moves, shocks, agreements).
+pub fn month_lines(sc: &Scenario, arm: &Arm, k: &Keep, t: u32) -> Vec<(bool, String)> {
+    k.events
+        .iter()
+        .filter(|(m, _)| *m == t)
+        .filter_map(|(_, e)| {
+            let reading = matches!(e, Event::Perceived { .. } | Event::TrustUpdate { .. });
+            describe(sc, arm, e).map(|line| (reading, line))
+        })
+        .collect()
+}
+
 /// Months 1 to `last` told one a line, each stretch of quiet months folded into one line.
 fn months(sc: &Scenario, arm: &Arm, k: &Keep, last: u32) -> String {
     let mut s = String::new();
     let mut quiet_from: Option<u32> = None;
     for t in 1..=last {
-        let lines: Vec<String> = k
-            .events
-            .iter()
-            .filter(|(m, _)| *m == t)
-            .filter_map(|(_, e)| describe(sc, arm, e))
+        let lines: Vec<String> = month_lines(sc, arm, k, t)
+            .into_iter()
+            .map(|(_, line)| line)
             .collect();
         let (before, after) = (&k.months[t as usize - 1], &k.months[t as usize]);
         if lines.is_empty() && t != last {

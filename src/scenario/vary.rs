@@ -213,6 +213,34 @@ fn number(key: &str, path: Vec<Step>, here: Option<&toml::Value>) -> Result<Key,
     })
 }
 
+/// The number at a resolved key; for a model parameter the file leaves out, its default.
+pub fn get(doc: &toml::Table, key: &Key) -> Option<f64> {
+    let mut here: Option<&toml::Value> = None;
+    for step in &key.path {
+        here = match (step, here) {
+            (Step::Field(f), None) => doc.get(f),
+            (Step::Field(f), Some(v)) => v.as_table().and_then(|t| t.get(f)),
+            (Step::Element(i), Some(toml::Value::Array(items))) => items.get(*i),
+            _ => None,
+        };
+        if here.is_none() {
+            let name = match key.path.last() {
+                Some(Step::Field(f)) => f.as_str(),
+                _ => "",
+            };
+            return PARAM_DOCS
+                .iter()
+                .find(|p| p.name == name)
+                .map(|p| p.default);
+        }
+    }
+    match here? {
+        toml::Value::Integer(i) => Some(*i as f64),
+        toml::Value::Float(x) => Some(*x),
+        _ => None,
+    }
+}
+
 /// Set a resolved key to `value` (rounded for whole-number settings).
 pub fn set(doc: &mut toml::Table, key: &Key, value: f64) {
     let v = if key.integer {

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# The screenshots of `detente serve` in docs/ (shown in README.md and docs/classroom.md): each
+# view of the page in headless Chromium, from its address (the page keeps its state there).
+# Usage: scripts/docs/screenshots.sh [BINARY]   (default target/release/detente)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+bin=${1:-target/release/detente}
+out=$(mktemp)
+"$bin" serve --port 0 > "$out" &
+pid=$!
+trap 'kill $pid 2>/dev/null; rm -f "$out"' EXIT
+url=""
+for _ in $(seq 1 100); do
+  url=$(grep -oE 'http://127\.0\.0\.1:[0-9]+' "$out" | head -1 || true)
+  [ -n "$url" ] && break
+  sleep 0.1
+done
+[ -n "$url" ] || { echo "detente serve printed no URL" >&2; exit 1; }
+shot() {
+  chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+    --disable-background-networking --disable-component-update --disable-sync \
+    --user-data-dir="$(mktemp -d)" --window-size=1280,"$3" --virtual-time-budget=10000 \
+    --hide-scrollbars --screenshot="docs/$1" "$url/$2" >/dev/null 2>&1
+  echo "docs/$1"
+}
+shot serve-levers.png "?actors.DPRK.prior_sincere=0.8&compare=1" 1100
+shot serve-replay.png "?view=replay&arm=incremental&pick=agreement&month=24" 900
