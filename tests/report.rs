@@ -31,6 +31,17 @@ fn every_run_writes_charts_and_a_self_contained_report() {
             );
         }
     }
+    // Survival is of processes that started: hardline never starts one, so its colour
+    // (reddish purple) is only in the legend, while action for action (vermillion) has a line.
+    let survival = std::fs::read_to_string(out.join("survival.svg")).unwrap();
+    assert_eq!(survival.matches("stroke=\"#CC79A7\"").count(), 1);
+    assert_eq!(survival.matches("stroke=\"#D55E00\"").count(), 2);
+    // Trust as small multiples: a panel per arm and direction.
+    let trust = std::fs::read_to_string(out.join("trust.svg")).unwrap();
+    assert!(
+        trust.contains("hardline: US&apos;s trust in DPRK")
+            && trust.contains("grit: DPRK&apos;s trust in US")
+    );
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
     assert!(html.matches("<svg").count() >= 5);
     for banned in ["<script", "<link", "@import", "url(http", "src=\"http"] {

@@ -22,4 +22,4 @@ curl -fsS -o /dev/null "$url/api/run"   # warm up
 for i in $(seq 1 "$n"); do
   v=$(awk -v i="$i" -v n="$n" 'BEGIN { printf "%.3f", 0.1 + 0.8 * i / n }')
   curl -fsS -o /dev/null -w '%{time_total}\n' "$url/api/run?actors.DPRK.prior_sincere=$v&client=bench&seq=$i"
-done | awk '{ t[NR] = $1 * 1000; printf "%.0f ms\n", t[NR] } END { asort(t); printf "median %.0f ms, min %.0f ms, max %.0f ms over %d reruns\n", t[int((NR + 1) / 2)], t[1], t[NR], NR }'
+done | awk '{ printf "%.0f\n", $1 * 1000 }' | sort -n | awk '{ t[NR] = $1 } END { printf "median %d ms, min %d ms, max %d ms over %d reruns\n", t[int((NR + 1) / 2)], t[1], t[NR], NR }'

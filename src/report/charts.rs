@@ -80,7 +80,54 @@ where
     Ok(())
 }
 
-/// Median lines with their 10-90% band, one per arm, on one panel.
+/// The height of the legend strip under a chart.
+const STRIP: u32 = 44;
+
+/// A chart's area above a strip holding its legend: one entry per arm in a row, beside the
+/// plot rather than over it, so that no line is hidden at its peak.
+fn with_legend<'b>(
+    area: &DrawingArea<SVGBackend<'b>, plotters::coord::Shift>,
+    arms: &[String],
+) -> Result<DrawingArea<SVGBackend<'b>, plotters::coord::Shift>, Box<dyn std::error::Error>> {
+    let (w, h) = area.dim_in_pixel();
+    let (plot, strip) = area.split_vertically(h.saturating_sub(STRIP));
+    let step = (w as i32 - 40) / arms.len().max(1) as i32;
+    let y = STRIP as i32 / 2;
+    for (i, arm) in arms.iter().enumerate() {
+        let x = 40 + step * i as i32;
+        strip.draw(&PathElement::new(
+            vec![(x, y), (x + 28, y)],
+            colour(i).stroke_width(4),
+        ))?;
+        strip.draw(&Text::new(
+            arm.clone(),
+            (x + 36, y - 10),
+            (FONT, 20).into_font().color(&BLACK),
+        ))?;
+    }
+    Ok(plot)
+}
+
+/// One arm's median line with its 10-90% band and the mean's 95% interval (dashed).
+fn band_series(chart: &mut MonthChart, pts: &[Point], c: RGBColor) -> DrawResult {
+    let pts: Vec<&Point> = pts.iter().filter(|p| p.p50.is_finite()).collect();
+    let mut band: Vec<(f64, f64)> = pts.iter().map(|p| (p.month, p.p90)).collect();
+    band.extend(pts.iter().rev().map(|p| (p.month, p.p10)));
+    chart.draw_series(std::iter::once(Polygon::new(band, c.mix(0.15).filled())))?;
+    chart.draw_series(LineSeries::new(
+        pts.iter().map(|p| (p.month, p.p50)),
+        c.stroke_width(3),
+    ))?;
+    for edge in [
+        pts.iter().map(|p| (p.month, p.lo)).collect::<Vec<_>>(),
+        pts.iter().map(|p| (p.month, p.hi)).collect(),
+    ] {
+        chart.draw_series(DashedLineSeries::new(edge, 4, 4, c.stroke_width(1)))?;
+    }
+    Ok(())
+}
+
+/// Median lines with their 10-90% band, one per arm, on one panel, the legend beneath.
 fn band_panel(
     area: &DrawingArea<SVGBackend, plotters::coord::Shift>,
     r: &Results,
@@ -90,32 +137,13 @@ fn band_panel(
     y_max: f64,
 ) -> DrawResult {
     let months = last_month(r);
-    let mut chart = month_chart(area, caption, months, y_max, y_desc, 2)?;
+    let plot = with_legend(area, &r.arms)?;
+    let mut chart = month_chart(&plot, caption, months, y_max, y_desc, 2)?;
     for (i, arm) in r.arms.iter().enumerate() {
-        let Some(pts) = r.series.get(&(arm.clone(), metric.to_string())) else {
-            continue;
-        };
-        let pts: Vec<&Point> = pts.iter().filter(|p| p.p50.is_finite()).collect();
-        let c = colour(i);
-        let mut band: Vec<(f64, f64)> = pts.iter().map(|p| (p.month, p.p90)).collect();
-        band.extend(pts.iter().rev().map(|p| (p.month, p.p10)));
-        chart.draw_series(std::iter::once(Polygon::new(band, c.mix(0.15).filled())))?;
-        chart
-            .draw_series(LineSeries::new(
-                pts.iter().map(|p| (p.month, p.p50)),
-                c.stroke_width(3),
-            ))?
-            .label(arm.clone())
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], c.stroke_width(3)));
-        // The mean's 95% interval, dashed.
-        for edge in [
-            pts.iter().map(|p| (p.month, p.lo)).collect::<Vec<_>>(),
-            pts.iter().map(|p| (p.month, p.hi)).collect(),
-        ] {
-            chart.draw_series(DashedLineSeries::new(edge, 4, 4, c.stroke_width(1)))?;
+        if let Some(pts) = r.series.get(&(arm.clone(), metric.to_string())) {
+            band_series(&mut chart, pts, colour(i))?;
         }
     }
-    legend(&mut chart, SeriesLabelPosition::UpperRight)?;
     Ok(())
 }
 
@@ -146,24 +174,60 @@ fn band_words(r: &Results) -> String {
     )
 }
 
-/// trust.svg: both directions, one panel each.
+/// The height of one arm's row of trust panels.
+const TRUST_ROW: u32 = 300;
+
+/// trust.svg: small multiples, one row per arm and one column per direction, on shared axes,
+/// so that no arm's band hides another's.
 pub fn trust(r: &Results) -> String {
     let trust: Vec<&String> = r
         .metrics
         .iter()
         .filter(|m| m.starts_with("trust:"))
         .collect();
-    svg(2 * H, |root| {
-        let panels = root.split_evenly((trust.len().max(1), 1));
-        for (m, area) in trust.iter().zip(panels.iter()) {
+    let rows = r.arms.len().max(1);
+    svg(60 + TRUST_ROW * rows as u32, |root| {
+        let title = format!(
+            "Trust, each arm on its own row ({}, mean's 95% CI dashed)",
+            band_words(r)
+        );
+        let (head, body) = root.split_vertically(60);
+        head.draw(&Text::new(
+            title,
+            (20, 16),
+            (FONT, 26).into_font().color(&BLACK),
+        ))?;
+        let panels = body.split_evenly((rows, trust.len().max(1)));
+        for (k, area) in panels.iter().enumerate() {
+            let (i, m) = (k / trust.len().max(1), trust.get(k % trust.len().max(1)));
+            let (Some(arm), Some(m)) = (r.arms.get(i), m) else {
+                continue;
+            };
             let parts: Vec<&str> = m.split(':').collect();
             let caption = format!(
-                "{}'s trust in {} ({}, mean's 95% CI dashed)",
+                "{arm}: {}'s trust in {}",
                 parts[1],
-                parts.get(2).unwrap_or(&""),
-                band_words(r)
+                parts.get(2).unwrap_or(&"")
             );
-            band_panel(area, r, m, &caption, "P(the other is sincere)", 1.0)?;
+            let mut chart = ChartBuilder::on(area)
+                .caption(caption, (FONT, 20))
+                .margin(8)
+                .margin_right(20)
+                .x_label_area_size(36)
+                .y_label_area_size(48)
+                .build_cartesian_2d(0f64..last_month(r), 0f64..1f64)?;
+            chart
+                .configure_mesh()
+                .label_style((FONT, 16))
+                .y_labels(3)
+                .x_labels(5)
+                .y_label_formatter(&|v| format!("{v:.1}"))
+                .x_label_formatter(&|v| format!("{v:.0}"))
+                .light_line_style(WHITE)
+                .draw()?;
+            if let Some(pts) = r.series.get(&(arm.clone(), m.to_string())) {
+                band_series(&mut chart, pts, colour(i))?;
+            }
         }
         Ok(())
     })
@@ -204,37 +268,43 @@ pub fn stock(r: &Results, names: &StockNames) -> String {
     })
 }
 
-/// survival.svg: share of runs with no breakdown and no war yet.
+/// The smallest share of runs with a process started for the survival chart to draw a month:
+/// below it the ratio is a few runs' noise.
+const MIN_STARTED: f64 = 0.01;
+
+/// survival.svg: of the runs in which a process (an agreement or a verified freeze) has
+/// started and no war has broken out, the share whose process is still in force, by month.
+/// An arm that never starts a process has no line: it has nothing to lose, which is not
+/// safety.
 pub fn survival(r: &Results) -> String {
     let months = last_month(r);
     svg(H, |root| {
+        let plot = with_legend(root, &r.arms)?;
         let mut chart = month_chart(
-            root,
-            "Share of runs with no breakdown and no war",
+            &plot,
+            "Processes that started: share still in force (no line: none started)",
             months,
             1.0,
-            "share of runs",
+            "share of started processes",
             1,
         )?;
         for (i, arm) in r.arms.iter().enumerate() {
             let get = |m: &str| r.series.get(&(arm.clone(), format!("status:{m}")));
-            let (Some(b), Some(w)) = (get("breakdown"), get("war")) else {
+            let (Some(a), Some(f), Some(b)) = (get("agreement"), get("freeze"), get("breakdown"))
+            else {
                 continue;
             };
-            let c = colour(i);
-            chart
-                .draw_series(LineSeries::new(
-                    b.iter()
-                        .zip(w)
-                        .map(|(b, w)| (b.month, 1.0 - b.mean - w.mean)),
-                    c.stroke_width(3),
-                ))?
-                .label(arm.clone())
-                .legend(move |(x, y)| {
-                    PathElement::new(vec![(x, y), (x + 24, y)], c.stroke_width(3))
-                });
+            let points: Vec<(f64, f64)> = a
+                .iter()
+                .zip(f)
+                .zip(b)
+                .filter_map(|((a, f), b)| {
+                    let started = a.mean + f.mean + b.mean;
+                    (started >= MIN_STARTED).then(|| (a.month, (a.mean + f.mean) / started))
+                })
+                .collect();
+            chart.draw_series(LineSeries::new(points, colour(i).stroke_width(3)))?;
         }
-        legend(&mut chart, SeriesLabelPosition::LowerLeft)?;
         Ok(())
     })
 }
@@ -253,7 +323,8 @@ pub fn outcomes(r: &Results) -> String {
     let arms = r.arms.len().max(1);
     let slots = (OUTCOMES.len() * (arms + 1)) as f64;
     svg(H, |root| {
-        let mut chart = ChartBuilder::on(root)
+        let plot = with_legend(root, &r.arms)?;
+        let mut chart = ChartBuilder::on(&plot)
             .caption(
                 "Outcomes at the horizon (share of runs, 95% interval)",
                 (FONT, 26),
@@ -285,29 +356,21 @@ pub fn outcomes(r: &Results) -> String {
             .draw()?;
         for (i, arm) in r.arms.iter().enumerate() {
             let c = colour(i);
-            let mut first = true;
             for (k, o) in OUTCOMES.iter().enumerate() {
                 let Some(s) = r.summary.get(&(arm.clone(), format!("outcome:{o}"))) else {
                     continue;
                 };
                 let x = (k * (arms + 1) + i) as f64 + 0.5;
-                let bar = chart.draw_series(std::iter::once(Rectangle::new(
+                chart.draw_series(std::iter::once(Rectangle::new(
                     [(x, 0.0), (x + 0.9, s.mean)],
                     c.filled(),
                 )))?;
-                if first {
-                    bar.label(arm.clone()).legend(move |(x, y)| {
-                        Rectangle::new([(x, y - 6), (x + 18, y + 6)], c.filled())
-                    });
-                    first = false;
-                }
                 chart.draw_series(std::iter::once(PathElement::new(
                     vec![(x + 0.45, s.lo), (x + 0.45, s.hi)],
                     BLACK.stroke_width(2),
                 )))?;
             }
         }
-        legend(&mut chart, SeriesLabelPosition::UpperLeft)?;
         Ok(())
     })
 }

@@ -243,13 +243,13 @@ fn reading(r: &Results, file: &str, trust_metric: &str, stock: &StockNames) -> S
     match file {
         "trust.svg" => {
             let end: Vec<String> = r.arms.iter().map(|a| format!("{} {:.2}", a, last_median(r, a, trust_metric))).collect();
-            format!("Each line is the median run, the shaded band holds the middle 80% of runs, and the dashed lines bound the mean's 95% interval. At the horizon the median {} is: {}.", trust_metric, end.join(", "))
+            format!("One row per arm, on the same axes. Each line is the median run, the shaded band holds the middle 80% of runs, and the dashed lines bound the mean's 95% interval. At the horizon the median {} is: {}.", trust_metric, end.join(", "))
         }
         "outcomes.svg" => match best(r, "outcome:agreement") {
             Some((a, v)) => format!("Bars are the share of runs ending in each outcome, with 95% Wilson intervals. The most agreements come under {a} ({}); breakdown means a freeze or agreement formed and then collapsed.", pct(v)),
             None => "Bars are the share of runs ending in each outcome, with 95% intervals.".to_string(),
         },
-        "survival.svg" => "The share of runs in which no process has collapsed and no war has broken out, month by month. A steep drop marks the months where processes typically break down.".to_string(),
+        "survival.svg" => "Of the runs in which a process (an agreement or a verified freeze) has started, the share whose process is in force, month by month; a steep drop marks the months where processes typically break down. An arm that rarely or never starts one has a noisy line or none: it has nothing to lose, which is not safety (see the outcomes).".to_string(),
         "tension.svg" => match best(r, "final_tension") {
             Some((a, v)) => format!("Tension drives misperception, incidents and the war hazard. It ends highest under {a} (mean {v:.2})."),
             None => "Tension drives misperception, incidents and the war hazard.".to_string(),
