@@ -152,6 +152,8 @@ fn defect_02_infinite_log_odds_are_refused_and_non_finite_values_never_written()
             tension: 0.2,
             stock: 1.0,
             status: detente::engine::Status::Freeze,
+            in_force: detente::model::MoveSet::EMPTY,
+            done: detente::model::MoveSet::EMPTY,
         },
     );
     assert_eq!(agg.nonfinite, 1);

@@ -193,6 +193,95 @@ fn a_run_steps_month_by_month_and_results_download() {
 }
 
 #[test]
+fn a_student_plays_a_side_month_by_month_and_the_teacher_sees_the_game() {
+    let s = Server::start(&["--runs", "100"]);
+    let (status, g) = {
+        let (st, _, body) = s.request(
+            "POST",
+            "/api/game/new?side=US&arm=incremental&run=3&name=Ann",
+        );
+        (st, serde_json::from_slice::<Value>(&body).unwrap())
+    };
+    assert_eq!(status, 200, "{g}");
+    assert_eq!(
+        (g["month"].as_u64(), g["side"].as_str()),
+        (Some(0), Some("US"))
+    );
+    let id = g["id"].as_str().unwrap().to_string();
+    let open: Vec<String> = g["open"]["make"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["id"].as_str().unwrap().to_string())
+        .collect();
+    assert!(open.contains(&"liaison_offices".to_string()), "{open:?}");
+    assert!(
+        g.get("end").is_none(),
+        "the other side's type is hidden while playing"
+    );
+    let post = |target: &str| {
+        let (st, _, body) = s.request("POST", target);
+        (st, serde_json::from_slice::<Value>(&body).unwrap())
+    };
+    let (st, after) = post(&format!("/api/game/move?id={id}&make=liaison_offices"));
+    assert_eq!(st, 200, "{after}");
+    assert!(
+        after["months"][0]["you"][0]
+            .as_str()
+            .unwrap()
+            .contains("Open liaison offices")
+    );
+    // A step already in force is not open again; a move of the other side never is.
+    let (st, e) = post(&format!("/api/game/move?id={id}&make=liaison_offices"));
+    assert_eq!(st, 400);
+    assert!(
+        e["error"]
+            .as_str()
+            .unwrap()
+            .contains("not open to you this month")
+    );
+    let (st, _) = post(&format!("/api/game/move?id={id}&make=freeze_yongbyon"));
+    assert_eq!(st, 400);
+    for _ in 0..4 {
+        assert_eq!(post(&format!("/api/game/move?id={id}")).0, 200);
+    }
+    let (_, now) = s.json(&format!("/api/game?id={id}"));
+    assert_eq!(now["month"], 5);
+    assert!(
+        now["open"]["revoke"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m["id"] == "liaison_offices")
+    );
+    let (_, end) = post(&format!("/api/game/move?id={id}&finish=1"));
+    assert_eq!(end["finished"], true);
+    assert_eq!(end["end"]["under_each_arm"].as_array().unwrap().len(), 4);
+    assert!(
+        end["end"]["their_type"].as_str().unwrap().contains("(S)")
+            || end["end"]["their_type"].as_str().unwrap().contains("(G)")
+    );
+    assert_eq!(
+        post(&format!("/api/game/move?id={id}")).0,
+        400,
+        "an ended game takes no moves"
+    );
+    let (_, head, log) = s.get(&format!("/api/game/log.csv?id={id}"));
+    assert!(head.contains("filename=\"korea-2019-game.csv\""));
+    let log = String::from_utf8(log).unwrap();
+    assert!(log.starts_with(
+        "month,you,they,your_trust,tension\n1,You make a step: Open liaison offices."
+    ));
+    let (_, all) = s.json("/api/games");
+    let games = all["games"].as_array().unwrap();
+    assert_eq!((games.len(), games[0]["name"].as_str()), (1, Some("Ann")));
+    assert_eq!(games[0]["outcome"], end["end"]["outcome"]);
+    // A game's moves are POSTs; a GET of one is refused, and so is an unknown game.
+    assert_eq!(s.get(&format!("/api/game/move?id={id}")).0, 405);
+    assert_eq!(s.json("/api/game?id=nobody").0, 400);
+}
+
+#[test]
 #[cfg_attr(
     detente_no_chromium,
     ignore = "no chromium on the PATH when the tests were built (apt-get install chromium)"
@@ -234,6 +323,24 @@ fn a_class_moves_a_lever_steps_a_run_and_downloads_in_chromium() {
     page.wait_for("document.body.dataset.month === '3'", 10);
     let text = page.eval("document.getElementById('r-happened').textContent");
     assert!(!text.as_str().unwrap().is_empty());
+
+    // Play five months of a game, making a step in the first, then finish it.
+    page.eval("document.getElementById('tab-play').click()");
+    page.eval("document.getElementById('g-name').value = 'Ann'; document.getElementById('g-start').click()");
+    page.wait_for("document.body.dataset.gameMonth === '0'", 30);
+    page.eval("document.querySelector('#g-open input[data-kind=make]').checked = true");
+    for m in 1..=5 {
+        page.eval("document.getElementById('g-play').click()");
+        page.wait_for(&format!("document.body.dataset.gameMonth === '{m}'"), 30);
+    }
+    page.eval("document.getElementById('g-finish').click()");
+    page.wait_for("document.body.dataset.gameFinished === 'true'", 30);
+    let end = page.eval("document.getElementById('g-end').textContent");
+    assert!(end.as_str().unwrap().contains("Outcome:"), "{end}");
+    let log = page.eval("fetch(document.getElementById('g-log').href).then(r => r.text())");
+    assert!(log.as_str().unwrap().starts_with("month,you,they"));
+    page.eval("document.getElementById('tab-teacher').click()");
+    page.wait_for("document.body.dataset.games === '1'", 30);
 
     let outside: Vec<&String> = page
         .requests

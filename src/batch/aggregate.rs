@@ -505,6 +505,8 @@ mod tests {
                     tension: v[2],
                     stock: v[3],
                     status: Status::Freeze,
+                    in_force: crate::model::MoveSet::EMPTY,
+                    done: crate::model::MoveSet::EMPTY,
                 },
             );
             for k in 0..CONTINUOUS {

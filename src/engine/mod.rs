@@ -277,6 +277,8 @@ impl<'a> Run<'a> {
             tension: self.board.tension,
             stock: self.stock(),
             status,
+            in_force: self.board.in_force,
+            done: self.board.done,
         }
     }
 

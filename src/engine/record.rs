@@ -1,7 +1,7 @@
 //! What a run reports: a record per month (for trajectories), events (for narration) and a
 //! summary record per run (for runs.csv and the summary).
 
-use crate::model::{ActorIx, MoveIx};
+use crate::model::{ActorIx, MoveIx, MoveSet};
 
 /// The state of the process in a month, one-hot in the trajectories.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -81,6 +81,9 @@ pub struct MonthRecord {
     /// The total stock of the actors that hold one.
     pub stock: f64,
     pub status: Status,
+    /// The standing moves in force and the moves ever made, at the end of the month.
+    pub in_force: MoveSet,
+    pub done: MoveSet,
 }
 
 /// Something that happened in a run, for narration and event logs.

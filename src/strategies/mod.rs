@@ -198,6 +198,7 @@ registry! {
     greedy::Greedy,
     grit_initiator::GritInitiator,
     escalate_to_negotiate::EscalateToNegotiate,
+    scripted::Scripted,
 }
 
 /// Kind `type_conditional`, resolved by the engine rather than played.

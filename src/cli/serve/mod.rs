@@ -4,6 +4,7 @@
 //! and writes none; every request is answered from the scenario and the request alone.
 
 mod api;
+mod game;
 mod levers;
 
 use std::net::SocketAddr;
@@ -18,6 +19,10 @@ const PAGE: &str = include_str!("page.html");
 pub const MAX_RUNS: u64 = 20_000;
 /// The longest request target read (path and query).
 const MAX_URL: usize = 4096;
+/// The requests that change a game; every other is a GET.
+const POSTS: [&str; 2] = ["/api/game/new", "/api/game/move"];
+/// The largest request body accepted (the game's requests carry their values in the URL).
+const MAX_BODY: usize = 4096;
 /// Requests handled at once; more wait in the listener's queue.
 const WORKERS: usize = 8;
 /// Clients whose latest rerun is remembered (to cancel the one before); beyond it the
@@ -33,6 +38,8 @@ pub(crate) struct Shared {
     pool: rayon::ThreadPool,
     /// Each client's latest rerun: a rerun whose number is no longer the latest stops.
     latest: Mutex<std::collections::HashMap<String, u64>>,
+    /// The games students play.
+    games: game::Games,
 }
 
 /// `detente serve`.
@@ -64,6 +71,7 @@ pub fn command(a: ServeArgs) -> Result<(), Error> {
         runs: a.runs,
         pool,
         latest: Mutex::new(std::collections::HashMap::new()),
+        games: game::Games::default(),
     });
     let server = tiny_http::Server::http(SocketAddr::new(a.bind, a.port))
         .map_err(|e| Error::input(format!("cannot listen on {}:{}: {e}", a.bind, a.port)))?;
@@ -141,11 +149,19 @@ fn handle(shared: &Shared, rq: tiny_http::Request) {
     let url = rq.url().to_string();
     let reply = if url.len() > MAX_URL {
         Reply::bad(414, format!("the request is longer than {MAX_URL} bytes"))
-    } else if *rq.method() != tiny_http::Method::Get {
-        Reply::bad(405, "only GET requests are answered")
     } else {
         let (path, query) = url.split_once('?').unwrap_or((&url, ""));
-        route(shared, path, &api::Query::parse(query))
+        let post = *rq.method() == tiny_http::Method::Post;
+        if post != POSTS.contains(&path) || !(post || *rq.method() == tiny_http::Method::Get) {
+            Reply::bad(
+                405,
+                "a game's moves are POST requests; everything else is GET",
+            )
+        } else if rq.body_length().unwrap_or(0) > MAX_BODY {
+            Reply::bad(413, format!("a request body is at most {MAX_BODY} bytes"))
+        } else {
+            route(shared, path, &api::Query::parse(query))
+        }
     };
     let mut resp = tiny_http::Response::from_data(reply.body).with_status_code(reply.status);
     let mut headers = vec![
@@ -183,6 +199,12 @@ fn route(shared: &Shared, path: &str, q: &api::Query) -> Reply {
             .map(|b| Reply::ok("text/csv", b).saved_as(api::file_name(shared, "summary.csv"))),
         "/api/report.html" => api::report(shared, q)
             .map(|b| Reply::ok("text/html", b).saved_as(api::file_name(shared, "report.html"))),
+        "/api/game/new" => game::new(shared, q).map(|v| Reply::json(&v)),
+        "/api/game/move" => game::play(shared, q).map(|v| Reply::json(&v)),
+        "/api/game" => game::get(shared, q).map(|v| Reply::json(&v)),
+        "/api/games" => game::all(shared).map(|v| Reply::json(&v)),
+        "/api/game/log.csv" => game::log_csv(shared, q)
+            .map(|b| Reply::ok("text/csv", b).saved_as(api::file_name(shared, "game.csv"))),
         _ => return Reply::bad(404, format!("no page at {path}")),
     };
     result.unwrap_or_else(|e| match e {
