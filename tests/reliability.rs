@@ -149,6 +149,7 @@ fn defect_02_infinite_log_odds_are_refused_and_non_finite_values_never_written()
             month: 1,
             active: true,
             trust: [f64::NAN, 0.5],
+            belief_logit: [0.0, 0.0],
             tension: 0.2,
             stock: 1.0,
             status: detente::engine::Status::Freeze,

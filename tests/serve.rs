@@ -167,6 +167,10 @@ fn a_run_steps_month_by_month_and_results_download() {
     let lines = |m: &Value, k: &str| m[k].as_array().unwrap().clone();
     assert!(months.iter().any(|m| !lines(m, "happened").is_empty()));
     assert!(months.iter().any(|m| !lines(m, "read").is_empty()));
+    // Both sides' exact beliefs are probabilities, month by month, and they move.
+    let belief = |m: &Value, i: usize| m["belief"][i].as_f64().unwrap();
+    assert!(months.iter().all(|m| (0.0..=1.0).contains(&belief(m, 0))));
+    assert_ne!(belief(&months[0], 0), belief(&months[120], 0));
     // What a side did and what the other read into it are told apart.
     for m in months {
         let read = lines(m, "read");

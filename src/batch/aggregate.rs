@@ -502,6 +502,7 @@ mod tests {
                     month: month as u32,
                     active: true,
                     trust: [v[0], v[1]],
+                    belief_logit: [0.0, 0.0],
                     tension: v[2],
                     stock: v[3],
                     status: Status::Freeze,

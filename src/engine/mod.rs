@@ -274,6 +274,7 @@ impl<'a> Run<'a> {
             month,
             active,
             trust: [self.trust(0), self.trust(1)],
+            belief_logit: [self.sides[0].belief, self.sides[1].belief],
             tension: self.board.tension,
             stock: self.stock(),
             status,

@@ -77,6 +77,10 @@ pub struct MonthRecord {
     pub active: bool,
     /// trust[i]: actor i's trust in the other.
     pub trust: [f64; 2],
+    /// belief_logit[i]: actor i's exact posterior that the other is type S (docs/model.md
+    /// 7.12), in log-odds (`math::logistic` gives the probability; kept raw so that a month's
+    /// record costs no exponential).
+    pub belief_logit: [f64; 2],
     pub tension: f64,
     /// The total stock of the actors that hold one.
     pub stock: f64,

@@ -400,6 +400,7 @@ pub fn replay(s: &Shared, q: &Query) -> Result<Value, Failure> {
             json!({
                 "month": m.month,
                 "trust": m.trust,
+                "belief": m.belief_logit.map(crate::model::math::logistic),
                 "tension": m.tension,
                 "status": m.status.name(),
                 "happened": happened,

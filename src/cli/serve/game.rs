@@ -379,7 +379,7 @@ fn view(s: &super::Shared, g: &Game) -> Result<Value, Failure> {
         .map(|t| {
             let (mine, theirs) = seen(&played, &k, me, t, g);
             let m = &k.months[t as usize];
-            json!({ "month": t, "you": mine, "they": theirs, "trust": m.trust[me], "tension": m.tension })
+            json!({ "month": t, "you": mine, "they": theirs, "trust": m.trust[me], "belief": crate::model::math::logistic(m.belief_logit[me]), "tension": m.tension })
         })
         .collect();
     let (make, revoke, hostile) = options(&played, &k, g);
@@ -402,6 +402,7 @@ fn view(s: &super::Shared, g: &Game) -> Result<Value, Failure> {
         "horizon": played.horizon,
         "finished": g.finished,
         "trust": now.trust[me],
+        "belief": crate::model::math::logistic(now.belief_logit[me]),
         "tension": now.tension,
         "months": months,
         "open": { "make": described(&make), "revoke": described(&revoke), "hostile": described(&hostile) },
