@@ -1,23 +1,14 @@
 #!/usr/bin/env bash
 # The live page's lever-to-answer time: `detente serve` on a free port, then N reruns of the
 # flagship, each at a new lever value as a moved slider sends it (docs/performance.md, "the
-# live page"). Prints each request's total time and the median, in ms.
+# live page"). Prints the median, smallest and largest time, in ms.
 # Usage: N=20 scripts/bench/serve-latency.sh [BINARY]   (default target/release/detente)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 bin=${1:-target/release/detente}
 n=${N:-20}
-out=$(mktemp)
-"$bin" serve --port 0 > "$out" &
-pid=$!
-trap 'kill $pid 2>/dev/null; rm -f "$out"' EXIT
-url=""
-for _ in $(seq 1 100); do
-  url=$(grep -oE 'http://127\.0\.0\.1:[0-9]+' "$out" | head -1 || true)
-  [ -n "$url" ] && break
-  sleep 0.1
-done
-[ -n "$url" ] || { echo "detente serve printed no URL" >&2; exit 1; }
+source scripts/serve-start.sh
+start_serve "$bin"
 curl -fsS -o /dev/null "$url/api/run"   # warm up
 for i in $(seq 1 "$n"); do
   v=$(awk -v i="$i" -v n="$n" 'BEGIN { printf "%.3f", 0.1 + 0.8 * i / n }')

@@ -5,17 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 bin=${1:-target/release/detente}
-out=$(mktemp)
-"$bin" serve --port 0 > "$out" &
-pid=$!
-trap 'kill $pid 2>/dev/null; rm -f "$out"' EXIT
-url=""
-for _ in $(seq 1 100); do
-  url=$(grep -oE 'http://127\.0\.0\.1:[0-9]+' "$out" | head -1 || true)
-  [ -n "$url" ] && break
-  sleep 0.1
-done
-[ -n "$url" ] || { echo "detente serve printed no URL" >&2; exit 1; }
+source scripts/serve-start.sh
+start_serve "$bin"
 shot() {
   chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
     --disable-background-networking --disable-component-update --disable-sync \
