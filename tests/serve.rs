@@ -280,6 +280,16 @@ fn a_student_plays_a_side_month_by_month_and_the_teacher_sees_the_game() {
     let games = all["games"].as_array().unwrap();
     assert_eq!((games.len(), games[0]["name"].as_str()), (1, Some("Ann")));
     assert_eq!(games[0]["outcome"], end["end"]["outcome"]);
+    let (_, _, table) = s.get("/api/games.csv");
+    let table = String::from_utf8(table).unwrap();
+    assert!(table.starts_with("id,name,side,against,run,month,finished,outcome,"));
+    assert!(
+        table
+            .lines()
+            .nth(1)
+            .unwrap()
+            .contains(",Ann,US,incremental,3,120,true,")
+    );
     // A game's moves are POSTs; a GET of one is refused, and so is an unknown game.
     assert_eq!(s.get(&format!("/api/game/move?id={id}")).0, 405);
     assert_eq!(s.json("/api/game?id=nobody").0, 400);
@@ -325,6 +335,8 @@ fn a_class_moves_a_lever_steps_a_run_and_downloads_in_chromium() {
         page.eval("document.getElementById('r-step').click()");
     }
     page.wait_for("document.body.dataset.month === '3'", 10);
+    let links = page.eval("document.querySelectorAll('#r-chart a[download]').length");
+    assert_eq!(links, 1, "the run's chart downloads as SVG (and PNG)");
     let text = page.eval("document.getElementById('r-happened').textContent");
     assert!(!text.as_str().unwrap().is_empty());
 

@@ -446,6 +446,40 @@ fn end(s: &super::Shared, g: &Game, rec: &RunRecord, seed: u64) -> Value {
     })
 }
 
+/// The columns of the teacher's table, in order (`/api/games.csv`).
+const COLUMNS: [&str; 12] = [
+    "id",
+    "name",
+    "side",
+    "against",
+    "run",
+    "month",
+    "finished",
+    "outcome",
+    "agreements",
+    "freeze_months",
+    "conceded_unreciprocated",
+    "relief_pocketed_by_them",
+];
+
+/// `GET /api/games.csv`: the teacher's table as CSV, a game a row.
+pub fn all_csv(s: &super::Shared) -> Result<Vec<u8>, Failure> {
+    let all = all(s)?;
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(Vec::new());
+    let fail = |e: csv::Error| Failure::Failed(e.to_string());
+    w.write_record(COLUMNS).map_err(fail)?;
+    for g in all["games"].as_array().into_iter().flatten() {
+        w.write_record(COLUMNS.map(|c| match &g[c] {
+            Value::String(t) => t.clone(),
+            v => v.to_string(),
+        }))
+        .map_err(fail)?;
+    }
+    w.into_inner().map_err(|e| Failure::Failed(e.to_string()))
+}
+
 /// `GET /api/games`: every game, for the teacher: who, which side, how far, and its ledger.
 pub fn all(s: &super::Shared) -> Result<Value, Failure> {
     let games = s.games.with(|g| g.1.clone())?;

@@ -203,6 +203,8 @@ fn route(shared: &Shared, path: &str, q: &api::Query) -> Reply {
         "/api/game/move" => game::play(shared, q).map(|v| Reply::json(&v)),
         "/api/game" => game::get(shared, q).map(|v| Reply::json(&v)),
         "/api/games" => game::all(shared).map(|v| Reply::json(&v)),
+        "/api/games.csv" => game::all_csv(shared)
+            .map(|b| Reply::ok("text/csv", b).saved_as(api::file_name(shared, "games.csv"))),
         "/api/game/log.csv" => game::log_csv(shared, q)
             .map(|b| Reply::ok("text/csv", b).saved_as(api::file_name(shared, "game.csv"))),
         _ => return Reply::bad(404, format!("no page at {path}")),
