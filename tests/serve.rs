@@ -261,6 +261,22 @@ fn a_student_plays_a_side_month_by_month_and_the_teacher_sees_the_game() {
     let (_, end) = post(&format!("/api/game/move?id={id}&finish=1"));
     assert_eq!(end["finished"], true);
     assert_eq!(end["end"]["under_each_arm"].as_array().unwrap().len(), 4);
+    // The same run with the US playing each strategy korea-2019 declares, against the DPRK of
+    // the action-for-action arm; the US's own arm strategy gives that arm's outcome.
+    let by_strategy = end["end"]["under_each_strategy"].as_array().unwrap();
+    assert!(by_strategy.len() >= 6, "{by_strategy:?}");
+    let outcome_of = |list: &[Value], id: &str| {
+        list.iter()
+            .find(|x| x["arm"] == id)
+            .map(|x| x["outcome"].clone())
+    };
+    assert_eq!(
+        outcome_of(by_strategy, "incremental"),
+        outcome_of(
+            end["end"]["under_each_arm"].as_array().unwrap(),
+            "incremental"
+        )
+    );
     assert!(
         end["end"]["their_type"].as_str().unwrap().contains("(S)")
             || end["end"]["their_type"].as_str().unwrap().contains("(G)")

@@ -87,7 +87,6 @@ fn scenario_for(
     sc: &Scenario,
     g: &Game,
 ) -> Result<Scenario, Failure> {
-    let mut doc = base.clone();
     let script: Vec<toml::Value> = g
         .script
         .iter()
@@ -107,15 +106,33 @@ fn scenario_for(
     player.insert("id".into(), toml::Value::String(PLAYER.into()));
     player.insert("kind".into(), toml::Value::String("scripted".into()));
     player.insert("script".into(), toml::Value::Array(script));
-    let me = &sc.actors[g.side].id;
-    let arm_id = &sc.experiment.arms[g.arm].id;
+    playing(base, path, sc, (g.side, g.arm), PLAYER, Some(player))
+}
+
+/// The scenario in which side `side` of arm `arm` plays strategy `strategy`, declared by
+/// `declare` if it is new (a player's script, whose choices then bind: its side's conduct
+/// weighs none of them).
+fn playing(
+    base: &toml::Table,
+    path: &str,
+    sc: &Scenario,
+    (side, arm): (ActorIx, usize),
+    strategy: &str,
+    declare: Option<toml::Table>,
+) -> Result<Scenario, Failure> {
+    let mut doc = base.clone();
+    let me = &sc.actors[side].id;
+    let arm_id = &sc.experiment.arms[arm].id;
+    let binding = declare.is_some();
     let edit = || -> Option<()> {
-        doc.get_mut("strategies")?
-            .as_array_mut()?
-            .push(toml::Value::Table(player));
+        if let Some(t) = declare {
+            doc.get_mut("strategies")?
+                .as_array_mut()?
+                .push(toml::Value::Table(t));
+        }
         for a in doc.get_mut("actors")?.as_array_mut()? {
             let t = a.as_table_mut()?;
-            if t.get("id").and_then(|v| v.as_str()) == Some(me) {
+            if binding && t.get("id").and_then(|v| v.as_str()) == Some(me) {
                 t.insert("discretion".into(), toml::Value::Float(0.0));
             }
         }
@@ -124,7 +141,7 @@ fn scenario_for(
             let t = a.as_table_mut()?;
             if t.get("id").and_then(|v| v.as_str()) == Some(arm_id.as_str()) {
                 let s = t.get_mut("strategies")?.as_table_mut()?;
-                s.insert(me.clone(), toml::Value::String(PLAYER.into()));
+                s.insert(me.clone(), toml::Value::String(strategy.into()));
             }
         }
         Some(())
@@ -413,18 +430,35 @@ fn view(s: &super::Shared, g: &Game) -> Result<Value, Failure> {
     Ok(out)
 }
 
-/// The end of a game: the outcome, the other side's hidden type, the ledger, and the same run
-/// under each arm of the scenario.
+/// The end of a game: the outcome, the other side's hidden type, the ledger, the same run
+/// under each arm of the scenario, and under each strategy the scenario declares played by
+/// the player's side against the same opponent (a strategy that cannot be played by that side
+/// is left out).
 fn end(s: &super::Shared, g: &Game, rec: &RunRecord, seed: u64) -> Value {
     let sc = &s.loaded.scenario;
     let mut ws = Workspace::new();
-    let arms: Vec<Value> = sc
-        .experiment
-        .arms
-        .iter()
+    let mut row = |label: &str, id: &str, sc: &Scenario, arm: usize| {
+        let r = engine::simulate(
+            sc,
+            &sc.experiment.arms[arm],
+            seed,
+            &mut ws,
+            &mut engine::Discard,
+        );
+        json!({ "arm": id, "label": label, "outcome": r.outcome.name(), "freeze_months": r.verified_freeze_months })
+    };
+    let arms: Vec<Value> = (0..sc.experiment.arms.len())
         .map(|a| {
-            let r = engine::simulate(sc, a, seed, &mut ws, &mut engine::Discard);
-            json!({ "arm": a.id, "label": a.label, "outcome": r.outcome.name(), "freeze_months": r.verified_freeze_months })
+            let arm = &sc.experiment.arms[a];
+            row(&arm.label, &arm.id, sc, a)
+        })
+        .collect();
+    let strategies: Vec<Value> = sc
+        .strategies
+        .iter()
+        .filter_map(|d| {
+            let played = playing(&s.doc, &s.loaded.path, sc, (g.side, g.arm), &d.id, None).ok()?;
+            Some(row(&d.id, &d.id, &played, g.arm))
         })
         .collect();
     let ty = |s: bool| {
@@ -443,6 +477,7 @@ fn end(s: &super::Shared, g: &Game, rec: &RunRecord, seed: u64) -> Value {
         "conceded_unreciprocated": rec.conceded_unreciprocated[g.side],
         "relief_pocketed_by_them": rec.relief_pocketed[1 - g.side],
         "under_each_arm": arms,
+        "under_each_strategy": strategies,
     })
 }
 
