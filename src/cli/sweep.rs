@@ -93,7 +93,7 @@ fn parse_vary(s: &str, grid: bool) -> Result<(String, f64, f64, usize), Error> {
 }
 
 /// The message of a scenario error without the position (a point's text is generated).
-fn bare(e: ScenarioError) -> String {
+pub(super) fn bare(e: ScenarioError) -> String {
     match e {
         ScenarioError::At { message, .. } => message,
         ScenarioError::Read { message, .. } => message,

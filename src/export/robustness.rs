@@ -73,12 +73,6 @@ impl Robustness {
     }
 }
 
-/// The documented range of a parameter ("0.2-1" gives (0.2, 1)).
-fn range(text: &str) -> Option<(f64, f64)> {
-    let (lo, hi) = text.split_once('-')?;
-    Some((lo.trim().parse().ok()?, hi.trim().parse().ok()?))
-}
-
 /// The headline difference of a scenario over the runs `0..runs` with master `seed`: the mean
 /// paired difference of its headline arm from its baseline, as a batch reports it.
 pub fn headline(sc: &Scenario, runs: u64, seed: u64) -> Option<f64> {
@@ -107,7 +101,7 @@ fn axes(doc: &toml::Table) -> Option<(Vec<Axis>, Vec<vary::Key>)> {
             .and_then(|t| t.get(p.name))
             .and_then(|v| v.as_float().or_else(|| v.as_integer().map(|i| i as f64)))
             .unwrap_or(p.default);
-        let Some((lo, hi)) = range(p.range) else {
+        let Some((lo, hi)) = p.bounds() else {
             continue;
         };
         if own == 0.0 {
@@ -181,9 +175,9 @@ mod tests {
 
     #[test]
     fn ranges_parse_and_the_sign_share_counts_the_points() {
-        assert_eq!(range("0.2-1"), Some((0.2, 1.0)));
-        assert_eq!(range("0-0.005"), Some((0.0, 0.005)));
-        assert_eq!(range("none"), None);
+        assert_eq!(crate::model::params::bounds("0.2-1"), Some((0.2, 1.0)));
+        assert_eq!(crate::model::params::bounds("0-0.005"), Some((0.0, 0.005)));
+        assert_eq!(crate::model::params::bounds("none"), None);
         let r = |answers: Vec<f64>| Robustness {
             answer: 3.0,
             answers,

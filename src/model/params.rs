@@ -95,6 +95,19 @@ pub struct ParamDoc {
     pub source: &'static str,
 }
 
+impl ParamDoc {
+    /// The documented range as numbers, if it is `LOW-HIGH`.
+    pub fn bounds(&self) -> Option<(f64, f64)> {
+        bounds(self.range)
+    }
+}
+
+/// A documented range as numbers: "0.2-1" gives (0.2, 1); anything else, None.
+pub fn bounds(text: &str) -> Option<(f64, f64)> {
+    let (lo, hi) = text.split_once('-')?;
+    Some((lo.trim().parse().ok()?, hi.trim().parse().ok()?))
+}
+
 macro_rules! params {
     ($( $name:ident : $check:literal = $default:expr, $range:literal, $doc:literal, $source:literal; )*) => {
         /// The global mechanism parameters of a scenario (`[params]`); every field has a default.

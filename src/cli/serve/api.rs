@@ -162,13 +162,8 @@ fn scenario_at(s: &Shared, q: &Query) -> Result<(Scenario, String), Failure> {
     }
     let (sc, text) = if set {
         let text = toml::to_string(&doc).map_err(|e| Failure::Failed(e.to_string()))?;
-        let sc = crate::scenario::parse(&text, &s.loaded.path).map_err(|e| {
-            let m = e.to_string();
-            Failure::Bad(
-                m.rsplit_once(": ")
-                    .map_or(m.clone(), |(_, r)| r.to_string()),
-            )
-        })?;
+        let sc = crate::scenario::parse(&text, &s.loaded.path)
+            .map_err(|e| Failure::Bad(crate::cli::sweep::bare(e)))?;
         (sc, text)
     } else {
         (s.loaded.scenario.clone(), s.loaded.text.clone())

@@ -78,7 +78,7 @@ pub fn of(sc: &Scenario, doc: &toml::Table) -> Vec<Lever> {
         let Some(p) = PARAM_DOCS.iter().find(|p| p.name == name) else {
             continue;
         };
-        let Some(range) = documented(p.range) else {
+        let Some(range) = p.bounds().filter(|(lo, hi)| lo < hi) else {
             continue;
         };
         if let Some(l) = lever(
@@ -120,13 +120,6 @@ fn lever(
         step,
         default,
     })
-}
-
-/// A documented range ("0.2-1.5" gives (0.2, 1.5)).
-fn documented(text: &str) -> Option<(f64, f64)> {
-    let (lo, hi) = text.split_once('-')?;
-    let (lo, hi) = (lo.trim().parse().ok()?, hi.trim().parse().ok()?);
-    (lo < hi).then_some((lo, hi))
 }
 
 /// The power of ten at or below `x` (0.01 for 0.015): slider steps that print cleanly.
@@ -172,6 +165,6 @@ mod tests {
         assert_eq!(levers[0].label, "Chance DPRK seeks security");
         assert_eq!(nice_step(0.015), 0.01);
         assert_eq!(nice_step(0.5), 0.1);
-        assert_eq!(documented("0.2-1.5"), Some((0.2, 1.5)));
+        assert_eq!(crate::model::params::bounds("0.2-1.5"), Some((0.2, 1.5)));
     }
 }
