@@ -245,12 +245,14 @@ pub fn play(s: &super::Shared, q: &Query) -> Result<Value, Failure> {
     if g.finished {
         return Err(Failure::Bad("this game has ended".into()));
     }
-    let (played, k, _, _) = replay(s, &g)?;
+    let mut replayed = replay(s, &g)?;
+    let (played, k) = (&replayed.0, &replayed.1);
     if q.get("finish") == Some("1") {
+        // The script does not change: the run replayed is the game's to the end.
         g.finished = true;
         g.played = played.horizon;
     } else {
-        let options = options(&played, &k, &g);
+        let options = options(played, k, &g);
         let pick = |key: &str, allowed: &[String]| -> Result<Vec<String>, Failure> {
             let v: Vec<String> = q
                 .get(key)
@@ -290,11 +292,12 @@ pub fn play(s: &super::Shared, q: &Query) -> Result<Value, Failure> {
                 hostile,
             });
         }
-        let (_, _, rec, _) = replay(s, &g)?;
-        g.finished = g.played >= played.horizon || rec.end_month <= g.played;
+        let horizon = played.horizon;
+        replayed = replay(s, &g)?;
+        g.finished = g.played >= horizon || replayed.2.end_month <= g.played;
     }
     s.games.put(g.clone())?;
-    view(s, &g)
+    view_of(s, &g, replayed)
 }
 
 /// The moves open to the player for the next month: steps it can make (its own conciliatory
@@ -389,7 +392,15 @@ fn seen(sc: &Scenario, k: &Keep, me: ActorIx, t: u32, g: &Game) -> (Vec<String>,
 /// The game as its player sees it; at the end, the other side's type and the same run under
 /// each arm of the scenario.
 fn view(s: &super::Shared, g: &Game) -> Result<Value, Failure> {
-    let (played, k, rec, seed) = replay(s, g)?;
+    view_of(s, g, replay(s, g)?)
+}
+
+/// [`view`] of a game already replayed.
+fn view_of(
+    s: &super::Shared,
+    g: &Game,
+    (played, k, rec, seed): (Scenario, Keep, RunRecord, u64),
+) -> Result<Value, Failure> {
     let me = g.side;
     let upto = g.played.min(rec.end_month);
     let months: Vec<Value> = (1..=upto)
